@@ -1,0 +1,83 @@
+package org.daitu.vcmon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.daitu.vcmon.inventory.Inventory;
+
+/**
+ * The whole validated agent configuration. Immutable. Defaults live in {@link Defaults}; the
+ * loader ({@link ConfigLoader}) fills them in for every key the file leaves out.
+ */
+public record AgentConfig(
+    Path source,
+    Http http,
+    Probe probe,
+    State state,
+    Map<String, SnmpProfile> snmpProfiles,
+    Rollout rollout,
+    Store store,
+    Alerts alerts,
+    Inventory inventory) {
+
+  /** {@code http:} the web server (status page, API, metrics). */
+  public record Http(String host, int port) {}
+
+  /**
+   * {@code probe:} how often and how hard each site is checked.
+   *
+   * @param interval time between two regular checks of one site
+   * @param timeout how long one SNMP request or one echo waits for its answer
+   * @param recheckInterval time between checks of a site whose last check failed
+   */
+  public record Probe(
+      Duration interval, Duration timeout, Duration recheckInterval, Icmp icmp, Snmp snmp) {}
+
+  /**
+   * {@code probe.icmp:} fping settings.
+   *
+   * @param packets echoes per site per check
+   * @param period time between two echoes to the same site (fping -p)
+   * @param fping path or name of the fping program
+   * @param batchSize most sites handed to one fping process
+   */
+  public record Icmp(int packets, Duration period, String fping, int batchSize) {}
+
+  /**
+   * {@code probe.snmp:} SNMP settings shared by all profiles.
+   *
+   * @param retries resends of one request after a timeout
+   * @param maxInterfaces most interface rows read per check (a bound against endless tables)
+   */
+  public record Snmp(int retries, int maxInterfaces) {}
+
+  /**
+   * {@code state:} how check results become site states.
+   *
+   * @param downAfter failed checks in a row before a site is DOWN
+   * @param upAfter good checks in a row before a site is UP again
+   * @param degradedLossRatio packet loss at or above which a reachable site is DEGRADED
+   * @param degradedRtt average RTT at or above which a reachable site is DEGRADED
+   * @param flapChanges state changes within {@code flapWindow} that mark a site as flapping
+   */
+  public record State(
+      int downAfter,
+      int upAfter,
+      double degradedLossRatio,
+      Duration degradedRtt,
+      int flapChanges,
+      Duration flapWindow) {}
+
+  /** {@code rollout:} the target (usually the number of communes and towns) and its deadline. */
+  public record Rollout(int target, LocalDate deadline) {}
+
+  /** {@code store:} where history is kept. */
+  public record Store(Path path) {}
+
+  /** {@code alerts:} notification channels. */
+  public record Alerts(List<Webhook> webhooks) {}
+
+  public record Webhook(String url) {}
+}

@@ -1,0 +1,29 @@
+package org.daitu.vcmon.config;
+
+/**
+ * One thing wrong in a config file.
+ *
+ * @param path key path, e.g. {@code sites[12].snmp.profile}
+ * @param line 1-based line in the file, or 0 when unknown
+ * @param message the rule that is broken, e.g. {@code unknown snmp profile}
+ * @param found the offending value as written (never a secret), or null
+ * @param hint how to fix it, or null
+ */
+public record ConfigProblem(String path, int line, String message, String found, String hint) {
+
+  /** One line of the error report: {@code sites[3].id (line 42): duplicate id, got "x"; ...}. */
+  public String render() {
+    StringBuilder b = new StringBuilder(path.isEmpty() ? "(top level)" : path);
+    if (line > 0) {
+      b.append(" (line ").append(line).append(')');
+    }
+    b.append(": ").append(message);
+    if (found != null) {
+      b.append(", got \"").append(found).append('"');
+    }
+    if (hint != null) {
+      b.append(" (").append(hint).append(')');
+    }
+    return b.toString();
+  }
+}

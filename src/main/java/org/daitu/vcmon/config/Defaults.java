@@ -1,0 +1,35 @@
+package org.daitu.vcmon.config;
+
+import java.time.Duration;
+
+/** Every default of the agent config, in one place (the example config documents the same). */
+public final class Defaults {
+  private Defaults() {}
+
+  public static final String HTTP_HOST = "0.0.0.0";
+  public static final int HTTP_PORT = 8080;
+
+  public static final Duration INTERVAL = Duration.ofSeconds(30);
+  public static final Duration TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(5);
+
+  public static final int ICMP_PACKETS = 5;
+  /** 5 echoes 200 ms apart: a check takes about a second and costs a few hundred bytes/s. */
+  public static final Duration ICMP_PERIOD = Duration.ofMillis(200);
+
+  public static final String FPING = "fping";
+  public static final int ICMP_BATCH_SIZE = 500;
+
+  public static final int SNMP_RETRIES = 1;
+  public static final int SNMP_MAX_INTERFACES = 64;
+  public static final int SNMP_PORT = 161;
+
+  public static final int DOWN_AFTER = 3;
+  public static final int UP_AFTER = 2;
+  public static final double DEGRADED_LOSS_RATIO = 0.5;
+  public static final Duration DEGRADED_RTT = Duration.ofMillis(500);
+  public static final int FLAP_CHANGES = 6;
+  public static final Duration FLAP_WINDOW = Duration.ofMinutes(15);
+
+  public static final String STORE_PATH = "data/vcmon.db";
+}

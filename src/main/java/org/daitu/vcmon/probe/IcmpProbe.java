@@ -1,0 +1,15 @@
+package org.daitu.vcmon.probe;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Pings a batch of addresses. Never fails for unreachable addresses (they come back with zero
+ * answers); a local inability to ping (program missing, no permission) comes back as
+ * {@link IcmpResult#unavailable} for every address. The returned future completes on the caller's
+ * Vert.x context.
+ */
+public interface IcmpProbe {
+  Future<Map<String, IcmpResult>> ping(Collection<String> addresses);
+}

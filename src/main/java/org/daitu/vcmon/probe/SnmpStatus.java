@@ -1,0 +1,15 @@
+package org.daitu.vcmon.probe;
+
+/** How an SNMP poll of one endpoint ended. */
+public enum SnmpStatus {
+  /** The agent answered the system group. */
+  OK,
+  /** No answer within timeout and retries (agent down, SNMP off, filtered, or wrong v2c community). */
+  TIMEOUT,
+  /** SNMPv3 security failure reported by the agent (wrong password, unknown user, wrong level). */
+  AUTH_FAILURE,
+  /** The agent answered with an error status or without the requested objects. */
+  AGENT_ERROR,
+  /** The poll could not be made here (local socket error, bad address). Not the site's fault. */
+  UNAVAILABLE
+}
