@@ -1,0 +1,37 @@
+package org.daitu.vcmon.state;
+
+import java.time.Instant;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.SnmpResult;
+
+/**
+ * Everything known about one site at one moment. Immutable; part of a {@link StateSnapshot}.
+ *
+ * @param since when the site entered {@code state}
+ * @param lastCheckAt start of the last completed check, null before the first
+ * @param icmp result of the last check's ICMP probe, null before the first
+ * @param snmp result of the last check's SNMP poll, null before the first or for ping-only sites
+ * @param lastSnmpOk the last SNMP poll that answered (identity and uptime stay visible while the
+ *     agent is silent), null if none yet
+ * @param reboots reboots seen since vcmon started (sysUpTime went backwards)
+ * @param firstConnected first time the site was seen UP, null if never
+ */
+public record SiteStatus(
+    Site site,
+    SiteState state,
+    Instant since,
+    String reason,
+    boolean flapping,
+    Instant lastCheckAt,
+    IcmpResult icmp,
+    SnmpResult snmp,
+    SnmpResult lastSnmpOk,
+    int reboots,
+    Instant lastRebootAt,
+    Instant firstConnected) {
+
+  public String id() {
+    return site.id();
+  }
+}

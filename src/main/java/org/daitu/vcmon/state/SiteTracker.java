@@ -1,0 +1,376 @@
+package org.daitu.vcmon.state;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.inventory.Inventory;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.probe.SiteCheck;
+import org.daitu.vcmon.probe.SnmpResult;
+
+/**
+ * Decides every site's state from its checks. Pure: no I/O, no threads, an injected clock. Not
+ * thread-safe: one owner feeds it checks and publishes {@link #snapshot snapshots} to readers.
+ *
+ * <p>Rules:
+ *
+ * <ul>
+ *   <li>Hysteresis both ways: {@code down_after} failed checks in a row make a site DOWN, and as
+ *       many impaired-or-failed checks make an UP site DEGRADED; {@code up_after} reachable checks
+ *       in a row bring it back (UP if the last one was good, DEGRADED otherwise), and {@code
+ *       up_after} good checks turn DEGRADED into UP. A check that could not be made (local fault)
+ *       makes the site UNKNOWN at once and resets the counters: unknown is not down.
+ *   <li>Parent/child: a site whose failure is confirmed while its parent is DOWN (or UNREACHABLE)
+ *       becomes UNREACHABLE, not DOWN; while the parent's own failure is still being confirmed,
+ *       the child waits. When a parent goes DOWN its DOWN children become UNREACHABLE; when it
+ *       recovers, its UNREACHABLE children must fail {@code down_after} fresh checks to be DOWN.
+ *   <li>Flapping: a site that changes state more than {@code flapping.changes} times within
+ *       {@code flapping.window} is flagged; its changes are still recorded but not announced, until the
+ *       window holds at most half as many changes, when the settled state is announced once.
+ *   <li>Reboots: sysUpTime going backwards (except near its 32-bit wrap) counts a reboot.
+ * </ul>
+ */
+public final class SiteTracker {
+  /** sysUpTime is 32-bit TimeTicks (1/100 s): it wraps after ~497 days. */
+  private static final long UPTIME_WRAP = 1L << 32;
+
+  /** A drop from within one hour of the wrap is the wrap, not a reboot. */
+  private static final long UPTIME_WRAP_GUARD = UPTIME_WRAP - 360_000;
+
+  private final AgentConfig.State cfg;
+  private final Clock clock;
+  private final CheckEvaluator evaluator;
+  private final Inventory inventory;
+  private final Map<String, Track> tracks = new LinkedHashMap<>();
+  private final Set<String> wanted = new LinkedHashSet<>();
+
+  public SiteTracker(Inventory inventory, AgentConfig.State cfg, Clock clock) {
+    this.inventory = inventory;
+    this.cfg = cfg;
+    this.clock = clock;
+    this.evaluator = new CheckEvaluator(cfg.degradedLossRatio(), cfg.degradedRtt());
+    Instant now = clock.instant();
+    for (Site s : inventory.sites()) {
+      tracks.put(s.id(), new Track(s, now));
+    }
+  }
+
+  /**
+   * Feeds one check and returns the transitions it causes, in order: the site's own and those of
+   * sites that depend on it. Checks of sites not in the inventory are ignored.
+   */
+  public List<Transition> apply(SiteCheck check) {
+    Track t = tracks.get(check.siteId());
+    List<Transition> out = new ArrayList<>();
+    if (t == null) {
+      return out;
+    }
+    Instant now = clock.instant();
+    record(t, check, now);
+    Verdict v = evaluator.evaluate(check);
+    t.count(v, check.startedAt());
+    if (t.site.stage() == RolloutStage.PLANNED) {
+      // Not expected to answer yet: stays PLANNED, but a first good answer still counts.
+      if (v.kind() == Verdict.Kind.GOOD && t.firstConnected == null) {
+        t.firstConnected = now;
+      }
+      return out;
+    }
+    settleFlapping(t, now, out);
+    decide(t, v, now, out);
+    // A parent's check may release children waiting for it to be confirmed DOWN or UP.
+    for (Site child : inventory.children(t.site.id())) {
+      Track c = tracks.get(child.id());
+      if (c.last != null && c.last.kind() == Verdict.Kind.FAILED) {
+        decide(c, c.last, now, out);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * True when the site's last check disagrees with its state, so it should be checked again soon
+   * (at {@code recheck_interval}) to confirm or dismiss the change.
+   */
+  public boolean pending(String siteId) {
+    Track t = tracks.get(siteId);
+    if (t == null || t.last == null || t.state == SiteState.PLANNED) {
+      return false;
+    }
+    return switch (t.last.kind()) {
+      case GOOD -> t.state != SiteState.UP;
+      case IMPAIRED -> t.state != SiteState.DEGRADED;
+      case FAILED -> t.state != SiteState.DOWN && t.state != SiteState.UNREACHABLE;
+      case UNKNOWN -> false;
+    };
+  }
+
+  /** The current state of every site, in inventory order. */
+  public StateSnapshot snapshot(long version) {
+    List<SiteStatus> list = new ArrayList<>(tracks.size());
+    for (Track t : tracks.values()) {
+      list.add(t.status());
+    }
+    return new StateSnapshot(clock.instant(), list, version);
+  }
+
+  private void record(Track t, SiteCheck check, Instant now) {
+    t.lastCheckAt = check.startedAt();
+    t.icmp = check.icmp();
+    SnmpResult snmp = check.snmp();
+    t.snmp = snmp;
+    if (snmp != null && snmp.ok()) {
+      long up = snmp.uptimeTicks();
+      if (up >= 0) {
+        if (t.lastUptimeTicks >= 0 && up < t.lastUptimeTicks && t.lastUptimeTicks < UPTIME_WRAP_GUARD) {
+          t.reboots++;
+          t.lastRebootAt = now.minusMillis(up * 10);
+        }
+        t.lastUptimeTicks = up;
+      }
+      t.lastSnmpOk = snmp;
+    }
+  }
+
+  private void decide(Track t, Verdict v, Instant now, List<Transition> out) {
+    SiteState s = t.state;
+    int downAfter = cfg.downAfter();
+    int upAfter = cfg.upAfter();
+    if (v.kind() == Verdict.Kind.UNKNOWN) {
+      change(t, SiteState.UNKNOWN, v.reason(), now, out);
+      return;
+    }
+    if (t.failStreak >= downAfter) {
+      failed(t, v, now, out);
+      return;
+    }
+    boolean offline = s == SiteState.DOWN || s == SiteState.UNREACHABLE || s == SiteState.UNKNOWN;
+    if (offline && t.reachableStreak >= upAfter) {
+      SiteState to = v.kind() == Verdict.Kind.GOOD ? SiteState.UP : SiteState.DEGRADED;
+      change(t, to, reasonFor(to, v, t), now, out);
+    } else if (s == SiteState.DEGRADED && t.goodStreak >= upAfter) {
+      change(t, SiteState.UP, v.reason(), now, out);
+    } else if (s == SiteState.UP && t.notGoodStreak >= downAfter) {
+      change(t, SiteState.DEGRADED, reasonFor(SiteState.DEGRADED, v, t), now, out);
+    } else if (s == SiteState.UP || s == SiteState.DEGRADED) {
+      refreshReason(t, v);
+    }
+  }
+
+  /** The site's failure is confirmed: DOWN, UNREACHABLE behind a DOWN parent, or wait. */
+  private void failed(Track t, Verdict v, Instant now, List<Transition> out) {
+    Track parent = t.site.parent() == null ? null : tracks.get(t.site.parent());
+    if (parent != null && isOut(parent.state)) {
+      change(t, SiteState.UNREACHABLE, "parent " + parent.site.id() + " is " + parent.state, now, out);
+    } else if (parent != null && parentUndecided(parent, t)) {
+      wanted.add(parent.site.id()); // wait: its own checks decide between DOWN and UNREACHABLE
+    } else if (t.state != SiteState.DOWN) {
+      change(t, SiteState.DOWN, v.reason(), now, out);
+    }
+  }
+
+  /**
+   * The parent is failing but not yet confirmed, or has not been checked since the child began
+   * to fail: deciding now could page for a child whose real fault is upstream.
+   */
+  private static boolean parentUndecided(Track parent, Track child) {
+    if (parent.site.stage() == RolloutStage.PLANNED) {
+      return false;
+    }
+    return parent.failStreak > 0
+        || parent.lastCheckAt == null
+        || parent.lastCheckAt.isBefore(child.failingSince);
+  }
+
+  /**
+   * Sites whose check should come now rather than at their next turn: parents that children are
+   * waiting for. Drained by the scheduler after each check.
+   */
+  public List<String> drainWanted() {
+    List<String> ids = List.copyOf(wanted);
+    wanted.clear();
+    return ids;
+  }
+
+  private static boolean isOut(SiteState s) {
+    return s == SiteState.DOWN || s == SiteState.UNREACHABLE;
+  }
+
+  private static String reasonFor(SiteState to, Verdict v, Track t) {
+    if (to == SiteState.DEGRADED && v.kind() != Verdict.Kind.IMPAIRED && t.lastImpaired != null) {
+      return t.lastImpaired;
+    }
+    return v.reason();
+  }
+
+  /** Same state, newer details: e.g. a DEGRADED site whose loss is now its RTT. */
+  private static void refreshReason(Track t, Verdict v) {
+    if ((t.state == SiteState.UP && v.kind() == Verdict.Kind.GOOD)
+        || (t.state == SiteState.DEGRADED && v.kind() == Verdict.Kind.IMPAIRED)) {
+      t.reason = v.reason();
+    }
+  }
+
+  private void change(Track t, SiteState to, String reason, Instant now, List<Transition> out) {
+    if (t.state == to) {
+      t.reason = reason;
+      return;
+    }
+    SiteState from = t.state;
+    t.state = to;
+    t.since = now;
+    t.reason = reason;
+    if (to == SiteState.UP && t.firstConnected == null) {
+      t.firstConnected = now;
+    }
+    t.changes.addLast(now);
+    pruneChanges(t, now);
+    if (!t.flapping && t.changes.size() > cfg.flapChanges()) {
+      t.flapping = true;
+    }
+    boolean announce = !t.flapping;
+    if (announce) {
+      t.announced = to;
+    }
+    out.add(new Transition(t.site.id(), from, to, now, reason, announce, t.flapping));
+    propagate(t, from, now, out);
+  }
+
+  /** Children follow a parent that goes out (UNREACHABLE) or comes back (fresh counting). */
+  private void propagate(Track parent, SiteState from, Instant now, List<Transition> out) {
+    for (Site child : inventory.children(parent.site.id())) {
+      Track c = tracks.get(child.id());
+      if (isOut(parent.state)) {
+        boolean confirmedFailure = c.failStreak >= cfg.downAfter();
+        if (c.state == SiteState.DOWN || (confirmedFailure && !isOut(c.state))) {
+          change(c, SiteState.UNREACHABLE, "parent " + parent.site.id() + " is " + parent.state, now, out);
+        }
+      } else if (isOut(from) && c.state == SiteState.UNREACHABLE) {
+        // The parent is back: the child must now fail on its own, down_after times, to be DOWN.
+        c.failStreak = 0;
+        c.notGoodStreak = 0;
+      }
+    }
+  }
+
+  private void settleFlapping(Track t, Instant now, List<Transition> out) {
+    if (!t.flapping) {
+      return;
+    }
+    pruneChanges(t, now);
+    if (t.changes.size() <= cfg.flapChanges() / 2) {
+      t.flapping = false;
+      if (t.announced != t.state) {
+        out.add(
+            new Transition(
+                t.site.id(), t.announced, t.state, now, "stopped flapping; " + t.reason, true, false));
+        t.announced = t.state;
+      }
+    }
+  }
+
+  private void pruneChanges(Track t, Instant now) {
+    Instant horizon = now.minus(cfg.flapWindow());
+    while (!t.changes.isEmpty() && t.changes.peekFirst().isBefore(horizon)) {
+      t.changes.removeFirst();
+    }
+  }
+
+  /** Mutable per-site bookkeeping; never leaves this class. */
+  private static final class Track {
+    final Site site;
+    SiteState state;
+    Instant since;
+    String reason;
+    SiteState announced;
+    int goodStreak;
+    int reachableStreak;
+    int notGoodStreak;
+    int failStreak;
+    Verdict last;
+    String lastImpaired;
+    Instant failingSince;
+    final Deque<Instant> changes = new ArrayDeque<>();
+    boolean flapping;
+    Instant lastCheckAt;
+    org.daitu.vcmon.probe.IcmpResult icmp;
+    SnmpResult snmp;
+    SnmpResult lastSnmpOk;
+    long lastUptimeTicks = -1;
+    int reboots;
+    Instant lastRebootAt;
+    Instant firstConnected;
+
+    Track(Site site, Instant now) {
+      this.site = site;
+      this.since = now;
+      if (site.stage() == RolloutStage.PLANNED) {
+        this.state = SiteState.PLANNED;
+        this.reason = "rollout stage planned: not expected to answer yet";
+      } else {
+        this.state = SiteState.UNKNOWN;
+        this.reason = "not checked yet";
+      }
+      this.announced = state;
+    }
+
+    void count(Verdict v, Instant checkStart) {
+      last = v;
+      if (v.kind() == Verdict.Kind.FAILED && failStreak == 0) {
+        failingSince = checkStart;
+      }
+      switch (v.kind()) {
+        case GOOD -> {
+          goodStreak++;
+          reachableStreak++;
+          notGoodStreak = 0;
+          failStreak = 0;
+        }
+        case IMPAIRED -> {
+          goodStreak = 0;
+          reachableStreak++;
+          notGoodStreak++;
+          failStreak = 0;
+          lastImpaired = v.reason();
+        }
+        case FAILED -> {
+          goodStreak = 0;
+          reachableStreak = 0;
+          notGoodStreak++;
+          failStreak++;
+        }
+        case UNKNOWN -> {
+          goodStreak = 0;
+          reachableStreak = 0;
+          notGoodStreak = 0;
+          failStreak = 0;
+        }
+      }
+    }
+
+    SiteStatus status() {
+      return new SiteStatus(
+          site,
+          state,
+          since,
+          reason,
+          flapping,
+          lastCheckAt,
+          icmp,
+          snmp,
+          lastSnmpOk,
+          reboots,
+          lastRebootAt,
+          firstConnected);
+    }
+  }
+}

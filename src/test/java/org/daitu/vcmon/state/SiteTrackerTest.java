@@ -1,0 +1,403 @@
+package org.daitu.vcmon.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.inventory.Inventory;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.inventory.SiteSnmp;
+import org.daitu.vcmon.inventory.SiteType;
+import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.InterfaceStatus;
+import org.daitu.vcmon.probe.SiteCheck;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.testing.ManualClock;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SiteTrackerTest {
+  static final AgentConfig.State CFG =
+      new AgentConfig.State(3, 2, 0.5, Duration.ofMillis(500), 6, Duration.ofMinutes(15));
+
+  final ManualClock clock = new ManualClock(Instant.parse("2020-08-01T00:00:00Z"));
+
+  static Site site(String id, String parent, RolloutStage stage) {
+    return new Site(
+        id, "", id, SiteType.COMMUNE, "198.18.1." + Math.abs(id.hashCode() % 250), new SiteSnmp("p", 161), parent, stage, null);
+  }
+
+  static Site site(String id) {
+    return site(id, null, RolloutStage.CONNECTED);
+  }
+
+  // One letter per check: G good, F failed (no ping, no SNMP), L lossy (60% loss), S SNMP silent,
+  // I interface down, U ping unavailable (fping missing).
+  SiteCheck check(String id, char c) {
+    return check(id, c, 100_000);
+  }
+
+  SiteCheck check(String id, char c, long uptimeTicks) {
+    IcmpResult ok = IcmpResult.measured(5, new double[] {0.010, 0.012, 0.011, 0.010, 0.013});
+    SnmpResult snmpOk =
+        new SnmpResult(
+            SnmpStatus.OK, null, uptimeTicks, id, "codec", "1.3.6.1.4.1.5596.150.6.4.1",
+            List.of(new InterfaceStatus(2, "eth0", 1, 1)), "generic", null, List.of());
+    SnmpResult timeout = SnmpResult.failed(SnmpStatus.TIMEOUT, "no SNMP answer within 1s (2 attempts)");
+    Instant now = clock.instant();
+    return switch (c) {
+      case 'G' -> new SiteCheck(id, now, Duration.ofSeconds(1), ok, snmpOk);
+      case 'F' -> new SiteCheck(id, now, Duration.ofSeconds(2), IcmpResult.measured(5, new double[0]), timeout);
+      case 'L' -> new SiteCheck(id, now, Duration.ofSeconds(1), IcmpResult.measured(5, new double[] {0.01, 0.01}), snmpOk);
+      case 'S' -> new SiteCheck(id, now, Duration.ofSeconds(1), ok, timeout);
+      case 'I' ->
+          new SiteCheck(
+              id, now, Duration.ofSeconds(1), ok,
+              new SnmpResult(SnmpStatus.OK, null, uptimeTicks, id, "codec", "1.3", List.of(new InterfaceStatus(2, "eth0", 1, 2)), "generic", null, List.of()));
+      case 'U' -> new SiteCheck(id, now, Duration.ZERO, IcmpResult.unavailable("fping not found"), snmpOk);
+      default -> throw new IllegalArgumentException("unknown check letter " + c);
+    };
+  }
+
+  /** Feeds the letters to a single site and returns the state after each check, as letters. */
+  String run(String checks) {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    StringBuilder states = new StringBuilder();
+    for (char c : checks.replace(" ", "").toCharArray()) {
+      clock.advance(Duration.ofSeconds(10));
+      tracker.apply(check("a", c));
+      states.append(letter(tracker.snapshot(0).site("a").orElseThrow().state()));
+    }
+    return states.toString();
+  }
+
+  static char letter(SiteState s) {
+    return switch (s) {
+      case UNKNOWN -> '?';
+      case PLANNED -> 'p';
+      case UP -> 'u';
+      case DEGRADED -> 'd';
+      case DOWN -> 'D';
+      case UNREACHABLE -> 'X';
+      case MAINTENANCE -> 'M';
+    };
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    // checks,        states after each check (? unknown, u up, d degraded, D down)
+    "GG,              ?u",
+    "FFF,             ??D",
+    "GGF,             ?uu",
+    "GGFF,            ?uuu",
+    "GGFFF,           ?uuuD",
+    "GGFFGFFG,        ?uuuuuuu",
+    "GGFFFG,          ?uuuDD",
+    "GGFFFGG,         ?uuuDDu",
+    "GGFFFLG,         ?uuuDDu",
+    "GGFFFLL,         ?uuuDDd",
+    "GGSSS,           ?uuud",
+    "GGSSSG,          ?uuudd",
+    "GGSSSGG,         ?uuuddu",
+    "GGLLLGG,         ?uuuddu",
+    "GGIII,           ?uuud",
+    "GGLSF,           ?uuud",
+    "GGLSFFF,         ?uuuddD",
+    "GGU,             ?u?",
+    "FFU,             ???",
+    "GGFFFUG,         ?uuuD??",
+    "GGFFFUGG,        ?uuuD??u",
+  })
+  void hysteresisTable(String checks, String expected) {
+    assertThat(run(checks)).isEqualTo(expected);
+  }
+
+  @Test
+  void twentyPercentRandomLossNeverMakesASiteDown() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    Random random = new Random(42);
+    int degradedChecks = 0;
+    for (int i = 0; i < 20_000; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      List<Double> rtts = new ArrayList<>();
+      for (int p = 0; p < 5; p++) {
+        if (random.nextDouble() >= 0.2) {
+          rtts.add(0.02);
+        }
+      }
+      // SNMP: one request and one retry, each lost with probability 0.2
+      boolean snmpAnswers = random.nextDouble() >= 0.2 || random.nextDouble() >= 0.2;
+      SnmpResult snmp =
+          snmpAnswers
+              ? new SnmpResult(SnmpStatus.OK, null, 1000 + i, "a", "d", "1.3", List.of(), "generic", null, List.of())
+              : SnmpResult.failed(SnmpStatus.TIMEOUT, "timeout");
+      IcmpResult icmp = IcmpResult.measured(5, rtts.stream().mapToDouble(Double::doubleValue).toArray());
+      tracker.apply(new SiteCheck("a", clock.instant(), Duration.ofSeconds(1), icmp, snmp));
+      SiteState s = tracker.snapshot(0).site("a").orElseThrow().state();
+      assertThat(s).as("check %d", i).isNotEqualTo(SiteState.DOWN);
+      if (s == SiteState.DEGRADED) {
+        degradedChecks++;
+      }
+    }
+    // The link is impaired, so some DEGRADED is right, but it must not dominate at 20% loss.
+    assertThat(degradedChecks).isLessThan(2_000);
+  }
+
+  @Test
+  void pendingWhileAChangeIsBeingConfirmed() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    tracker.apply(check("a", 'G'));
+    tracker.apply(check("a", 'G'));
+    assertThat(tracker.pending("a")).isFalse();
+    tracker.apply(check("a", 'F'));
+    assertThat(tracker.pending("a")).as("one failure: recheck quickly").isTrue();
+    tracker.apply(check("a", 'F'));
+    tracker.apply(check("a", 'F'));
+    assertThat(tracker.pending("a")).as("confirmed DOWN: back to the normal interval").isFalse();
+    tracker.apply(check("a", 'G'));
+    assertThat(tracker.pending("a")).as("recovering: recheck quickly").isTrue();
+  }
+
+  @Test
+  void transitionsCarryReasonAndSince() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    tracker.apply(check("a", 'G'));
+    clock.advance(Duration.ofSeconds(5));
+    List<Transition> up = tracker.apply(check("a", 'G'));
+    assertThat(up).singleElement().satisfies(t -> {
+      assertThat(t.from()).isEqualTo(SiteState.UNKNOWN);
+      assertThat(t.to()).isEqualTo(SiteState.UP);
+      assertThat(t.announce()).isTrue();
+    });
+    tracker.apply(check("a", 'F'));
+    tracker.apply(check("a", 'F'));
+    clock.advance(Duration.ofSeconds(2));
+    List<Transition> down = tracker.apply(check("a", 'F'));
+    assertThat(down).singleElement().satisfies(t -> {
+      assertThat(t.to()).isEqualTo(SiteState.DOWN);
+      assertThat(t.reason()).isEqualTo("no answer to 5 pings; SNMP: no SNMP answer within 1s (2 attempts)");
+    });
+    SiteStatus s = tracker.snapshot(1).site("a").orElseThrow();
+    assertThat(s.since()).isEqualTo(clock.instant());
+    assertThat(s.firstConnected()).isEqualTo(Instant.parse("2020-08-01T00:00:05Z"));
+  }
+
+  @Test
+  void degradedReasonNamesEveryFinding() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    for (char c : "GGIII".toCharArray()) {
+      tracker.apply(check("a", c));
+    }
+    assertThat(tracker.snapshot(0).site("a").orElseThrow().reason()).isEqualTo("interface eth0 down");
+  }
+
+  @Test
+  void unavailablePingNeverMakesASiteDown() {
+    assertThat(run("UUUUUU")).isEqualTo("??????");
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    tracker.apply(check("a", 'U'));
+    assertThat(tracker.snapshot(0).site("a").orElseThrow().reason())
+        .isEqualTo("ping unavailable: fping not found");
+  }
+
+  @Test
+  void plannedSitesStayPlannedButRecordFirstConnection() {
+    SiteTracker tracker =
+        new SiteTracker(new Inventory(List.of(site("a", null, RolloutStage.PLANNED))), CFG, clock);
+    assertThat(tracker.apply(check("a", 'F'))).isEmpty();
+    assertThat(tracker.apply(check("a", 'G'))).isEmpty();
+    SiteStatus s = tracker.snapshot(0).site("a").orElseThrow();
+    assertThat(s.state()).isEqualTo(SiteState.PLANNED);
+    assertThat(s.firstConnected()).isNotNull();
+  }
+
+  @Nested
+  class Reboots {
+    @Test
+    void uptimeGoingBackwardsCountsAReboot() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', 500_000));
+      tracker.apply(check("a", 'G', 501_000));
+      clock.advance(Duration.ofSeconds(30));
+      tracker.apply(check("a", 'G', 1_200));
+      SiteStatus s = tracker.snapshot(0).site("a").orElseThrow();
+      assertThat(s.reboots()).isEqualTo(1);
+      assertThat(s.lastRebootAt()).isEqualTo(clock.instant().minusSeconds(12));
+    }
+
+    @Test
+    void theThirtyTwoBitWrapIsNotAReboot() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', (1L << 32) - 1_000));
+      tracker.apply(check("a", 'G', 2_000));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isZero();
+    }
+
+    @Test
+    void silentSnmpIsNotAReboot() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', 500_000));
+      tracker.apply(check("a", 'S'));
+      tracker.apply(check("a", 'G', 500_900));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isZero();
+    }
+  }
+
+  @Nested
+  class Flapping {
+    @Test
+    void aFlappingSiteIsFlaggedAndItsChangesAreNotAnnounced() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      List<Transition> all = new ArrayList<>();
+      // UP, then DOWN/UP cycles a minute apart: 1 + 2 per cycle changes within 15 minutes.
+      for (char c : "GG FFF GG FFF GG FFF GG FFF".replace(" ", "").toCharArray()) {
+        clock.advance(Duration.ofSeconds(20));
+        all.addAll(tracker.apply(check("a", c)));
+      }
+      String announced =
+          all.stream().map(t -> t.to() + (t.announce() ? "!" : "")).collect(Collectors.joining(" "));
+      assertThat(announced).isEqualTo("UP! DOWN! UP! DOWN! UP! DOWN! UP DOWN");
+      assertThat(all.get(all.size() - 1).flapping()).isTrue();
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().flapping()).isTrue();
+    }
+
+    @Test
+    void whenItSettlesTheSettledStateIsAnnouncedOnce() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      for (char c : "GGFFFGGFFFGGFFFGG".toCharArray()) {
+        clock.advance(Duration.ofSeconds(20));
+        tracker.apply(check("a", c));
+      }
+      // flapping began on the 6th change (UP) whose announcement was held back: announced = DOWN
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().flapping()).isTrue();
+      List<Transition> later = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        clock.advance(Duration.ofSeconds(30));
+        later.addAll(tracker.apply(check("a", 'G')));
+      }
+      assertThat(later).singleElement().satisfies(t -> {
+        assertThat(t.from()).isEqualTo(SiteState.DOWN);
+        assertThat(t.to()).isEqualTo(SiteState.UP);
+        assertThat(t.announce()).isTrue();
+        assertThat(t.reason()).startsWith("stopped flapping");
+      });
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().flapping()).isFalse();
+    }
+  }
+
+  @Nested
+  class ParentAndChildren {
+    final Site core = new Site("core", "", "Core", SiteType.DISTRICT, "198.18.0.2", null, null, RolloutStage.CONNECTED, null);
+    final SiteTracker tracker =
+        new SiteTracker(new Inventory(List.of(core, site("a", "core", RolloutStage.CONNECTED), site("b", "core", RolloutStage.CONNECTED))), CFG, clock);
+
+    void feed(String id, String checks) {
+      for (char c : checks.toCharArray()) {
+        clock.advance(Duration.ofSeconds(2));
+        tracker.apply(check(id, c));
+      }
+    }
+
+    SiteState state(String id) {
+      return tracker.snapshot(0).site(id).orElseThrow().state();
+    }
+
+    void allUp() {
+      feed("core", "GG");
+      feed("a", "GG");
+      feed("b", "GG");
+      assertThat(state("core")).isEqualTo(SiteState.UP);
+      assertThat(state("a")).isEqualTo(SiteState.UP);
+    }
+
+    @Test
+    void parentConfirmedFirstMakesChildrenUnreachable() {
+      allUp();
+      feed("core", "FFF");
+      feed("a", "FFF");
+      assertThat(state("core")).isEqualTo(SiteState.DOWN);
+      assertThat(state("a")).isEqualTo(SiteState.UNREACHABLE);
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reason()).isEqualTo("parent core is DOWN");
+    }
+
+    @Test
+    void childWaitsWhileItsParentIsBeingConfirmed() {
+      allUp();
+      feed("core", "F");
+      feed("a", "FFF");
+      assertThat(state("a")).as("held: parent failing, not yet confirmed").isEqualTo(SiteState.UP);
+      assertThat(tracker.pending("a")).isTrue();
+      List<Transition> out = new ArrayList<>();
+      clock.advance(Duration.ofSeconds(2));
+      out.addAll(tracker.apply(check("core", 'F')));
+      clock.advance(Duration.ofSeconds(2));
+      out.addAll(tracker.apply(check("core", 'F')));
+      assertThat(out).extracting(t -> t.siteId() + ":" + t.to())
+          .containsExactly("core:DOWN", "a:UNREACHABLE");
+    }
+
+    @Test
+    void childWaitsForAParentNotCheckedSinceTheChildBeganToFail() {
+      allUp();
+      feed("a", "FFF");
+      assertThat(state("a")).isEqualTo(SiteState.UP);
+      assertThat(tracker.drainWanted()).containsExactly("core");
+      assertThat(tracker.drainWanted()).isEmpty();
+      // The parent answers: the child's failure is its own.
+      clock.advance(Duration.ofSeconds(1));
+      List<Transition> out = tracker.apply(check("core", 'G'));
+      assertThat(out).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:DOWN");
+    }
+
+    @Test
+    void childDownBeforeItsParentBecomesUnreachableWhenTheParentGoesDown() {
+      allUp();
+      feed("a", "F");
+      feed("core", "G");
+      feed("a", "FF");
+      assertThat(state("a")).isEqualTo(SiteState.DOWN);
+      feed("core", "FFF");
+      assertThat(state("a")).isEqualTo(SiteState.UNREACHABLE);
+      assertThat(state("b")).as("b still answers").isEqualTo(SiteState.UP);
+    }
+
+    @Test
+    void afterTheParentRecoversAChildMustFailOnItsOwnToBeDown() {
+      allUp();
+      feed("core", "FFF");
+      feed("a", "FFF");
+      feed("b", "FFF");
+      feed("core", "GG");
+      assertThat(state("core")).isEqualTo(SiteState.UP);
+      assertThat(state("a")).isEqualTo(SiteState.UNREACHABLE);
+      feed("a", "GG");
+      assertThat(state("a")).isEqualTo(SiteState.UP);
+      feed("b", "FF");
+      assertThat(state("b")).as("two fresh failures are not enough").isEqualTo(SiteState.UNREACHABLE);
+      feed("b", "F");
+      assertThat(state("b")).as("waits for the parent's next check").isEqualTo(SiteState.UNREACHABLE);
+      assertThat(tracker.drainWanted()).contains("core");
+      feed("core", "G");
+      assertThat(state("b")).isEqualTo(SiteState.DOWN);
+    }
+
+    @Test
+    void restartFromUnknownDecidesParentAndChildrenInEitherOrder() {
+      // A fresh tracker (vcmon restarted during an outage): children checked before the parent.
+      feed("a", "FFF");
+      assertThat(state("a")).isEqualTo(SiteState.UNKNOWN);
+      feed("core", "FFF");
+      assertThat(state("core")).isEqualTo(SiteState.DOWN);
+      assertThat(state("a")).isEqualTo(SiteState.UNREACHABLE);
+    }
+  }
+}
