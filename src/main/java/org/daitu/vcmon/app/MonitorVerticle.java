@@ -1,0 +1,194 @@
+package org.daitu.vcmon.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.SnmpProfile;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.probe.IcmpProbe;
+import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.SiteCheck;
+import org.daitu.vcmon.probe.SnmpProbe;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.schedule.PollScheduler;
+import org.daitu.vcmon.state.SiteTracker;
+import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the checks: one periodic tick takes the sites that are due, pings them with one fping batch
+ * and polls each over SNMP in parallel, feeds the results to the {@link SiteTracker} and
+ * publishes a new snapshot. The tracker and scheduler are touched only on this verticle's context,
+ * so they need no locks.
+ */
+public final class MonitorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MonitorVerticle.class);
+
+  private final AgentConfig config;
+  private final IcmpProbe icmp;
+  private final SnmpProbe snmp;
+  private final Clock clock;
+  private final StateBoard board;
+  private final AgentMetrics metrics;
+  private final SiteTracker tracker;
+  private final PollScheduler scheduler = new PollScheduler();
+  private final Map<String, Site> sites = new HashMap<>();
+  private long version;
+  private long timerId = -1;
+
+  public MonitorVerticle(
+      AgentConfig config,
+      IcmpProbe icmp,
+      SnmpProbe snmp,
+      Clock clock,
+      SiteTracker tracker,
+      StateBoard board,
+      AgentMetrics metrics) {
+    this.config = config;
+    this.icmp = icmp;
+    this.snmp = snmp;
+    this.clock = clock;
+    this.tracker = tracker;
+    this.board = board;
+    this.metrics = metrics;
+  }
+
+  /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */
+  static long tickMillis(AgentConfig.Probe probe) {
+    return Math.max(50, Math.min(250, probe.recheckInterval().toMillis() / 4));
+  }
+
+  @Override
+  public Future<?> start() {
+    long now = clock.millis();
+    for (Site s : config.inventory().sites()) {
+      sites.put(s.id(), s);
+      scheduler.add(s.id(), now, config.probe().interval());
+    }
+    metrics.skippedChecks(scheduler::skipped);
+    timerId = vertx.setPeriodic(tickMillis(config.probe()), id -> tick());
+    log.info(
+        "Monitoring started sites={} interval_seconds={} recheck_seconds={}",
+        sites.size(),
+        config.probe().interval().toSeconds(),
+        config.probe().recheckInterval().toMillis() / 1000.0);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    return Future.succeededFuture();
+  }
+
+  private void tick() {
+    long now = clock.millis();
+    metrics.setScheduleLag(scheduler.lagMillis(now));
+    List<String> due = scheduler.due(now);
+    if (!due.isEmpty()) {
+      runBatch(due);
+    }
+  }
+
+  private void runBatch(List<String> ids) {
+    Instant started = clock.instant();
+    List<Site> batch = new ArrayList<>(ids.size());
+    List<String> addresses = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      Site s = sites.get(id);
+      batch.add(s);
+      addresses.add(s.address());
+    }
+    Future<Map<String, IcmpResult>> pings =
+        icmp.ping(addresses)
+            .onSuccess(r -> metrics.recordIcmpBatch(Duration.between(started, clock.instant())))
+            .recover(
+                err -> {
+                  log.error("ICMP probe failed batch_size={}", addresses.size(), err);
+                  return Future.succeededFuture(Map.of());
+                });
+    List<Future<SiteCheck>> checks = new ArrayList<>(batch.size());
+    for (Site site : batch) {
+      checks.add(check(site, started, pings));
+    }
+    Future.join(checks)
+        .onComplete(
+            ar -> {
+              List<SiteCheck> done = new ArrayList<>(checks.size());
+              for (Future<SiteCheck> f : checks) {
+                if (f.succeeded()) {
+                  done.add(f.result());
+                }
+              }
+              apply(started, ids, done);
+            });
+  }
+
+  private Future<SiteCheck> check(Site site, Instant started, Future<Map<String, IcmpResult>> pings) {
+    Future<SnmpResult> snmpResult;
+    if (site.snmp() == null) {
+      snmpResult = Future.succeededFuture(null);
+    } else {
+      SnmpProfile profile = config.snmpProfiles().get(site.snmp().profile());
+      snmpResult =
+          snmp.poll(site.address(), site.snmp().port(), profile)
+              .recover(
+                  err -> {
+                    log.error("SNMP probe failed site={}", site.id(), err);
+                    return Future.succeededFuture(
+                        SnmpResult.failed(SnmpStatus.UNAVAILABLE, "internal error: " + err.getMessage()));
+                  })
+              .onSuccess(r -> metrics.recordSnmpPoll(Duration.between(started, clock.instant()), r));
+    }
+    return Future.all(pings, snmpResult)
+        .map(
+            all -> {
+              IcmpResult ping = pings.result().get(site.address());
+              if (ping == null) {
+                ping = IcmpResult.unavailable("no ICMP result for " + site.address());
+              }
+              Duration elapsed = Duration.between(started, clock.instant());
+              metrics.recordCheck(elapsed);
+              return new SiteCheck(site.id(), started, elapsed, ping, snmpResult.result());
+            });
+  }
+
+  private void apply(Instant started, List<String> ids, List<SiteCheck> done) {
+    List<Transition> transitions = new ArrayList<>();
+    for (SiteCheck c : done) {
+      transitions.addAll(tracker.apply(c));
+    }
+    long now = clock.millis();
+    for (String id : ids) {
+      Duration delay = tracker.pending(id) ? config.probe().recheckInterval() : config.probe().interval();
+      scheduler.completed(id, started.toEpochMilli(), now, delay);
+    }
+    for (String parent : tracker.drainWanted()) {
+      scheduler.expedite(parent, now);
+    }
+    for (Transition t : transitions) {
+      log.info(
+          "Site state changed site={} from={} to={} announce={} flapping={} reason=\"{}\"",
+          t.siteId(),
+          t.from(),
+          t.to(),
+          t.announce(),
+          t.flapping(),
+          t.reason());
+    }
+    board.publish(tracker.snapshot(++version), transitions);
+  }
+}

@@ -1,0 +1,186 @@
+package org.daitu.vcmon.output.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.daitu.vcmon.inventory.Inventory;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.StateSnapshot;
+
+/**
+ * Every metric vcmon exports, declared in one place. Per-site values are read from the latest
+ * {@link StateSnapshot} at scrape time, so nothing is rebuilt per check; the agent's own health is
+ * recorded as it happens. Code uses dotted Micrometer names; the Prometheus registry turns them
+ * into {@code vcmon_*} names with base units (documented in the README).
+ */
+public final class AgentMetrics {
+  private final MeterRegistry registry;
+  private final Supplier<StateSnapshot> snapshots;
+  private final Timer icmpBatch;
+  private final Timer checkDuration;
+  private final AtomicLong lagMillis = new AtomicLong();
+
+  public AgentMetrics(
+      MeterRegistry registry,
+      Supplier<StateSnapshot> snapshots,
+      Inventory inventory,
+      int rolloutTarget,
+      String version) {
+    this.registry = registry;
+    this.snapshots = snapshots;
+    for (Site site : inventory.sites()) {
+      registerSite(site);
+    }
+    Gauge.builder("vcmon.sites.online", () -> snapshots.get().unitsOnline())
+        .description("Communes and towns reachable now (UP or DEGRADED)")
+        .register(registry);
+    for (SiteState s : SiteState.values()) {
+      Gauge.builder("vcmon.sites", () -> snapshots.get().count(s))
+          .description("Sites per state")
+          .tag("state", s.name())
+          .register(registry);
+    }
+    Gauge.builder("vcmon.rollout.sites.connected", () -> snapshots.get().unitsConnected())
+        .description("Communes and towns seen fully UP at least once")
+        .register(registry);
+    Gauge.builder("vcmon.rollout.sites.target", () -> rolloutTarget)
+        .description("Rollout target: communes and towns to connect")
+        .register(registry);
+    Gauge.builder("vcmon.build.info", () -> 1)
+        .description("Build information; value is always 1")
+        .tag("version", version)
+        .register(registry);
+    icmpBatch =
+        Timer.builder("vcmon.probe.duration")
+            .description("Time of one probe run: one fping batch, or one SNMP poll")
+            .tag("probe", "icmp")
+            .register(registry);
+    checkDuration =
+        Timer.builder("vcmon.check.duration")
+            .description("Time of one site check, ICMP and SNMP together")
+            .register(registry);
+    Gauge.builder("vcmon.schedule.lag", lagMillis, l -> l.get() / 1000.0)
+        .description("How late the most overdue check was at the last scheduler tick")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  private void registerSite(Site site) {
+    String id = site.id();
+    Tags tags = Tags.of("site", id);
+    site(
+        "vcmon.site.up",
+        "1 when the site is reachable (UP or DEGRADED), else 0",
+        tags,
+        id,
+        s -> s.state().isOnline() ? 1 : 0);
+    for (SiteState state : SiteState.values()) {
+      site(
+          "vcmon.site.state",
+          "1 for the site's current state",
+          tags.and("state", state.name()),
+          id,
+          s -> s.state() == state ? 1 : 0);
+    }
+    Gauge.builder("vcmon.site.info", () -> 1)
+        .description("Site metadata for dashboards and maps; value is always 1")
+        .tags(
+            tags.and("name", site.name())
+                .and("type", site.type().label())
+                .and("code", site.code())
+                .and("lat", site.location() == null ? "" : format(site.location().lat()))
+                .and("lon", site.location() == null ? "" : format(site.location().lon())))
+        .register(registry);
+    site("vcmon.site.flapping", "1 while the site is flagged as flapping", tags, id, s -> s.flapping() ? 1 : 0);
+    site(
+        "vcmon.site.last.change.timestamp",
+        "When the site entered its current state (Unix time)",
+        tags,
+        id,
+        s -> s.since().toEpochMilli() / 1000.0,
+        "seconds");
+    FunctionCounter.builder(
+            "vcmon.site.reboots",
+            snapshots,
+            snap -> snap.get().site(id).map(SiteStatus::reboots).orElse(0))
+        .description("Reboots seen (sysUpTime went backwards) since vcmon started")
+        .tags(tags)
+        .register(registry);
+    site("vcmon.icmp.packet.loss", "Packet loss of the last check, 0..1", tags, id, s -> icmp(s, IcmpResult::lossRatio), "ratio");
+    site("vcmon.icmp.rtt", "Average RTT of the last check", tags, id, s -> icmp(s, IcmpResult::rttAvgSeconds), "seconds");
+    site("vcmon.icmp.jitter", "RTT jitter of the last check", tags, id, s -> icmp(s, IcmpResult::jitterSeconds), "seconds");
+    if (site.snmp() != null) {
+      site("vcmon.snmp.up", "1 when the last SNMP poll answered", tags, id, s -> s.snmp() != null && s.snmp().ok() ? 1 : 0);
+      site(
+          "vcmon.snmp.uptime",
+          "sysUpTime of the last SNMP answer",
+          tags,
+          id,
+          s -> s.lastSnmpOk() == null ? Double.NaN : s.lastSnmpOk().uptimeSeconds(),
+          "seconds");
+    }
+  }
+
+  private void site(String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f) {
+    site(name, help, tags, id, f, null);
+  }
+
+  private void site(
+      String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f, String unit) {
+    Gauge.builder(name, snapshots, snap -> snap.get().site(id).map(f::applyAsDouble).orElse(Double.NaN))
+        .description(help)
+        .tags(tags)
+        .baseUnit(unit)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static double icmp(SiteStatus s, ToDoubleFunction<IcmpResult> f) {
+    return s.icmp() == null ? Double.NaN : f.applyAsDouble(s.icmp());
+  }
+
+  private static String format(double v) {
+    return String.format(Locale.ROOT, "%.5f", v);
+  }
+
+  public void recordIcmpBatch(Duration elapsed) {
+    icmpBatch.record(elapsed);
+  }
+
+  public void recordSnmpPoll(Duration elapsed, SnmpResult result) {
+    Timer.builder("vcmon.probe.duration").tag("probe", "snmp").register(registry).record(elapsed);
+    Counter.builder("vcmon.snmp.polls")
+        .description("SNMP polls by outcome")
+        .tag("status", result == null ? SnmpStatus.UNAVAILABLE.name() : result.status().name())
+        .register(registry)
+        .increment();
+  }
+
+  public void recordCheck(Duration elapsed) {
+    checkDuration.record(elapsed);
+  }
+
+  public void setScheduleLag(long millis) {
+    lagMillis.set(millis);
+  }
+
+  /** Registers a counter function for checks that could not start on time. */
+  public void skippedChecks(Supplier<Long> skipped) {
+    FunctionCounter.builder("vcmon.checks.skipped", skipped, s -> s.get())
+        .description("Checks that could not start on time because the previous one still ran")
+        .register(registry);
+  }
+}

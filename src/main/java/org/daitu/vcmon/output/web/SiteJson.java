@@ -1,0 +1,127 @@
+package org.daitu.vcmon.output.web;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.InterfaceStatus;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.StateSnapshot;
+
+/**
+ * The JSON shapes of the API (the contract in the README): pure functions from snapshot records
+ * to Vert.x JSON. Numbers that are unknown are null, never NaN; times are ISO-8601 UTC.
+ */
+final class SiteJson {
+  private SiteJson() {}
+
+  static JsonObject sites(StateSnapshot snap, int target, String mode) {
+    JsonArray list = new JsonArray();
+    for (SiteStatus s : snap.sites()) {
+      list.add(site(s));
+    }
+    return new JsonObject().put("sites", list).put("summary", summary(snap, target, mode));
+  }
+
+  static JsonObject summary(StateSnapshot snap, int target, String mode) {
+    JsonObject states = new JsonObject();
+    for (SiteState s : SiteState.values()) {
+      states.put(s.name(), snap.count(s));
+    }
+    return new JsonObject()
+        .put("total", snap.sites().size())
+        .put("online", snap.unitsOnline())
+        .put("connected", snap.unitsConnected())
+        .put("target", target)
+        .put("states", states)
+        .put("mode", mode)
+        .put("at", time(snap.at()));
+  }
+
+  static JsonObject site(SiteStatus s) {
+    JsonObject o =
+        new JsonObject()
+            .put("id", s.id())
+            .put("code", s.site().code().isEmpty() ? null : s.site().code())
+            .put("name", s.site().name())
+            .put("type", s.site().type().label())
+            .put("parent", s.site().parent())
+            .put("state", s.state().name())
+            .put("since", time(s.since()))
+            .put("reason", s.reason())
+            .put("flapping", s.flapping())
+            .put("last_check", time(s.lastCheckAt()))
+            .put("reboots", s.reboots())
+            .put("last_reboot", time(s.lastRebootAt()))
+            .put("icmp", icmp(s.icmp()))
+            .put("snmp", s.site().snmp() == null ? null : snmp(s.snmp(), s.lastSnmpOk()))
+            .put(
+                "rollout",
+                new JsonObject()
+                    .put("stage", s.site().stage().label())
+                    .put("first_connected", time(s.firstConnected())));
+    if (s.site().location() != null) {
+      o.put(
+          "location",
+          new JsonObject().put("lat", s.site().location().lat()).put("lon", s.site().location().lon()));
+    } else {
+      o.put("location", null);
+    }
+    return o;
+  }
+
+  static JsonObject icmp(IcmpResult r) {
+    JsonObject o = new JsonObject();
+    if (r == null) {
+      return o.put("loss_ratio", null).put("rtt_seconds", null);
+    }
+    return o.put("loss_ratio", num(r.lossRatio()))
+        .put("rtt_seconds", num(r.rttAvgSeconds()))
+        .put("rtt_min_seconds", num(r.rttMinSeconds()))
+        .put("rtt_max_seconds", num(r.rttMaxSeconds()))
+        .put("jitter_seconds", num(r.jitterSeconds()))
+        .put("sent", r.sent())
+        .put("received", r.received())
+        .put("unavailable", r.unavailableReason());
+  }
+
+  /** Current SNMP status from the last poll; identity and uptime from the last answer. */
+  static JsonObject snmp(SnmpResult last, SnmpResult lastOk) {
+    JsonObject o = new JsonObject().put("up", last != null && last.ok());
+    o.put("status", last == null ? null : last.status().name());
+    o.put("reason", last == null || last.ok() ? null : last.reason());
+    SnmpResult id = lastOk;
+    o.put("uptime_seconds", id == null ? null : num(id.uptimeSeconds()));
+    o.put("sys_name", id == null ? null : id.sysName());
+    o.put("sys_descr", id == null ? null : id.sysDescr());
+    o.put("sys_object_id", id == null ? null : id.sysObjectId());
+    o.put("vendor", id == null ? null : id.vendorProfile());
+    o.put("active_calls", id == null ? null : id.activeCalls());
+    JsonArray regs = new JsonArray();
+    JsonArray ifs = new JsonArray();
+    if (id != null) {
+      id.registrationFailures().forEach(regs::add);
+      for (InterfaceStatus i : id.interfaces()) {
+        ifs.add(
+            new JsonObject()
+                .put("index", i.index())
+                .put("name", i.name())
+                .put("admin_status", i.adminStatus())
+                .put("oper_status", i.operStatus()));
+      }
+    }
+    o.put("registration_failures", regs);
+    o.put("interfaces", ifs);
+    return o;
+  }
+
+  static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  static Double num(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+  }
+}

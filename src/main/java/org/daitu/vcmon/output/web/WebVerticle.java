@@ -1,0 +1,144 @@
+package org.daitu.vcmon.output.web;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.StateSnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of vcmon: status page, JSON API, Prometheus metrics, health and readiness. Every
+ * handler reads the latest immutable snapshot; nothing here changes state. Errors are JSON.
+ */
+public final class WebVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
+  private static final String JSON = "application/json; charset=utf-8";
+
+  private final AgentConfig.Http http;
+  private final StateBoard board;
+  private final PrometheusMeterRegistry registry;
+  private final int target;
+  private final String mode;
+  private HttpServer server;
+
+  /**
+   * @param mode "agent" or "demo": shown by the API and the page so a demo is never mistaken
+   *     for the real district
+   */
+  public WebVerticle(
+      AgentConfig.Http http, StateBoard board, PrometheusMeterRegistry registry, int target, String mode) {
+    this.http = http;
+    this.board = board;
+    this.registry = registry;
+    this.target = target;
+    this.mode = mode;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.get("/api/v1/sites").handler(this::sites);
+    router.get("/api/v1/sites/:id").handler(this::site);
+    router.get("/metrics").handler(this::metrics);
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.get("/readyz").handler(this::ready);
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().last().handler(ctx -> error(ctx, 404, "not found"));
+    router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
+    router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
+    router.errorHandler(
+        500,
+        ctx -> {
+          log.error("Request failed path={}", ctx.request().path(), ctx.failure());
+          error(ctx, 500, "internal error");
+        });
+    HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(http.port());
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s)
+        .onSuccess(
+            s -> log.info("HTTP server listening host={} port={} mode={}", http.host(), s.actualPort(), mode));
+  }
+
+  /** The bound port (useful when the config asks for port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void sites(RoutingContext ctx) {
+    json(ctx, 200, SiteJson.sites(board.snapshot(), target, mode));
+  }
+
+  private void site(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    board.snapshot()
+        .site(id)
+        .ifPresentOrElse(
+            s -> json(ctx, 200, SiteJson.site(s)),
+            () -> error(ctx, 404, "no site with id \"" + id + "\""));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    // Rendering is CPU work proportional to the site count: keep it off the event loop.
+    vertx
+        .executeBlocking(registry::scrape, false)
+        .onSuccess(
+            text ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(text))
+        .onFailure(ctx::fail);
+  }
+
+  private void ready(RoutingContext ctx) {
+    List<String> reasons = readinessProblems(board.snapshot());
+    JsonObject body = new JsonObject().put("ready", reasons.isEmpty()).put("reasons", new JsonArray(reasons));
+    json(ctx, reasons.isEmpty() ? 200 : 503, body);
+  }
+
+  /** Ready once every expected site has been checked once and ICMP can run. */
+  static List<String> readinessProblems(StateSnapshot snap) {
+    List<String> reasons = new ArrayList<>();
+    long unchecked =
+        snap.sites().stream()
+            .filter(s -> s.site().stage() != RolloutStage.PLANNED && s.lastCheckAt() == null)
+            .count();
+    if (unchecked > 0) {
+      reasons.add("first check cycle not finished: " + unchecked + " sites not checked yet");
+    }
+    snap.sites().stream()
+        .map(SiteStatus::icmp)
+        .filter(i -> i != null && !i.available())
+        .map(i -> "ICMP probe unavailable: " + i.unavailableReason())
+        .distinct()
+        .forEach(reasons::add);
+    return reasons;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    json(ctx, status, new JsonObject().put("error", message).put("path", ctx.request().path()));
+  }
+}
