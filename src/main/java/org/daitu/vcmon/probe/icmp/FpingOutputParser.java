@@ -98,9 +98,8 @@ final class FpingOutputParser {
     }
 
     if (permissionLine != null) {
-      return withIgnored(
-          Report.failed(batch, "fping may not send ICMP: " + permissionLine + " " + PERMISSION_HINT),
-          ignored);
+      String failure = "fping may not send ICMP: " + permissionLine + " " + PERMISSION_HINT;
+      return withIgnored(Report.failed(batch, failure), ignored);
     }
     if (exitCode < 0 || exitCode > 2 || (measured.isEmpty() && unresolved.isEmpty())) {
       String message = ignored.isEmpty() ? "no message" : ignored.get(0);

@@ -238,8 +238,11 @@ public final class FpingProbe implements IcmpProbe {
       return "invalid address \"" + address + "\": empty";
     }
     for (int i = 0; i < address.length(); i++) {
-      if (Character.isWhitespace(address.charAt(i)) || Character.isISOControl(address.charAt(i))) {
-        return "invalid address \"" + address.strip() + "\": contains whitespace or control characters";
+      char c = address.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        return "invalid address \""
+            + address.strip()
+            + "\": contains whitespace or control characters";
       }
     }
     return null;

@@ -51,17 +51,15 @@ class FpingCommandTest {
 
   @Test
   void badSettingsNameTheKey() {
-    assertThatThrownBy(
-            () -> new FpingCommand(List.of(), "fping", 0, Duration.ofMillis(200), Duration.ofSeconds(2)))
+    Duration period = Duration.ofMillis(200);
+    Duration timeout = Duration.ofSeconds(2);
+    assertThatThrownBy(() -> new FpingCommand(List.of(), "fping", 0, period, timeout))
         .hasMessage("probe.icmp.packets: must be at least 1, got 0");
-    assertThatThrownBy(
-            () -> new FpingCommand(List.of(), " ", 5, Duration.ofMillis(200), Duration.ofSeconds(2)))
+    assertThatThrownBy(() -> new FpingCommand(List.of(), " ", 5, period, timeout))
         .hasMessage("probe.icmp.fping: must name the fping program, got \" \"");
-    assertThatThrownBy(
-            () -> new FpingCommand(List.of(), "fping", 5, Duration.ZERO, Duration.ofSeconds(2)))
+    assertThatThrownBy(() -> new FpingCommand(List.of(), "fping", 5, Duration.ZERO, timeout))
         .hasMessage("probe.icmp.period: must be at least 1ms, got PT0S");
-    assertThatThrownBy(
-            () -> new FpingCommand(List.of(), "fping", 5, Duration.ofMillis(200), Duration.ZERO))
+    assertThatThrownBy(() -> new FpingCommand(List.of(), "fping", 5, period, Duration.ZERO))
         .hasMessage("probe.timeout: must be at least 1ms, got PT0S");
   }
 }

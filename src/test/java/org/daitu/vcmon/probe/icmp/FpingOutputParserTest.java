@@ -95,8 +95,8 @@ class FpingOutputParserTest {
 
   @Test
   void nameMissingFromOutputAfterExitTwoCannotBeResolved() {
-    Report report = FpingOutputParser.parse(List.of("gone.invalid", "127.0.0.1"), 1, 2,
-        "127.0.0.1 : 0.05\n");
+    Report report =
+        FpingOutputParser.parse(List.of("gone.invalid", "127.0.0.1"), 1, 2, "127.0.0.1 : 0.05\n");
 
     assertThat(report.results().get("gone.invalid").unavailableReason())
         .isEqualTo("cannot resolve host name gone.invalid");
@@ -137,7 +137,8 @@ class FpingOutputParserTest {
   void badOptionMakesTheBatchUnavailableAlthoughFpingExitsOne() {
     Report report = parse("bad-option", List.of("127.0.0.1"), 1);
 
-    assertThat(report.failure()).isEqualTo("fping failed (exit 1): fping: invalid option -- 'bogus'");
+    assertThat(report.failure())
+        .isEqualTo("fping failed (exit 1): fping: invalid option -- 'bogus'");
     assertThat(report.results().get("127.0.0.1").unavailableReason()).isEqualTo(report.failure());
   }
 
@@ -191,7 +192,8 @@ class FpingOutputParserTest {
   }
 
   private static String fixture(String name) {
-    try (InputStream in = FpingOutputParserTest.class.getResourceAsStream("/fping/" + name + ".txt")) {
+    String path = "/fping/" + name + ".txt";
+    try (InputStream in = FpingOutputParserTest.class.getResourceAsStream(path)) {
       assertThat(in).as("fixture fping/%s.txt", name).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
