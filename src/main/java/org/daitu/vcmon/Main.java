@@ -1,5 +1,185 @@
 package org.daitu.vcmon;
 
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.daitu.vcmon.app.Agent;
+import org.daitu.vcmon.app.Version;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ConfigException;
+import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.demo.DemoDistrict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line.
+ *
+ * <pre>
+ *   java -jar vcmon.jar --config FILE [--port N]   run the agent
+ *   java -jar vcmon.jar --demo [--port N]          run against the embedded simulated district
+ *   java -jar vcmon.jar check-config FILE          validate a config and exit
+ * </pre>
+ *
+ * Exit codes: 0 normal stop (SIGTERM/SIGINT), 2 invalid config or usage, 1 other start failure.
+ */
 public final class Main {
-  public static void main(String[] args) {}
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_CONFIG = 2;
+
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar vcmon.jar --config FILE [--port N]",
+          "       java -jar vcmon.jar --demo [--port N]",
+          "       java -jar vcmon.jar check-config FILE",
+          "       java -jar vcmon.jar --version");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code >= 0) {
+      System.exit(code);
+    }
+    // code < 0: the agent is running; it ends on SIGTERM through the shutdown hook.
+  }
+
+  /** Runs a command; returns its exit code, or -1 when the agent was started and keeps running. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println(USAGE);
+      return EXIT_CONFIG;
+    }
+    String config = null;
+    boolean demo = false;
+    Integer port = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "check-config" -> {
+          if (i + 1 >= args.length) {
+            err.println("check-config needs a FILE\n" + USAGE);
+            return EXIT_CONFIG;
+          }
+          return checkConfig(Path.of(args[i + 1]), out, err);
+        }
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            err.println("--config needs a FILE\n" + USAGE);
+            return EXIT_CONFIG;
+          }
+          config = args[++i];
+        }
+        case "--demo" -> demo = true;
+        case "--port" -> {
+          if (i + 1 >= args.length || !args[i + 1].matches("[0-9]{1,5}")) {
+            err.println("--port needs a number 0..65535\n" + USAGE);
+            return EXIT_CONFIG;
+          }
+          port = Integer.parseInt(args[++i]);
+        }
+        case "--version" -> {
+          out.println("vcmon " + Version.current());
+          return EXIT_OK;
+        }
+        case "-h", "--help" -> {
+          out.println(USAGE);
+          return EXIT_OK;
+        }
+        default -> {
+          err.println("unknown argument \"" + a + "\"\n" + USAGE);
+          return EXIT_CONFIG;
+        }
+      }
+    }
+    if (demo == (config != null)) {
+      err.println("give either --config FILE or --demo\n" + USAGE);
+      return EXIT_CONFIG;
+    }
+    return demo ? startDemo(port, err) : startAgent(Path.of(config), port, err);
+  }
+
+  static int checkConfig(Path file, PrintStream out, PrintStream err) {
+    try {
+      AgentConfig cfg = ConfigLoader.load(file);
+      out.println(file + ": OK (" + cfg.inventory().size() + " sites, " + cfg.snmpProfiles().size() + " SNMP profiles)");
+      return EXIT_OK;
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return EXIT_CONFIG;
+    }
+  }
+
+  private static int startAgent(Path file, Integer port, PrintStream err) {
+    AgentConfig cfg;
+    try {
+      cfg = ConfigLoader.load(file);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return EXIT_CONFIG;
+    }
+    if (port != null) {
+      cfg = withPort(cfg, port);
+    }
+    Vertx vertx = Vertx.vertx();
+    return boot(vertx, Agent.start(vertx, cfg, Agent.Options.agent()), err);
+  }
+
+  private static int startDemo(Integer port, PrintStream err) {
+    Vertx vertx = Vertx.vertx();
+    DemoDistrict demo;
+    try {
+      demo = DemoDistrict.create(port == null ? 8080 : port);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return EXIT_CONFIG;
+    }
+    return boot(vertx, demo.start(vertx), err);
+  }
+
+  static AgentConfig withPort(AgentConfig c, int port) {
+    return new AgentConfig(
+        c.source(), new AgentConfig.Http(c.http().host(), port), c.probe(), c.state(), c.snmpProfiles(),
+        c.rollout(), c.store(), c.alerts(), c.inventory());
+  }
+
+  /** Waits for start; installs the stop on SIGTERM that exits 0. */
+  private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Agent agent;
+    try {
+      agent = started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("Startup failed error=\"{}\"", cause.getMessage(), cause);
+      err.println("vcmon: could not start: " + cause.getMessage());
+      vertx.close();
+      return EXIT_FAILURE;
+    }
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (!stopping.compareAndSet(false, true)) {
+                    return;
+                  }
+                  log.info("Stopping");
+                  try {
+                    agent.stop().compose(v -> vertx.close())
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    log.warn("Stop was not clean error=\"{}\"", e.toString());
+                  }
+                  log.info("Stopped");
+                  // A signal is a normal stop: exit 0, not the JVM's 143.
+                  Runtime.getRuntime().halt(EXIT_OK);
+                },
+                "vcmon-shutdown"));
+    return -1;
+  }
 }
