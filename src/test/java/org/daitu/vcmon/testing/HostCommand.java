@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,7 @@ final class HostCommand {
   private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
 
   private final List<String> argv;
+  private final Map<String, String> env = new LinkedHashMap<>();
   private String stdin;
   private Duration timeout = DEFAULT_TIMEOUT;
 
@@ -43,6 +46,12 @@ final class HostCommand {
   /** Text fed to the program's standard input (ip -batch, nft -f). */
   HostCommand stdin(String text) {
     this.stdin = text;
+    return this;
+  }
+
+  /** An environment variable for the program, on top of this JVM's environment. */
+  HostCommand env(String name, String value) {
+    env.put(name, value);
     return this;
   }
 
@@ -85,6 +94,7 @@ final class HostCommand {
       List<String> resolved = new ArrayList<>(argv);
       resolved.set(0, executable(argv.get(0)).map(Path::toString).orElse(argv.get(0)));
       ProcessBuilder pb = new ProcessBuilder(resolved).redirectOutput(out).redirectError(err);
+      pb.environment().putAll(env);
       if (stdin != null) {
         in = File.createTempFile("vcmon-cmd", ".in");
         Files.writeString(in.toPath(), stdin, StandardCharsets.UTF_8);

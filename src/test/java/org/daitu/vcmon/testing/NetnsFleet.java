@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -60,6 +61,9 @@ public final class NetnsFleet implements AutoCloseable {
   public static final String V3_AUTH_PASS = "vcmt-auth-pass";
   public static final String V3_PRIV_PASS = "vcmt-priv-pass";
 
+  /** Site id (and sysName) of the core router, the parent of every site. */
+  public static final String CORE_ID = "district-core";
+
   /** Largest fleet: site addresses run from 198.19.1.11 up to 198.19.1.210. */
   public static final int MAX_SITES = 200;
 
@@ -87,6 +91,8 @@ public final class NetnsFleet implements AutoCloseable {
 
   private final List<FleetSite> sites;
   private final Faults[] faults;
+  private final AtomicReferenceArray<Snmpd> agents;
+  private volatile Snmpd coreAgent;
   private final Path workDir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -101,6 +107,7 @@ public final class NetnsFleet implements AutoCloseable {
     this.sites = List.copyOf(list);
     this.faults = new Faults[count];
     Arrays.fill(faults, Faults.NONE);
+    this.agents = new AtomicReferenceArray<>(count);
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.workDir = workDir;
@@ -149,12 +156,13 @@ public final class NetnsFleet implements AutoCloseable {
           "network-namespace fleet needs programs that are not installed: "
               + String.join(", ", missing));
     }
-    return Optional.empty();
+    return Snmpd.unavailableReason();
   }
 
   /**
    * Builds a fleet of {@code sites} sites (1..{@value #MAX_SITES}) and returns once the core, the
-   * first and the last site answer ping and every snmpd answers SNMP. Leftovers of an earlier run
+   * first and the last site answer ping and every snmpd (one per site and one in the core) answers
+   * SNMP. Leftovers of an earlier run
    * that crashed are removed first.
    *
    * @throws IOException when a command fails (the message holds its stderr) or this machine
@@ -237,10 +245,16 @@ public final class NetnsFleet implements AutoCloseable {
     setFaults(i, faultsOf(i).withLossPercent(percent));
   }
 
-  /** Restarts site {@code i}'s snmpd like a device reboot: sysUpTime starts again near 0. */
+  /**
+   * Restarts site {@code i}'s snmpd like a device reboot: sysUpTime starts again near 0, the
+   * engineID stays and snmpEngineBoots grows. Returns once the agent answers again (checked from
+   * inside the site, so this works whatever faults the site has).
+   */
   public synchronized void reboot(int i) {
+    checkOpen();
     checkIndex(i);
-    throw new UnsupportedOperationException("snmpd per site is not wired yet");
+    Snmpd agent = agents.get(i - 1);
+    unchecked(agent::restart);
   }
 
   /** The core router stops forwarding and answering: every site behind it falls silent. */
@@ -268,6 +282,27 @@ public final class NetnsFleet implements AutoCloseable {
       closed = true;
     }
     List<Exception> problems = new ArrayList<>();
+    // A graceful stop first, so that each Snmpd object forgets its process and shutdown hook;
+    // whatever survives is killed with the namespaces below.
+    Snmpd core = coreAgent;
+    coreAgent = null;
+    if (core != null) {
+      try {
+        core.close();
+      } catch (RuntimeException e) {
+        problems.add(e);
+      }
+    }
+    for (int i = 0; i < agents.length(); i++) {
+      Snmpd agent = agents.getAndSet(i, null);
+      if (agent != null) {
+        try {
+          agent.close();
+        } catch (RuntimeException e) {
+          problems.add(e);
+        }
+      }
+    }
     try {
       removeLeftovers();
     } catch (IOException | RuntimeException e) {
@@ -348,6 +383,7 @@ public final class NetnsFleet implements AutoCloseable {
     StringBuilder s = new StringBuilder();
     s.append("flush chain inet ").append(NFT_TABLE).append(" input\n");
     s.append("flush chain inet ").append(NFT_TABLE).append(" forward\n");
+    s.append("add rule inet ").append(NFT_TABLE).append(" input iifname \"lo\" accept\n");
     if (failed) {
       s.append("add rule inet ").append(NFT_TABLE).append(" input drop\n");
       s.append("add rule inet ").append(NFT_TABLE).append(" forward drop\n");
@@ -400,7 +436,7 @@ public final class NetnsFleet implements AutoCloseable {
       core.append("link set ").append(leg).append(" master ").append(BRIDGE_B).append(" up\n");
     }
     ipBatch(CORE_NS, core.toString());
-    inNamespace(CORE_NS, "nft", "-f", "-").stdin(baseTable(true)).run();
+    inNamespace(CORE_NS, "nft", "-f", "-").stdin(baseTable(true) + coreRules(false)).run();
 
     ipBatch(null,
         "addr add " + ROOT_ADDRESS + "/24 dev " + BRIDGE_A + "\n"
@@ -412,6 +448,10 @@ public final class NetnsFleet implements AutoCloseable {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, sites.size()));
     try {
       List<Future<Void>> done = new ArrayList<>();
+      done.add(pool.submit(() -> {
+        coreAgent = startCoreAgent();
+        return null;
+      }));
       for (FleetSite s : sites) {
         done.add(pool.submit(() -> {
           buildSite(s);
@@ -450,6 +490,64 @@ public final class NetnsFleet implements AutoCloseable {
             + "link add eth1 type ifb\n"
             + "route add default via " + CORE_SITE_SIDE + "\n");
     inNamespace(ns, "nft", "-f", "-").stdin(baseTable(false) + siteRules(Faults.NONE)).run();
+    Identity id = identity(s.index());
+    Snmpd.Builder agent =
+        Snmpd.builder(workDir.resolve(s.id()))
+            .listen(s.address(), s.snmpPort())
+            .netns(ns)
+            .sysName(s.id())
+            .sysDescr(id.sysDescr())
+            .sysObjectId(id.sysObjectId())
+            .sysLocation(id.sysLocation())
+            .community(COMMUNITY)
+            .v3User(V3_USER, V3_AUTH_PASS, V3_PRIV_PASS)
+            // veths report no speed: show the codec's ports as 1 Gbit/s ethernet (ifType 6)
+            .extraConfig("interface eth0 6 1000000000")
+            .extraConfig("interface eth1 6 1000000000");
+    agents.set(s.index() - 1, agent.start()); // returns once the agent answers snmpget
+  }
+
+  /** The core answers SNMP too, like the district's real router, so it can be a polled parent. */
+  private Snmpd startCoreAgent() throws IOException, InterruptedException {
+    return Snmpd.builder(workDir.resolve(CORE_ID))
+        .listen(CORE_ADDRESS, SNMP_PORT)
+        .netns(CORE_NS)
+        .sysName(CORE_ID)
+        .sysDescr("Cisco IOS XE Software, ISR4331 Software (X86_64_LINUX_IOSD-UNIVERSALK9-M),"
+            + " Version 17.9.4a")
+        .sysObjectId(".1.3.6.1.4.1.9.1.1861")
+        .sysLocation("Trung tâm Văn hóa huyện Đại Từ - phòng máy chủ")
+        .community(COMMUNITY)
+        .v3User(V3_USER, V3_AUTH_PASS, V3_PRIV_PASS)
+        .start();
+  }
+
+  /**
+   * What site {@code i} says it is: the three codec models of the district (Cisco Webex Room Kit,
+   * Polycom Group 500, Poly Studio X50) in turn, and a Vietnamese location, so that tests see
+   * varied, non-ASCII identities as in the field.
+   */
+  static Identity identity(int i) {
+    String location = String.format(Locale.ROOT, "UBND xã %03d - phòng họp trực tuyến", i);
+    switch (i % 3) {
+      case 0:
+        return new Identity(
+            "Cisco Codec, SoftW: ce9.15.18.5 7ab2a5d5d9a 2023-09-12, MCU: Cisco Webex Room Kit,"
+                + " Date: 2023-09-12, S/N: " + String.format(Locale.ROOT, "FOC2412N%04d", i),
+            ".1.3.6.1.4.1.5596.150.6.4.1",
+            location);
+      case 1:
+        return new Identity(
+            "Polycom RealPresence Group 500, Version 6.2.2.8-480003, S/N: "
+                + String.format(Locale.ROOT, "8213%06d", i),
+            ".1.3.6.1.4.1.13885.101",
+            location);
+      default:
+        return new Identity(
+            "Poly Studio X50, Version 4.1.2.0002, S/N: " + String.format(Locale.ROOT, "8L21%06d", i),
+            ".1.3.6.1.4.1.13885.102",
+            location);
+    }
   }
 
   /** Waits until every address answers one ping; ARP and bridge learning take a moment. */
@@ -647,6 +745,9 @@ public final class NetnsFleet implements AutoCloseable {
       throw new IllegalStateException("interrupted while changing the fleet", e);
     }
   }
+
+  /** sysDescr, sysObjectID and sysLocation of one site. */
+  record Identity(String sysDescr, String sysObjectId, String sysLocation) {}
 
   /** The faults of one site; combined, with {@code failed} winning over everything. */
   record Faults(boolean failed, boolean snmpOff, double lossPercent) {
