@@ -52,7 +52,18 @@ import java.util.stream.Stream;
  * shutdown hook calls it as a last resort.
  *
  * <p>Thread-safe: the fault methods may be called from any thread; each one returns once the
- * kernel applies the change.
+ * kernel applies the change. They run host programs and block for milliseconds (a reboot: until
+ * the agent answers), so call them from the test thread, never from a Vert.x event loop.
+ *
+ * <pre>{@code
+ * assumeTrue(NetnsFleet.unavailableReason().isEmpty(), ...);
+ * try (NetnsFleet fleet = NetnsFleet.up(30)) {
+ *   FleetSite s = fleet.sites().get(6);          // site007 at 198.19.1.17, snmpd on udp/161
+ *   fleet.fail(s.index());                        // ... agent sees it DOWN
+ *   fleet.recover(s.index());
+ *   fleet.failCore();                             // ... every site UNREACHABLE, core DOWN
+ * }
+ * }</pre>
  */
 public final class NetnsFleet implements AutoCloseable {
   /** SNMPv3 user of every site: authPriv, SHA (SHA-1) authentication, AES (AES-128) privacy. */
