@@ -1,0 +1,72 @@
+package org.daitu.vcmon.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.daitu.vcmon.testing.NetnsFleet.Faults;
+import org.junit.jupiter.api.Test;
+
+/** The fleet's pure parts: names, addresses, identities and the nft scripts of each fault. */
+class NetnsFleetTest {
+
+  @Test
+  void sitesAreNumberedFromOneBehindTheCore() {
+    assertThat(NetnsFleet.siteId(7)).isEqualTo("site007");
+    assertThat(NetnsFleet.siteAddress(1)).isEqualTo("198.19.1.11");
+    assertThat(NetnsFleet.siteAddress(NetnsFleet.MAX_SITES)).isEqualTo("198.19.1.210");
+    assertThat(NetnsFleet.siteNamespace(12)).isEqualTo("vcmt-s12");
+  }
+
+  @Test
+  void linkNamesFitTheKernelLimitOfFifteenCharacters() {
+    assertThat("vs" + NetnsFleet.MAX_SITES).hasSizeLessThanOrEqualTo(15);
+    assertThat(NetnsFleet.CORE_LEG).hasSizeLessThanOrEqualTo(15);
+    assertThat(NetnsFleet.BRIDGE_A).hasSizeLessThanOrEqualTo(15);
+    assertThat(NetnsFleet.BRIDGE_B).hasSizeLessThanOrEqualTo(15);
+  }
+
+  @Test
+  void fleetSizeOutOfRangeIsRejectedBeforeTouchingTheHost() {
+    assertThatThrownBy(() -> NetnsFleet.up(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("fleet size must be 1..200 (site addresses 198.19.1.11 .. 198.19.1.210), got 0");
+    assertThatThrownBy(() -> NetnsFleet.up(201)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void healthySiteOnlyAcceptsItsOwnLoopbackExplicitly() {
+    assertThat(NetnsFleet.siteRules(Faults.NONE))
+        .isEqualTo("flush chain inet vcmt input\n"
+            + "add rule inet vcmt input iifname \"lo\" accept\n");
+  }
+
+  @Test
+  void faultsCombineAndLossIsInTenThousandths() {
+    Faults all = Faults.NONE.withFailed(true).withSnmpOff(true).withLossPercent(12.345);
+    assertThat(NetnsFleet.siteRules(all))
+        .isEqualTo("flush chain inet vcmt input\n"
+            + "add rule inet vcmt input iifname \"lo\" accept\n"
+            + "add rule inet vcmt input drop\n"
+            + "add rule inet vcmt input udp dport 161 drop\n"
+            + "add rule inet vcmt input numgen random mod 10000 < 1235 drop\n");
+    assertThat(NetnsFleet.siteRules(Faults.NONE.withLossPercent(0.001)))
+        .as("a loss too small to express is no rule at all")
+        .doesNotContain("numgen");
+  }
+
+  @Test
+  void failedCoreDropsInputAndForwarding() {
+    assertThat(NetnsFleet.coreRules(true))
+        .contains("add rule inet vcmt input drop\n", "add rule inet vcmt forward drop\n");
+    assertThat(NetnsFleet.coreRules(false)).doesNotContain("drop");
+  }
+
+  @Test
+  void identitiesCycleThroughTheThreeCodecModels() {
+    assertThat(NetnsFleet.identity(3).sysDescr()).contains("Cisco Webex Room Kit", "FOC2412N0003");
+    assertThat(NetnsFleet.identity(3).sysObjectId()).isEqualTo(".1.3.6.1.4.1.5596.150.6.4.1");
+    assertThat(NetnsFleet.identity(4).sysObjectId()).isEqualTo(".1.3.6.1.4.1.13885.101");
+    assertThat(NetnsFleet.identity(5).sysObjectId()).isEqualTo(".1.3.6.1.4.1.13885.102");
+    assertThat(NetnsFleet.identity(5).sysLocation()).isEqualTo("UBND xã 005 - phòng họp trực tuyến");
+  }
+}
