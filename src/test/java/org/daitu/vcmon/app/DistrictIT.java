@@ -1,0 +1,252 @@
+package org.daitu.vcmon.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.NetnsFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * vcmon end to end against a district of 30 real endpoints (net-snmp snmpd in network
+ * namespaces behind a core router), with the settings of the acceptance test: interval 10s,
+ * recheck 2s, down_after 3, timeout 1s. Reads only the public API and /metrics. Prints the
+ * measured detection times.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistrictIT {
+  static final int SITES = 30;
+  /** Site 30 uses SNMPv3 with a wrong auth password; site 29 SNMPv3 done right. */
+  static final int WRONG_V3 = 30;
+
+  static final int RIGHT_V3 = 29;
+
+  static NetnsFleet fleet;
+  static Vertx vertx;
+  static Agent agent;
+  static WebClient client;
+  static final Map<String, String> figures = new HashMap<>();
+
+  @BeforeAll
+  static void startDistrict(@TempDir Path dir) throws Exception {
+    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    fleet = NetnsFleet.up(SITES);
+    StringBuilder yaml = new StringBuilder();
+    yaml.append("http: { host: 127.0.0.1, port: 0 }\n")
+        .append("probe: { interval: 10s, timeout: 1s, recheck_interval: 2s }\n")
+        .append("state: { down_after: 3, up_after: 2 }\n")
+        .append("snmp_profiles:\n")
+        .append("  v2c: { version: 2c, community: ").append(fleet.community()).append(" }\n")
+        .append("  v3: { version: 3, user: ").append(NetnsFleet.V3_USER)
+        .append(", auth_protocol: SHA, auth_password_env: IT_AUTH, priv_protocol: AES, priv_password_env: IT_PRIV }\n")
+        .append("  v3-wrong: { version: 3, user: wrong").append(NetnsFleet.V3_USER)
+        .append(", auth_protocol: SHA, auth_password: not-the-password, priv_protocol: AES, priv_password_env: IT_PRIV }\n")
+        .append("rollout: { target: ").append(SITES).append(" }\n")
+        .append("store: { path: ").append(dir.resolve("vcmon.db")).append(" }\n")
+        .append("sites:\n")
+        .append("  - { id: district-core, name: Core, type: district, address: ").append(fleet.coreAddress())
+        .append(", snmp: { profile: v2c } }\n");
+    for (FleetSite s : fleet.sites()) {
+      String profile = s.index() == WRONG_V3 ? "v3-wrong" : s.index() == RIGHT_V3 ? "v3" : "v2c";
+      yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
+          .append("\", type: xã, address: ").append(s.address())
+          .append(", parent: district-core, snmp: { profile: ").append(profile).append(" } }\n");
+    }
+    Path file = dir.resolve("vcmon.yaml");
+    Files.writeString(file, yaml);
+    AgentConfig cfg =
+        ConfigLoader.load(file, Map.of("IT_AUTH", NetnsFleet.V3_AUTH_PASS, "IT_PRIV", NetnsFleet.V3_PRIV_PASS));
+    vertx = Vertx.vertx();
+    agent =
+        Agent.start(vertx, cfg, new Agent.Options("agent", UnaryOperator.identity(), Clock.systemUTC()))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    client = WebClient.create(vertx);
+  }
+
+  @AfterAll
+  static void stopDistrict() throws Exception {
+    if (agent != null) {
+      agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (!figures.isEmpty()) {
+      System.out.println("Detection times (interval 10s, recheck 2s, down_after 3, timeout 1s): " + figures);
+    }
+  }
+
+  static JsonObject get(String path) throws Exception {
+    return client.get(agent.httpPort(), "127.0.0.1", path).send()
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsJsonObject();
+  }
+
+  static String metrics() throws Exception {
+    return client.get(agent.httpPort(), "127.0.0.1", "/metrics").send()
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsString();
+  }
+
+  static JsonObject site(String id) throws Exception {
+    return get("/api/v1/sites/" + id);
+  }
+
+  /** Polls the API until the condition holds; returns the seconds it took. */
+  static double waitFor(String what, Duration limit, Predicate<JsonObject> condition) throws Exception {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    JsonObject last = null;
+    while (System.nanoTime() < deadline) {
+      last = get("/api/v1/sites");
+      if (condition.test(last)) {
+        return (System.nanoTime() - start) / 1e9;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what + "; last answer: " + last.encodePrettily());
+  }
+
+  static Predicate<JsonObject> state(String id, String state) {
+    return body -> body.getJsonArray("sites").stream()
+        .map(JsonObject.class::cast)
+        .anyMatch(s -> s.getString("id").equals(id) && s.getString("state").equals(state));
+  }
+
+  static long count(JsonObject body, String state) {
+    JsonArray sites = body.getJsonArray("sites");
+    return sites.stream().map(JsonObject.class::cast).filter(s -> s.getString("state").equals(state)).count();
+  }
+
+  static String id(int i) {
+    return fleet.sites().get(i - 1).id();
+  }
+
+  @Test
+  @Order(1)
+  void allSitesComeUp() throws Exception {
+    double t = waitFor("30 sites UP", Duration.ofSeconds(60), body -> count(body, "UP") == SITES);
+    figures.put("all UP after start", String.format("%.1fs", t));
+    JsonObject body = get("/api/v1/sites");
+    JsonObject summary = body.getJsonObject("summary");
+    assertThat(summary.getInteger("online")).isEqualTo(SITES - 1); // the core is not a unit, site 30 is DEGRADED
+    assertThat(summary.getInteger("target")).isEqualTo(SITES);
+    JsonObject s1 = site(id(1));
+    assertThat(s1.getJsonObject("snmp").getString("sys_name")).isEqualTo(id(1));
+    assertThat(s1.getJsonObject("icmp").getDouble("loss_ratio")).isEqualTo(0.0);
+    assertThat(s1.getJsonObject("rollout").getString("first_connected")).isNotNull();
+    assertThat(site(id(RIGHT_V3)).getString("state")).isEqualTo("UP");
+  }
+
+  @Test
+  @Order(1)
+  void wrongV3PasswordGivesAClearReason() throws Exception {
+    waitFor("site 30 DEGRADED", Duration.ofSeconds(60), state(id(WRONG_V3), "DEGRADED"));
+    JsonObject s = site(id(WRONG_V3));
+    assertThat(s.getString("reason")).contains("SNMPv3").containsIgnoringCase("auth");
+    assertThat(s.getJsonObject("snmp").getString("status")).isEqualTo("AUTH_FAILURE");
+    assertThat(s.encode()).doesNotContain("not-the-password");
+  }
+
+  @Test
+  @Order(2)
+  void aSiteCutOffIsDownWithin20sAndUpWithin25sOfRestore() throws Exception {
+    waitFor("site 5 UP", Duration.ofSeconds(60), state(id(5), "UP"));
+    fleet.fail(5);
+    double down = waitFor("site 5 DOWN", Duration.ofSeconds(20), state(id(5), "DOWN"));
+    figures.put("cut -> DOWN", String.format("%.1fs", down));
+    assertThat(site(id(5)).getString("reason")).startsWith("no answer to 5 pings");
+    fleet.recover(5);
+    double up = waitFor("site 5 UP again", Duration.ofSeconds(25), state(id(5), "UP"));
+    figures.put("restore -> UP", String.format("%.1fs", up));
+  }
+
+  @Test
+  @Order(3)
+  void snmpStoppedWhilePingAnswersIsDegraded() throws Exception {
+    fleet.snmpOff(6);
+    double t = waitFor("site 6 DEGRADED", Duration.ofSeconds(30), state(id(6), "DEGRADED"));
+    figures.put("SNMP off -> DEGRADED", String.format("%.1fs", t));
+    assertThat(site(id(6)).getString("reason")).startsWith("SNMP silent: ");
+    assertThat(site(id(6)).getJsonObject("snmp").getBoolean("up")).isFalse();
+    assertThat(metrics()).contains("vcmon_snmp_up{site=\"" + id(6) + "\"} 0");
+    fleet.recover(6);
+    waitFor("site 6 UP", Duration.ofSeconds(30), state(id(6), "UP"));
+  }
+
+  @Test
+  @Order(4)
+  void aRebootIsCounted() throws Exception {
+    double before = site(id(7)).getJsonObject("snmp").getDouble("uptime_seconds");
+    assertThat(before).isGreaterThan(1.0);
+    fleet.reboot(7);
+    waitFor("site 7 reboot counted", Duration.ofSeconds(30),
+        body -> body.getJsonArray("sites").stream().map(JsonObject.class::cast)
+            .anyMatch(s -> s.getString("id").equals(id(7)) && s.getInteger("reboots") == 1));
+    assertThat(metrics()).contains("vcmon_site_reboots_total{site=\"" + id(7) + "\"} 1.0");
+    assertThat(site(id(7)).getString("state")).isEqualTo("UP");
+  }
+
+  @Test
+  @Order(5)
+  void parentDownMakesItsChildrenUnreachable() throws Exception {
+    waitFor("all UP", Duration.ofSeconds(60), body -> count(body, "UP") == SITES);
+    fleet.failCore();
+    double t = waitFor("core DOWN and children UNREACHABLE", Duration.ofSeconds(40),
+        body -> state("district-core", "DOWN").test(body) && count(body, "UNREACHABLE") == SITES);
+    figures.put("core cut -> 30 UNREACHABLE", String.format("%.1fs", t));
+    JsonObject body = get("/api/v1/sites");
+    assertThat(count(body, "DOWN")).as("only the core is DOWN").isEqualTo(1);
+    assertThat(site(id(1)).getString("reason")).isEqualTo("parent district-core is DOWN");
+    fleet.recoverCore();
+    waitFor("all back", Duration.ofSeconds(40),
+        b -> state("district-core", "UP").test(b) && count(b, "UP") == SITES);
+  }
+
+  @Test
+  @Order(6)
+  void twentyPercentLossOnEveryLinkNeverMakesASiteDown() throws Exception {
+    long minutes = Long.getLong("vcmon.it.lossMinutes", 5);
+    for (int i = 1; i <= SITES; i++) {
+      fleet.lossy(i, 20);
+    }
+    long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+    int polls = 0;
+    long degradedSeen = 0;
+    while (System.nanoTime() < end) {
+      JsonObject body = get("/api/v1/sites");
+      assertThat(count(body, "DOWN") + count(body, "UNREACHABLE"))
+          .as("no site DOWN at 20%% loss; answer: %s", body.encode())
+          .isZero();
+      degradedSeen = Math.max(degradedSeen, count(body, "DEGRADED"));
+      polls++;
+      Thread.sleep(1000);
+    }
+    figures.put("20% loss for " + minutes + " min", "0 DOWN in " + polls + " API polls, at most " + degradedSeen + " DEGRADED at once");
+    for (int i = 1; i <= SITES; i++) {
+      fleet.recover(i);
+    }
+  }
+}
