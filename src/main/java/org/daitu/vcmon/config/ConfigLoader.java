@@ -115,14 +115,15 @@ public final class ConfigLoader {
     SeedsRead seeds = seeds(top.get("seeds"));
     List<Site> sites = new SiteBinder(yaml, problems, profiles, seeds.seeds(), seeds.broken())
         .bind(sitesSource(top));
-    Inventory inventory = new Inventory(sites);
-    AgentConfig.Rollout rollout = rollout(top.get("rollout"), inventory);
+    AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AgentConfig.Alerts alerts = alerts(top.get("alerts"));
     if (!problems.isEmpty()) {
       throw failure();
     }
-    return new AgentConfig(file, http, probe, state, profiles, rollout, store, alerts, inventory);
+    Inventory inventory = new Inventory(sites);
+    return new AgentConfig(
+        file, http, probe, state, Map.copyOf(profiles), rollout, store, alerts, inventory);
   }
 
   private ConfigException failure() {
@@ -453,10 +454,11 @@ public final class ConfigLoader {
     return items == null ? null : new SiteBinder.SiteList(sitesYaml, items, list);
   }
 
-  private AgentConfig.Rollout rollout(Node node, Inventory inventory) {
+  private AgentConfig.Rollout rollout(Node node, List<Site> sites) {
     String p = "rollout";
     Map<String, Node> m = yaml.optionalMap(node, p, List.of("target", "deadline"));
-    int units = (int) inventory.unitCount();
+    // Sites with a bad type are null here; the config fails anyway, so they need not count.
+    int units = (int) sites.stream().filter(s -> s.type() != null && s.type().isUnit()).count();
     Integer target = yaml.integer(m, p, "target", units, 1, Integer.MAX_VALUE);
     String deadlineText = yaml.optional(m, p, "deadline", false);
     LocalDate deadline = null;

@@ -211,7 +211,8 @@ final class SiteBinder {
   }
 
   private static String where(Draft d) {
-    return d.path() + " on line " + line(d.node());
+    String id = d.site().id() == null ? "" : " (" + d.site().id() + ")";
+    return d.path() + id + " on line " + line(d.node());
   }
 
   private Map<String, Draft> uniqueIds(List<Draft> drafts) {
@@ -223,7 +224,7 @@ final class SiteBinder {
       }
       Draft first = byId.putIfAbsent(id, d);
       if (first != null) {
-        d.yaml().problem(child(d.path(), "id"), d.idNode(), "duplicate id", id, "also the id of " + where(first));
+        d.yaml().problem(child(d.path(), "id"), d.idNode(), "duplicate id", id, "also the id of " + first.path() + " on line " + line(first.node()));
       }
     }
     return byId;
@@ -245,7 +246,7 @@ final class SiteBinder {
       if (first != null) {
         String what = s.snmp() == null ? "address" : "address and SNMP port " + s.snmp().port();
         d.yaml().problem(child(d.path(), "address"), d.addressNode(), "duplicate " + what, s.address(),
-            "same as " + where(first) + (first.site().id() == null ? "" : " (" + first.site().id() + ")"));
+            "same as " + where(first));
       }
     }
   }
