@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,8 @@ import org.daitu.vcmon.inventory.SeedLoader.Seeds;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.inventory.SiteType;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Turns a YAML config file into an {@link AgentConfig}, or into one {@link ConfigException} that
@@ -51,8 +54,6 @@ public final class ConfigLoader {
       List.of(
           "http", "probe", "state", "snmp_profiles", "rollout", "store", "alerts", "seeds",
           "sites", "sites_file");
-  private static final List<String> SITE =
-      List.of("id", "name", "type", "code", "address", "snmp", "parent", "rollout", "location");
   private static final List<String> PROFILE =
       List.of(
           "version", "community", "community_env", "user", "auth_protocol", "auth_password",
@@ -60,8 +61,6 @@ public final class ConfigLoader {
   private static final List<String> V2C_ONLY = List.of("community", "community_env");
   private static final List<String> V3_ONLY = PROFILE.subList(3, PROFILE.size());
 
-  private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final int SLUG_MAX = 64;
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   /** USM derives keys from passwords of 8 characters or more; agents refuse shorter ones. */
@@ -113,7 +112,7 @@ public final class ConfigLoader {
     AgentConfig.State state = state(top.get("state"));
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
     SeedsRead seeds = seeds(top.get("seeds"));
-    List<Site> sites = new SiteBinder(yaml, problems, profiles, seeds.seeds(), seeds.broken())
+    List<Site> sites = new SiteBinder(profiles, seeds.seeds(), seeds.broken())
         .bind(sitesSource(top));
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
@@ -123,7 +122,15 @@ public final class ConfigLoader {
     }
     Inventory inventory = new Inventory(sites);
     return new AgentConfig(
-        file, http, probe, state, Map.copyOf(profiles), rollout, store, alerts, inventory);
+        file,
+        http,
+        probe,
+        state,
+        Collections.unmodifiableMap(new LinkedHashMap<>(profiles)),
+        rollout,
+        store,
+        alerts,
+        inventory);
   }
 
   private ConfigException failure() {
@@ -133,7 +140,7 @@ public final class ConfigLoader {
   private AgentConfig.Http http(Map<String, Node> m) {
     String host = yaml.optional(m, "http", "host", false);
     Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 1, 65535);
-    return new AgentConfig.Http(host == null ? Defaults.HTTP_HOST : host, port == null ? 0 : port);
+    return new AgentConfig.Http(orElse(host, Defaults.HTTP_HOST), orElse(port, Defaults.HTTP_PORT));
   }
 
   private AgentConfig.Probe probe(Node node) {
@@ -253,6 +260,12 @@ public final class ConfigLoader {
   }
 
   private SnmpProfile profile(String name, Node node, String p) {
+    if (node instanceof ScalarNode && !isNull(node)) {
+      // "district-v2c: public" is a natural slip, and that text is a community: never echo it.
+      yaml.problem(p, node, "must be a map of keys (version, community_env, ...)", YamlFile.SECRET,
+          "e.g. { version: 2c, community_env: VCMON_SNMP_COMMUNITY }");
+      return null;
+    }
     Map<String, Node> m = yaml.map(node, p, PROFILE);
     if (m == null) {
       return null;
@@ -339,6 +352,7 @@ public final class ConfigLoader {
     }
     String value;
     String where;
+    String envVar = null;
     if (hasLiteral) {
       value = yaml.optional(m, p, literalKey, true);
       where = literalKey;
@@ -352,6 +366,7 @@ public final class ConfigLoader {
             "letters, digits and _, e.g. VCMON_SNMP_COMMUNITY");
         return null;
       }
+      envVar = var;
       value = env.get(var);
       if (value == null || value.isEmpty()) {
         yaml.problem(child(p, envKey), m.get(envKey),
@@ -366,7 +381,7 @@ public final class ConfigLoader {
     }
     if (password && usm && value.length() < USM_PASSWORD_MIN) {
       yaml.problem(child(p, where), m.get(where), "must be at least " + USM_PASSWORD_MIN + " characters (SNMPv3 USM rule)",
-          YamlFile.SECRET, hasEnv ? "the value of " + m.get(where) + " is too short" : null);
+          YamlFile.SECRET, envVar == null ? null : "the value of " + envVar + " is too short");
       return null;
     }
     return Secret.of(value);
@@ -379,7 +394,7 @@ public final class ConfigLoader {
     if (isNull(node)) {
       return new SeedsRead(null, false);
     }
-    String text = yaml.text(node, "seeds", false);
+    String text = yaml.text(node, "seeds");
     Path path = text == null ? null : resolve(text, "seeds", node);
     if (path == null) {
       return new SeedsRead(null, true);
@@ -428,7 +443,7 @@ public final class ConfigLoader {
       yaml.problem("sites", 0, "no sites", null, "add a sites: list, or sites_file: FILE");
       return null;
     }
-    String text = yaml.text(fileNode, "sites_file", false);
+    String text = yaml.text(fileNode, "sites_file");
     Path path = text == null ? null : resolve(text, "sites_file", fileNode);
     if (path == null) {
       return null;
@@ -439,7 +454,7 @@ public final class ConfigLoader {
       return null;
     }
     Node list = root.get();
-    if (!(list instanceof org.snakeyaml.engine.v2.nodes.SequenceNode) && !isNull(list)) {
+    if (!(list instanceof SequenceNode) && !isNull(list)) {
       Map<String, Node> m = sitesYaml.map(list, "", List.of("sites"));
       if (m == null) {
         return null;
@@ -519,10 +534,6 @@ public final class ConfigLoader {
 
   private static <T> T orElse(T value, T def) {
     return value == null ? def : value;
-  }
-
-  static boolean isSlug(String text) {
-    return text.length() <= SLUG_MAX && SLUG.matcher(text).matches();
   }
 
   static String typeLabels() {

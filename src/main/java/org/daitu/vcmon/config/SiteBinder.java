@@ -34,7 +34,9 @@ final class SiteBinder {
       List.of("id", "name", "type", "code", "address", "snmp", "parent", "rollout", "location");
   /** Letters, digits and the punctuation of IPv4, IPv6 and host names; no spaces or schemes. */
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%-]+");
-  private static final RolloutStage DEFAULT_STAGE = RolloutStage.INSTALLED;
+  /** Ids are the {@code site} label everywhere: URL- and Prometheus-safe, short on a page. */
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final int SLUG_MAX = 64;
 
   /** The list items and the file they were read from. */
   record SiteList(YamlFile yaml, List<Node> items, Node listNode) {}
@@ -43,16 +45,16 @@ final class SiteBinder {
   private record Draft(
       YamlFile yaml, String path, Node node, Node idNode, Node addressNode, Node parentNode, Site site) {}
 
-  private final YamlFile config;
-  private final Problems problems;
   private final Map<String, SnmpProfile> profiles;
   private final Seeds seeds;
   private final boolean seedsBroken;
 
-  SiteBinder(
-      YamlFile config, Problems problems, Map<String, SnmpProfile> profiles, Seeds seeds, boolean seedsBroken) {
-    this.config = config;
-    this.problems = problems;
+  /**
+   * @param seeds null when the config names no seeds file
+   * @param seedsBroken the seeds file could not be fully read: a missing name or type may be a
+   *     consequence, so it is not reported on top
+   */
+  SiteBinder(Map<String, SnmpProfile> profiles, Seeds seeds, boolean seedsBroken) {
     this.profiles = profiles;
     this.seeds = seeds;
     this.seedsBroken = seedsBroken;
@@ -88,11 +90,11 @@ final class SiteBinder {
     String id = yaml.required(m, p, "id", node, false);
     if (id != null) {
       id = id.strip();
-      if (!SLUG_FORM.matcher(id).matches()) {
+      if (!SLUG.matcher(id).matches()) {
         yaml.problem(child(p, "id"), m.get("id"),
             "must be a slug: lower-case letters and digits, words joined by \"-\"", id, "e.g. ha-thuong");
-      } else if (id.length() > 64) {
-        yaml.problem(child(p, "id"), m.get("id"), "must be at most 64 characters", id, null);
+      } else if (id.length() > SLUG_MAX) {
+        yaml.problem(child(p, "id"), m.get("id"), "must be at most " + SLUG_MAX + " characters", id, null);
       }
     }
     Optional<SeedUnit> seed = seeds == null || id == null ? Optional.empty() : seeds.bySlug(id);
@@ -145,7 +147,7 @@ final class SiteBinder {
 
     String rp = child(p, "rollout");
     Map<String, Node> r = yaml.optionalMap(m.get("rollout"), rp, List.of("stage"));
-    RolloutStage stage = DEFAULT_STAGE;
+    RolloutStage stage = Defaults.ROLLOUT_STAGE;
     String stageText = yaml.optional(r, rp, "stage", false);
     if (stageText != null) {
       stage = RolloutStage.fromLabel(stageText.strip()).orElse(null);
@@ -177,8 +179,6 @@ final class SiteBinder {
     Site site = new Site(id, code, name, type, address, snmp, parent, stage, location);
     return new Draft(yaml, p, node, m.get("id"), m.get("address"), m.get("parent"), site);
   }
-
-  private static final Pattern SLUG_FORM = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
   private String fromSeedsHint(String id) {
     return seeds == null

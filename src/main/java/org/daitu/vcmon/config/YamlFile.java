@@ -102,7 +102,9 @@ final class YamlFile {
   }
 
   void problem(String path, int line, String message, String found, String hint) {
-    problems.add(rank, new ConfigProblem(prefix + path, line, message, found, hint));
+    // A block scalar may hold line breaks; the report keeps one line per problem.
+    String shown = found == null ? null : found.replace("\r", "\\r").replace("\n", "\\n");
+    problems.add(rank, new ConfigProblem(prefix + path, line, message, shown, hint));
   }
 
   static int line(Node node) {
@@ -201,12 +203,12 @@ final class YamlFile {
   }
 
   /**
-   * The text of a single value.
+   * The text of a single value. Never echoes the node (a list or map has no single text), so it
+   * is safe for secrets too.
    *
-   * @param secret show {@code <secret>} instead of the value in any problem
    * @return the text, or null (and a problem) when the node is a list or a map
    */
-  String text(Node node, String path, boolean secret) {
+  String text(Node node, String path) {
     if (node instanceof ScalarNode s) {
       return s.getValue();
     }
@@ -222,7 +224,7 @@ final class YamlFile {
       problem(keyPath, n == null ? owner : n, "is required", null, null);
       return null;
     }
-    String t = text(n, keyPath, secret);
+    String t = text(n, keyPath);
     if (t != null && t.isBlank()) {
       problem(keyPath, n, "must not be empty", secret ? SECRET : t, null);
       return null;
@@ -237,7 +239,7 @@ final class YamlFile {
       return null;
     }
     String keyPath = child(path, key);
-    String t = text(n, keyPath, secret);
+    String t = text(n, keyPath);
     if (t != null && t.isBlank()) {
       problem(keyPath, n, "must not be empty", secret ? SECRET : t, null);
       return null;
@@ -252,7 +254,7 @@ final class YamlFile {
       return def;
     }
     String keyPath = child(path, key);
-    String t = text(n, keyPath, false);
+    String t = text(n, keyPath);
     if (t == null) {
       return null;
     }
@@ -283,7 +285,7 @@ final class YamlFile {
       return def;
     }
     String keyPath = child(path, key);
-    String t = text(n, keyPath, false);
+    String t = text(n, keyPath);
     if (t == null) {
       return null;
     }
@@ -313,7 +315,7 @@ final class YamlFile {
       return def;
     }
     String keyPath = child(path, key);
-    String t = text(n, keyPath, false);
+    String t = text(n, keyPath);
     if (t == null) {
       return null;
     }

@@ -97,6 +97,8 @@ public final class SeedLoader {
       }
       units.add(u);
     }
+    // Quote errors are found while splitting, before the row checks: report in line order.
+    problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line));
     return new Seeds(units, problems);
   }
 
@@ -109,18 +111,18 @@ public final class SeedLoader {
     String latText = field(r, column, "lat");
     String lonText = field(r, column, "lon");
     if (!CODE.matcher(code).matches()) {
-      problems.add(new ConfigProblem(label, r.line(), "code must be digits", code, null));
+      problems.add(new ConfigProblem(label, r.line(), "code must be digits", oneLine(code), null));
     }
     if (!SLUG.matcher(slug).matches()) {
       problems.add(new ConfigProblem(label, r.line(),
-          "slug must be lower-case letters and digits, words joined by \"-\"", slug, null));
+          "slug must be lower-case letters and digits, words joined by \"-\"", oneLine(slug), null));
     }
     if (name.isEmpty()) {
       problems.add(new ConfigProblem(label, r.line(), "name is empty", null, null));
     }
     Optional<SiteType> type = SiteType.fromLabel(typeText);
     if (type.isEmpty()) {
-      problems.add(new ConfigProblem(label, r.line(), "unknown type", typeText,
+      problems.add(new ConfigProblem(label, r.line(), "unknown type", oneLine(typeText),
           "allowed: " + typeLabels()));
     }
     Double lat = coordinate(label, r, "lat", latText, 90, problems);
@@ -149,8 +151,13 @@ public final class SeedLoader {
     } catch (NumberFormatException e) {
       // reported below, with the same rule as an out-of-range value
     }
-    problems.add(new ConfigProblem(label, r.line(), rule, text, null));
+    problems.add(new ConfigProblem(label, r.line(), rule, oneLine(text), null));
     return null;
+  }
+
+  /** A quoted field may hold line breaks; the report keeps one line per problem. */
+  private static String oneLine(String text) {
+    return text.replace("\r", "\\r").replace("\n", "\\n");
   }
 
   static String typeLabels() {

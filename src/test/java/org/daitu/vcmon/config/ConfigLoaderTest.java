@@ -173,11 +173,12 @@ class ConfigLoaderTest {
             "  b: { version: 3, user: u, auth_protocol: SHA, auth_password: s3cret2,",
             "       priv_protocol: AES, priv_password: [s3cret-three] }",
             "  c: { version: 2c, community: { s3cret-four: x } }",
+            "  d: s3cret-five",
             "sites: [ { id: a, name: A, type: xã, address: 127.0.0.1 } ]",
             ""));
     ConfigException e =
         catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
-    assertThat(e.problems()).hasSize(4);
+    assertThat(e.problems()).hasSize(5);
     assertThat(e.getMessage()).doesNotContain("s3cret").contains("<secret>");
   }
 
