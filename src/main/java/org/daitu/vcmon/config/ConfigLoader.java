@@ -37,14 +37,14 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Turns a YAML config file into an {@link AgentConfig}, or into one {@link ConfigException} that
- * lists every problem at once, each with its key path and line. An operator fixing a config
- * should see all mistakes in one run of {@code check-config}, not one per restart; and bad input
- * never shows a stack trace.
+ * lists every problem at once, each with its key path and line. An operator fixing a config should
+ * see all mistakes in one run of {@code check-config}, not one per restart; and bad input never
+ * shows a stack trace.
  *
  * <p>Strict on purpose: unknown keys are problems (a misspelt {@code intervall} would otherwise
  * silently keep the default), and so are duplicate keys. Defaults come from {@link Defaults}.
- * Relative paths ({@code sites_file}, {@code seeds}, {@code store.path}) are relative to the
- * config file's directory, so a config works the same from any working directory.
+ * Relative paths ({@code sites_file}, {@code seeds}, {@code store.path}) are relative to the config
+ * file's directory, so a config works the same from any working directory.
  *
  * <p>Not thread-confined and free of Vert.x: it reads files, so call it at start-up or from a
  * worker, never on an event loop.
@@ -52,17 +52,34 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final List<String> TOP =
       List.of(
-          "http", "probe", "state", "snmp_profiles", "rollout", "store", "alerts", "seeds",
-          "sites", "sites_file");
+          "http",
+          "probe",
+          "state",
+          "snmp_profiles",
+          "rollout",
+          "store",
+          "alerts",
+          "seeds",
+          "sites",
+          "sites_file");
   private static final List<String> PROFILE =
       List.of(
-          "version", "community", "community_env", "user", "auth_protocol", "auth_password",
-          "auth_password_env", "priv_protocol", "priv_password", "priv_password_env");
+          "version",
+          "community",
+          "community_env",
+          "user",
+          "auth_protocol",
+          "auth_password",
+          "auth_password_env",
+          "priv_protocol",
+          "priv_password",
+          "priv_password_env");
   private static final List<String> V2C_ONLY = List.of("community", "community_env");
   private static final List<String> V3_ONLY = PROFILE.subList(3, PROFILE.size());
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
   /** USM derives keys from passwords of 8 characters or more; agents refuse shorter ones. */
   private static final int USM_PASSWORD_MIN = 8;
 
@@ -81,7 +98,9 @@ public final class ConfigLoader {
     this.yaml = new YamlFile("", Problems.CONFIG_FILE, problems);
   }
 
-  /** Loads {@code file}, taking secrets named by {@code *_env} keys from the process environment. */
+  /**
+   * Loads {@code file}, taking secrets named by {@code *_env} keys from the process environment.
+   */
   public static AgentConfig load(Path file) throws ConfigException {
     return load(file, System.getenv());
   }
@@ -107,13 +126,14 @@ public final class ConfigLoader {
     if (top == null) {
       throw failure();
     }
-    AgentConfig.Http http = http(yaml.optionalMap(top.get("http"), "http", List.of("host", "port")));
+    AgentConfig.Http http =
+        http(yaml.optionalMap(top.get("http"), "http", List.of("host", "port")));
     AgentConfig.Probe probe = probe(top.get("probe"));
     AgentConfig.State state = state(top.get("state"));
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
     SeedsRead seeds = seeds(top.get("seeds"));
-    List<Site> sites = new SiteBinder(profiles, seeds.seeds(), seeds.broken())
-        .bind(sitesSource(top));
+    List<Site> sites =
+        new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(sitesSource(top));
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AgentConfig.Alerts alerts = alerts(top.get("alerts"));
@@ -146,19 +166,38 @@ public final class ConfigLoader {
   private AgentConfig.Probe probe(Node node) {
     String p = "probe";
     Map<String, Node> m =
-        yaml.optionalMap(node, p, List.of("interval", "timeout", "recheck_interval", "icmp", "snmp"));
+        yaml.optionalMap(
+            node, p, List.of("interval", "timeout", "recheck_interval", "icmp", "snmp"));
     Duration interval =
-        yaml.duration(m, p, "interval", Defaults.INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
+        yaml.duration(
+            m, p, "interval", Defaults.INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
     Duration timeout =
-        yaml.duration(m, p, "timeout", Defaults.TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30));
+        yaml.duration(
+            m, p, "timeout", Defaults.TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30));
     Duration recheck =
         yaml.duration(
-            m, p, "recheck_interval", Defaults.RECHECK_INTERVAL, Duration.ofMillis(500), Duration.ofHours(1));
+            m,
+            p,
+            "recheck_interval",
+            Defaults.RECHECK_INTERVAL,
+            Duration.ofMillis(500),
+            Duration.ofHours(1));
     if (interval != null && timeout != null && timeout.compareTo(interval) >= 0) {
-      relationProblem(m, p, "timeout", timeout, "interval", "must be shorter than probe.interval (" + Durations.format(interval) + ")");
+      relationProblem(
+          m,
+          p,
+          "timeout",
+          timeout,
+          "interval",
+          "must be shorter than probe.interval (" + Durations.format(interval) + ")");
     }
     if (interval != null && recheck != null && recheck.compareTo(interval) > 0) {
-      relationProblem(m, p, "recheck_interval", recheck, "interval",
+      relationProblem(
+          m,
+          p,
+          "recheck_interval",
+          recheck,
+          "interval",
           "must be between 500ms and probe.interval (" + Durations.format(interval) + ")");
     }
 
@@ -167,7 +206,13 @@ public final class ConfigLoader {
         yaml.optionalMap(m.get("icmp"), ip, List.of("packets", "period", "fping", "batch_size"));
     Integer packets = yaml.integer(icmp, ip, "packets", Defaults.ICMP_PACKETS, 1, 20);
     Duration period =
-        yaml.duration(icmp, ip, "period", Defaults.ICMP_PERIOD, Duration.ofMillis(10), Duration.ofSeconds(10));
+        yaml.duration(
+            icmp,
+            ip,
+            "period",
+            Defaults.ICMP_PERIOD,
+            Duration.ofMillis(10),
+            Duration.ofSeconds(10));
     String fping = yaml.optional(icmp, ip, "fping", false);
     Integer batch = yaml.integer(icmp, ip, "batch_size", Defaults.ICMP_BATCH_SIZE, 1, 10_000);
     if (interval != null && timeout != null && packets != null && period != null) {
@@ -175,17 +220,30 @@ public final class ConfigLoader {
       // timeout for it: a check longer than the interval would overlap the next one.
       Duration check = period.multipliedBy(packets - 1L).plus(timeout);
       if (check.compareTo(interval) >= 0) {
-        Node at = icmp.containsKey("packets") ? icmp.get("packets") : icmp.containsKey("period") ? icmp.get("period") : m.get("interval");
-        yaml.problem(child(ip, "packets"), at,
-            "one check (" + packets + " echoes " + Durations.format(period) + " apart, then the "
-                + Durations.format(timeout) + " timeout) must be shorter than probe.interval ("
-                + Durations.format(interval) + ")",
-            null, "send fewer echoes, shorten probe.icmp.period or lengthen probe.interval");
+        Node at =
+            icmp.containsKey("packets")
+                ? icmp.get("packets")
+                : icmp.containsKey("period") ? icmp.get("period") : m.get("interval");
+        yaml.problem(
+            child(ip, "packets"),
+            at,
+            "one check ("
+                + packets
+                + " echoes "
+                + Durations.format(period)
+                + " apart, then the "
+                + Durations.format(timeout)
+                + " timeout) must be shorter than probe.interval ("
+                + Durations.format(interval)
+                + ")",
+            null,
+            "send fewer echoes, shorten probe.icmp.period or lengthen probe.interval");
       }
     }
 
     String sp = child(p, "snmp");
-    Map<String, Node> snmp = yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
+    Map<String, Node> snmp =
+        yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
     Integer retries = yaml.integer(snmp, sp, "retries", Defaults.SNMP_RETRIES, 0, 5);
     Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 1, 1024);
 
@@ -198,18 +256,23 @@ public final class ConfigLoader {
             orElse(period, Defaults.ICMP_PERIOD),
             orElse(fping, Defaults.FPING),
             orElse(batch, Defaults.ICMP_BATCH_SIZE)),
-        new AgentConfig.Snmp(orElse(retries, Defaults.SNMP_RETRIES), orElse(maxIf, Defaults.SNMP_MAX_INTERFACES)));
+        new AgentConfig.Snmp(
+            orElse(retries, Defaults.SNMP_RETRIES), orElse(maxIf, Defaults.SNMP_MAX_INTERFACES)));
   }
 
   /**
-   * A value that is fine alone but not next to another (timeout vs interval). It is reported at
-   * the key, or, when the key was left at its default, at the other key that made it wrong.
+   * A value that is fine alone but not next to another (timeout vs interval). It is reported at the
+   * key, or, when the key was left at its default, at the other key that made it wrong.
    */
   private void relationProblem(
       Map<String, Node> m, String path, String key, Duration value, String other, String rule) {
     Node at = m.get(key);
     if (isNull(at)) {
-      yaml.problem(child(path, key), m.get(other), rule, Durations.format(value),
+      yaml.problem(
+          child(path, key),
+          m.get(other),
+          rule,
+          Durations.format(value),
           "that is the default; set " + child(path, key) + " explicitly");
     } else {
       yaml.problem(child(path, key), at, rule, Durations.format(value), null);
@@ -226,12 +289,14 @@ public final class ConfigLoader {
     Map<String, Node> deg = yaml.optionalMap(m.get("degraded"), dp, List.of("loss_ratio", "rtt"));
     Double loss = yaml.decimal(deg, dp, "loss_ratio", Defaults.DEGRADED_LOSS_RATIO, 0, 1);
     Duration rtt =
-        yaml.duration(deg, dp, "rtt", Defaults.DEGRADED_RTT, Duration.ofMillis(1), Duration.ofMinutes(1));
+        yaml.duration(
+            deg, dp, "rtt", Defaults.DEGRADED_RTT, Duration.ofMillis(1), Duration.ofMinutes(1));
     String fp = child(p, "flapping");
     Map<String, Node> flap = yaml.optionalMap(m.get("flapping"), fp, List.of("changes", "window"));
     Integer changes = yaml.integer(flap, fp, "changes", Defaults.FLAP_CHANGES, 2, 100);
     Duration window =
-        yaml.duration(flap, fp, "window", Defaults.FLAP_WINDOW, Duration.ofMinutes(1), Duration.ofHours(24));
+        yaml.duration(
+            flap, fp, "window", Defaults.FLAP_WINDOW, Duration.ofMinutes(1), Duration.ofHours(24));
     return new AgentConfig.State(
         orElse(down, Defaults.DOWN_AFTER),
         orElse(up, Defaults.UP_AFTER),
@@ -262,7 +327,11 @@ public final class ConfigLoader {
   private SnmpProfile profile(String name, Node node, String p) {
     if (node instanceof ScalarNode && !isNull(node)) {
       // "district-v2c: public" is a natural slip, and that text is a community: never echo it.
-      yaml.problem(p, node, "must be a map of keys (version, community_env, ...)", YamlFile.SECRET,
+      yaml.problem(
+          p,
+          node,
+          "must be a map of keys (version, community_env, ...)",
+          YamlFile.SECRET,
           "e.g. { version: 2c, community_env: VCMON_SNMP_COMMUNITY }");
       return null;
     }
@@ -280,7 +349,11 @@ public final class ConfigLoader {
       return community == null ? null : SnmpProfile.v2c(name, community);
     }
     if (!version.equals("3")) {
-      yaml.problem(child(p, "version"), m.get("version"), "must be one of 2c, 3", version,
+      yaml.problem(
+          child(p, "version"),
+          m.get("version"),
+          "must be one of 2c, 3",
+          version,
           version.equals("1") ? "SNMPv1 is not supported; use 2c" : null);
       return null;
     }
@@ -289,16 +362,24 @@ public final class ConfigLoader {
     AuthProtocol auth = protocol(m, p, "auth_protocol", AuthProtocol.class, node, true);
     Secret authPassword = secret(m, p, "auth_password", "auth_password_env", node, true);
     PrivProtocol priv = protocol(m, p, "priv_protocol", PrivProtocol.class, node, false);
-    boolean privWanted = priv != null || !isNull(m.get("priv_password")) || !isNull(m.get("priv_password_env"));
+    boolean privWanted =
+        priv != null || !isNull(m.get("priv_password")) || !isNull(m.get("priv_password_env"));
     Secret privPassword = null;
     if (privWanted) {
       privPassword = secret(m, p, "priv_password", "priv_password_env", node, true);
       if (isNull(m.get("priv_protocol"))) {
-        yaml.problem(child(p, "priv_protocol"), node, "is required when a privacy password is set", null,
+        yaml.problem(
+            child(p, "priv_protocol"),
+            node,
+            "is required when a privacy password is set",
+            null,
             "allowed: " + names(PrivProtocol.class));
       }
     }
-    if (user == null || auth == null || authPassword == null || (privWanted && (priv == null || privPassword == null))) {
+    if (user == null
+        || auth == null
+        || authPassword == null
+        || (privWanted && (priv == null || privPassword == null))) {
       return null;
     }
     return SnmpProfile.v3(name, user, auth, authPassword, priv, privPassword);
@@ -314,7 +395,8 @@ public final class ConfigLoader {
 
   private <E extends Enum<E>> E protocol(
       Map<String, Node> m, String p, String key, Class<E> type, Node owner, boolean required) {
-    String text = required ? yaml.required(m, p, key, owner, false) : yaml.optional(m, p, key, false);
+    String text =
+        required ? yaml.required(m, p, key, owner, false) : yaml.optional(m, p, key, false);
     if (text == null) {
       return null;
     }
@@ -341,13 +423,25 @@ public final class ConfigLoader {
     boolean hasEnv = !isNull(m.get(envKey));
     boolean password = !literalKey.equals("community");
     if (hasLiteral && hasEnv) {
-      yaml.problem(child(p, envKey), m.get(envKey), "set either " + literalKey + " or " + envKey + ", not both", null, null);
+      yaml.problem(
+          child(p, envKey),
+          m.get(envKey),
+          "set either " + literalKey + " or " + envKey + ", not both",
+          null,
+          null);
       return null;
     }
     if (!hasLiteral && !hasEnv) {
-      yaml.problem(child(p, envKey), owner, "is required", null,
-          "name an environment variable holding the " + (password ? "password" : "community")
-              + ", or write it as " + literalKey + ": TEXT");
+      yaml.problem(
+          child(p, envKey),
+          owner,
+          "is required",
+          null,
+          "name an environment variable holding the "
+              + (password ? "password" : "community")
+              + ", or write it as "
+              + literalKey
+              + ": TEXT");
       return null;
     }
     String value;
@@ -362,15 +456,22 @@ public final class ConfigLoader {
         return null;
       }
       if (!ENV_NAME.matcher(var).matches()) {
-        yaml.problem(child(p, envKey), m.get(envKey), "must be the name of an environment variable", var,
+        yaml.problem(
+            child(p, envKey),
+            m.get(envKey),
+            "must be the name of an environment variable",
+            var,
             "letters, digits and _, e.g. VCMON_SNMP_COMMUNITY");
         return null;
       }
       envVar = var;
       value = env.get(var);
       if (value == null || value.isEmpty()) {
-        yaml.problem(child(p, envKey), m.get(envKey),
-            value == null ? "environment variable is not set" : "environment variable is empty", var,
+        yaml.problem(
+            child(p, envKey),
+            m.get(envKey),
+            value == null ? "environment variable is not set" : "environment variable is empty",
+            var,
             "export " + var + "=... before starting vcmon");
         return null;
       }
@@ -380,8 +481,12 @@ public final class ConfigLoader {
       return null;
     }
     if (password && usm && value.length() < USM_PASSWORD_MIN) {
-      yaml.problem(child(p, where), m.get(where), "must be at least " + USM_PASSWORD_MIN + " characters (SNMPv3 USM rule)",
-          YamlFile.SECRET, envVar == null ? null : "the value of " + envVar + " is too short");
+      yaml.problem(
+          child(p, where),
+          m.get(where),
+          "must be at least " + USM_PASSWORD_MIN + " characters (SNMPv3 USM rule)",
+          YamlFile.SECRET,
+          envVar == null ? null : "the value of " + envVar + " is too short");
       return null;
     }
     return Secret.of(value);
@@ -403,13 +508,19 @@ public final class ConfigLoader {
     try {
       seeds = SeedLoader.load(path);
     } catch (NoSuchFileException e) {
-      yaml.problem("seeds", node, "file not found", path.toString(), "the path is relative to the config file");
+      yaml.problem(
+          "seeds",
+          node,
+          "file not found",
+          path.toString(),
+          "the path is relative to the config file");
       return new SeedsRead(null, true);
     } catch (CharacterCodingException e) {
       yaml.problem("seeds", node, "file is not UTF-8 text", path.toString(), "save it as UTF-8");
       return new SeedsRead(null, true);
     } catch (IOException e) {
-      yaml.problem("seeds", node, "cannot read file", path.toString(), e.getClass().getSimpleName());
+      yaml.problem(
+          "seeds", node, "cannot read file", path.toString(), e.getClass().getSimpleName());
       return new SeedsRead(null, true);
     }
     int rank = nextRank++;
@@ -462,7 +573,12 @@ public final class ConfigLoader {
       list = m.get("sites");
     }
     if (isNull(list)) {
-      sitesYaml.problem("sites", root.get(), "no sites", null, "the file holds a list of sites, or sites: followed by one");
+      sitesYaml.problem(
+          "sites",
+          root.get(),
+          "no sites",
+          null,
+          "the file holds a list of sites, or sites: followed by one");
       return null;
     }
     List<Node> items = sitesYaml.list(list, "sites");
@@ -484,7 +600,11 @@ public final class ConfigLoader {
         }
         deadline = LocalDate.parse(deadlineText.strip());
       } catch (DateTimeException e) {
-        yaml.problem(child(p, "deadline"), m.get("deadline"), "must be a date written YYYY-MM-DD", deadlineText,
+        yaml.problem(
+            child(p, "deadline"),
+            m.get("deadline"),
+            "must be a date written YYYY-MM-DD",
+            deadlineText,
             "e.g. 2020-08-31");
       }
     }
@@ -512,7 +632,11 @@ public final class ConfigLoader {
         }
         String url = yaml.required(h, p, "url", items.get(i), false);
         if (url != null && !isHttpUrl(url.strip())) {
-          yaml.problem(child(p, "url"), h.get("url"), "must be an http:// or https:// URL with a host", url,
+          yaml.problem(
+              child(p, "url"),
+              h.get("url"),
+              "must be an http:// or https:// URL with a host",
+              url,
               "e.g. http://127.0.0.1:9099/hook");
         } else if (url != null) {
           hooks.add(new AgentConfig.Webhook(url.strip()));

@@ -35,8 +35,8 @@ public final class Defaults {
   public static final String STORE_PATH = "data/vcmon.db";
 
   /**
-   * A site without a stage is installed: listed in the config, so its room is expected to
-   * answer. Only sites marked {@code planned} are not.
+   * A site without a stage is installed: listed in the config, so its room is expected to answer.
+   * Only sites marked {@code planned} are not.
    */
   public static final RolloutStage ROLLOUT_STAGE = RolloutStage.INSTALLED;
 }

@@ -5,9 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in the config: a whole number and one unit, {@code 500ms},
- * {@code 30s}, {@code 5m}, {@code 1h}. One unit only, so a value reads the same to everyone;
- * ISO-8601 ({@code PT30S}) is precise but nobody on a district IT team writes it.
+ * Durations as people write them in the config: a whole number and one unit, {@code 500ms}, {@code
+ * 30s}, {@code 5m}, {@code 1h}. One unit only, so a value reads the same to everyone; ISO-8601
+ * ({@code PT30S}) is precise but nobody on a district IT team writes it.
  */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");

@@ -30,7 +30,8 @@ final class Problems {
     return entries.stream()
         .sorted(
             Comparator.comparingInt(Entry::rank)
-                .thenComparingInt(e -> e.problem().line() > 0 ? e.problem().line() : Integer.MAX_VALUE)
+                .thenComparingInt(
+                    e -> e.problem().line() > 0 ? e.problem().line() : Integer.MAX_VALUE)
                 .thenComparingInt(Entry::seq))
         .map(Entry::problem)
         .toList();

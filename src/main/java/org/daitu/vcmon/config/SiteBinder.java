@@ -26,16 +26,19 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Binds the {@code sites:} list: each site on its own, filled from the seeds, then the checks
- * across sites (unique ids and addresses, known parents, no parent cycles) that
- * {@link org.daitu.vcmon.inventory.Inventory} relies on.
+ * across sites (unique ids and addresses, known parents, no parent cycles) that {@link
+ * org.daitu.vcmon.inventory.Inventory} relies on.
  */
 final class SiteBinder {
   private static final List<String> SITE =
       List.of("id", "name", "type", "code", "address", "snmp", "parent", "rollout", "location");
+
   /** Letters, digits and the punctuation of IPv4, IPv6 and host names; no spaces or schemes. */
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%-]+");
+
   /** Ids are the {@code site} label everywhere: URL- and Prometheus-safe, short on a page. */
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
   private static final int SLUG_MAX = 64;
 
   /** The list items and the file they were read from. */
@@ -43,7 +46,13 @@ final class SiteBinder {
 
   /** One site as read, with the nodes needed to point at it from checks across sites. */
   private record Draft(
-      YamlFile yaml, String path, Node node, Node idNode, Node addressNode, Node parentNode, Site site) {}
+      YamlFile yaml,
+      String path,
+      Node node,
+      Node idNode,
+      Node addressNode,
+      Node parentNode,
+      Site site) {}
 
   private final Map<String, SnmpProfile> profiles;
   private final Seeds seeds;
@@ -60,7 +69,9 @@ final class SiteBinder {
     this.seedsBroken = seedsBroken;
   }
 
-  /** @return the sites in file order; only meaningful when no problem was recorded */
+  /**
+   * @return the sites in file order; only meaningful when no problem was recorded
+   */
   List<Site> bind(SiteList list) {
     if (list == null) {
       return List.of();
@@ -91,10 +102,15 @@ final class SiteBinder {
     if (id != null) {
       id = id.strip();
       if (!SLUG.matcher(id).matches()) {
-        yaml.problem(child(p, "id"), m.get("id"),
-            "must be a slug: lower-case letters and digits, words joined by \"-\"", id, "e.g. ha-thuong");
+        yaml.problem(
+            child(p, "id"),
+            m.get("id"),
+            "must be a slug: lower-case letters and digits, words joined by \"-\"",
+            id,
+            "e.g. ha-thuong");
       } else if (id.length() > SLUG_MAX) {
-        yaml.problem(child(p, "id"), m.get("id"), "must be at most " + SLUG_MAX + " characters", id, null);
+        yaml.problem(
+            child(p, "id"), m.get("id"), "must be at most " + SLUG_MAX + " characters", id, null);
       }
     }
     Optional<SeedUnit> seed = seeds == null || id == null ? Optional.empty() : seeds.bySlug(id);
@@ -111,7 +127,11 @@ final class SiteBinder {
     if (typeText != null) {
       type = SiteType.fromLabel(typeText.strip()).orElse(null);
       if (type == null) {
-        yaml.problem(child(p, "type"), m.get("type"), "unknown site type", typeText,
+        yaml.problem(
+            child(p, "type"),
+            m.get("type"),
+            "unknown site type",
+            typeText,
             "allowed: " + ConfigLoader.typeLabels());
       }
     } else if (isNull(m.get("type")) && seed.isPresent()) {
@@ -122,7 +142,11 @@ final class SiteBinder {
         yaml.problem(child(p, "name"), node, "is required", null, fromSeedsHint(id));
       }
       if (type == null && isNull(m.get("type"))) {
-        yaml.problem(child(p, "type"), node, "is required", null,
+        yaml.problem(
+            child(p, "type"),
+            node,
+            "is required",
+            null,
             "one of " + ConfigLoader.typeLabels() + "; " + fromSeedsHint(id));
       }
     }
@@ -135,7 +159,11 @@ final class SiteBinder {
     if (address != null) {
       address = address.strip();
       if (!ADDRESS.matcher(address).matches()) {
-        yaml.problem(child(p, "address"), m.get("address"), "must be an IP address or a host name", address,
+        yaml.problem(
+            child(p, "address"),
+            m.get("address"),
+            "must be an IP address or a host name",
+            address,
             "e.g. 10.171.1.10");
         address = null;
       }
@@ -152,7 +180,11 @@ final class SiteBinder {
     if (stageText != null) {
       stage = RolloutStage.fromLabel(stageText.strip()).orElse(null);
       if (stage == null) {
-        yaml.problem(child(rp, "stage"), r.get("stage"), "unknown rollout stage", stageText,
+        yaml.problem(
+            child(rp, "stage"),
+            r.get("stage"),
+            "unknown rollout stage",
+            stageText,
             "allowed: planned, installed, connected, commissioned");
       }
     }
@@ -167,7 +199,12 @@ final class SiteBinder {
         Double lon = yaml.decimal(l, lp, "lon", null, -180, 180);
         for (String k : List.of("lat", "lon")) {
           if (isNull(l.get(k))) {
-            yaml.problem(child(lp, k), m.get("location"), "is required", null, "decimal degrees, e.g. lat: 21.64, lon: 105.62");
+            yaml.problem(
+                child(lp, k),
+                m.get("location"),
+                "is required",
+                null,
+                "decimal degrees, e.g. lat: 21.64, lon: 105.62");
           }
         }
         if (lat != null && lon != null) {
@@ -197,7 +234,10 @@ final class SiteBinder {
     String profile = yaml.required(m, p, "profile", node, false);
     Integer port = yaml.integer(m, p, "port", Defaults.SNMP_PORT, 1, 65535);
     if (profile != null && !profiles.containsKey(profile.strip())) {
-      String known = profiles.isEmpty() ? "no snmp_profiles are defined" : "known: " + String.join(", ", profiles.keySet());
+      String known =
+          profiles.isEmpty()
+              ? "no snmp_profiles are defined"
+              : "known: " + String.join(", ", profiles.keySet());
       String hint =
           Spelling.closest(profile.strip(), profiles.keySet())
               .map(s -> "did you mean \"" + s + "\"? " + known)
@@ -224,7 +264,13 @@ final class SiteBinder {
       }
       Draft first = byId.putIfAbsent(id, d);
       if (first != null) {
-        d.yaml().problem(child(d.path(), "id"), d.idNode(), "duplicate id", id, "also the id of " + first.path() + " on line " + line(first.node()));
+        d.yaml()
+            .problem(
+                child(d.path(), "id"),
+                d.idNode(),
+                "duplicate id",
+                id,
+                "also the id of " + first.path() + " on line " + line(first.node()));
       }
     }
     return byId;
@@ -241,12 +287,18 @@ final class SiteBinder {
       if (s.address() == null) {
         continue;
       }
-      String key = s.address().toLowerCase(Locale.ROOT) + "/" + (s.snmp() == null ? "-" : s.snmp().port());
+      String key =
+          s.address().toLowerCase(Locale.ROOT) + "/" + (s.snmp() == null ? "-" : s.snmp().port());
       Draft first = seen.putIfAbsent(key, d);
       if (first != null) {
         String what = s.snmp() == null ? "address" : "address and SNMP port " + s.snmp().port();
-        d.yaml().problem(child(d.path(), "address"), d.addressNode(), "duplicate " + what, s.address(),
-            "same as " + where(first));
+        d.yaml()
+            .problem(
+                child(d.path(), "address"),
+                d.addressNode(),
+                "duplicate " + what,
+                s.address(),
+                "same as " + where(first));
       }
     }
   }
@@ -260,7 +312,13 @@ final class SiteBinder {
       }
       String pp = child(d.path(), "parent");
       if (s.parent().equals(s.id())) {
-        d.yaml().problem(pp, d.parentNode(), "a site cannot be its own parent", s.parent(), "remove parent, or name the site it depends on");
+        d.yaml()
+            .problem(
+                pp,
+                d.parentNode(),
+                "a site cannot be its own parent",
+                s.parent(),
+                "remove parent, or name the site it depends on");
       } else if (!byId.containsKey(s.parent())) {
         String hint =
             Spelling.closest(s.parent(), byId.keySet())
@@ -288,7 +346,11 @@ final class SiteBinder {
     }
   }
 
-  private void reportCycle(List<String> members, List<String> order, Map<String, String> parentOf, Map<String, Draft> byId) {
+  private void reportCycle(
+      List<String> members,
+      List<String> order,
+      Map<String, String> parentOf,
+      Map<String, Draft> byId) {
     String first = order.stream().filter(members::contains).findFirst().orElseThrow();
     StringBuilder text = new StringBuilder(first);
     String cur = first;
@@ -297,7 +359,12 @@ final class SiteBinder {
       text.append(" -> ").append(cur);
     } while (!cur.equals(first));
     Draft d = byId.get(first);
-    d.yaml().problem(child(d.path(), "parent"), d.parentNode(), "parents form a cycle: " + text, null,
-        "remove the parent of one of these sites");
+    d.yaml()
+        .problem(
+            child(d.path(), "parent"),
+            d.parentNode(),
+            "parents form a cycle: " + text,
+            null,
+            "remove the parent of one of these sites");
   }
 }

@@ -25,10 +25,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Strict, typed reads from the node tree of one YAML file. We bind from snakeyaml-engine's node
- * tree rather than from maps of Java objects because nodes keep their line, so every problem
- * points at the line to fix, and because duplicate keys stay visible (a map would silently keep
- * one). Each read that fails records a problem and returns null; the caller goes on, so one run
- * reports every mistake.
+ * tree rather than from maps of Java objects because nodes keep their line, so every problem points
+ * at the line to fix, and because duplicate keys stay visible (a map would silently keep one). Each
+ * read that fails records a problem and returns null; the caller goes on, so one run reports every
+ * mistake.
  */
 final class YamlFile {
   static final String SECRET = "<secret>";
@@ -59,12 +59,14 @@ final class YamlFile {
     try {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      problems.add(refRank, new ConfigProblem(path, refLine, "file not found", file.toString(), null));
+      problems.add(
+          refRank, new ConfigProblem(path, refLine, "file not found", file.toString(), null));
       return Optional.empty();
     } catch (CharacterCodingException e) {
       problems.add(
           refRank,
-          new ConfigProblem(path, refLine, "file is not UTF-8 text", file.toString(), "save it as UTF-8"));
+          new ConfigProblem(
+              path, refLine, "file is not UTF-8 text", file.toString(), "save it as UTF-8"));
       return Optional.empty();
     } catch (IOException e) {
       problems.add(
@@ -80,7 +82,8 @@ final class YamlFile {
       return new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
-      String what = e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();
+      String what =
+          e.getContext() == null ? e.getProblem() : e.getContext() + ": " + e.getProblem();
       problem("", line, "YAML syntax error: " + what, null, null);
       return Optional.empty();
     } catch (YamlEngineException e) {
@@ -159,7 +162,11 @@ final class YamlFile {
       String keyPath = child(path, key);
       if (firstLine.containsKey(key)) {
         problem(
-            keyPath, k, "duplicate key", key, "first set on line " + firstLine.get(key) + "; keep one");
+            keyPath,
+            k,
+            "duplicate key",
+            key,
+            "first set on line " + firstLine.get(key) + "; keep one");
         continue;
       }
       firstLine.put(key, line(k));
@@ -185,7 +192,9 @@ final class YamlFile {
     return m == null ? Map.of() : m;
   }
 
-  /** @return the items, or null (and a problem) when the node is not a list */
+  /**
+   * @return the items, or null (and a problem) when the node is not a list
+   */
   List<Node> list(Node node, String path) {
     if (!(node instanceof SequenceNode)) {
       typeProblem(node, path, "must be a list (lines starting with \"- \")");
@@ -203,8 +212,8 @@ final class YamlFile {
   }
 
   /**
-   * The text of a single value. Never echoes the node (a list or map has no single text), so it
-   * is safe for secrets too.
+   * The text of a single value. Never echoes the node (a list or map has no single text), so it is
+   * safe for secrets too.
    *
    * @return the text, or null (and a problem) when the node is a list or a map
    */
@@ -247,7 +256,9 @@ final class YamlFile {
     return t;
   }
 
-  /** @return the number, the default when absent, or null (and a problem) when invalid */
+  /**
+   * @return the number, the default when absent, or null (and a problem) when invalid
+   */
   Integer integer(Map<String, Node> m, String path, String key, Integer def, int min, int max) {
     Node n = m.get(key);
     if (isNull(n)) {
@@ -278,7 +289,9 @@ final class YamlFile {
         : "must be between " + min + " and " + max;
   }
 
-  /** @return the number, the default when absent, or null (and a problem) when invalid */
+  /**
+   * @return the number, the default when absent, or null (and a problem) when invalid
+   */
   Double decimal(Map<String, Node> m, String path, String key, Double def, double min, double max) {
     Node n = m.get(key);
     if (isNull(n)) {
@@ -307,7 +320,9 @@ final class YamlFile {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** @return the duration, the default when absent, or null (and a problem) when invalid */
+  /**
+   * @return the duration, the default when absent, or null (and a problem) when invalid
+   */
   Duration duration(
       Map<String, Node> m, String path, String key, Duration def, Duration min, Duration max) {
     Node n = m.get(key);
@@ -323,7 +338,12 @@ final class YamlFile {
     try {
       d = Durations.parse(t);
     } catch (IllegalArgumentException e) {
-      problem(keyPath, n, "must be a duration: a whole number and a unit (ms, s, m, h)", t, durationHint(t));
+      problem(
+          keyPath,
+          n,
+          "must be a duration: a whole number and a unit (ms, s, m, h)",
+          t,
+          durationHint(t));
       return null;
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {

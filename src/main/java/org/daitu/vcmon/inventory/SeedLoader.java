@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
 import org.daitu.vcmon.config.ConfigProblem;
 
 /**
- * Reads a seeds file (CSV, RFC 4180, UTF-8, header row) into {@link SeedUnit}s. The columns
- * {@code code, slug, name, type, lat, lon} are required in the header, in any order; other
- * columns (area, population, source) are documentation and ignored. Every bad row is a
- * {@link ConfigProblem} naming the file and the row's line, so a broken seeds file is reported
- * together with the config that uses it.
+ * Reads a seeds file (CSV, RFC 4180, UTF-8, header row) into {@link SeedUnit}s. The columns {@code
+ * code, slug, name, type, lat, lon} are required in the header, in any order; other columns (area,
+ * population, source) are documentation and ignored. Every bad row is a {@link ConfigProblem}
+ * naming the file and the row's line, so a broken seeds file is reported together with the config
+ * that uses it.
  */
 public final class SeedLoader {
-  private static final List<String> REQUIRED = List.of("code", "slug", "name", "type", "lat", "lon");
+  private static final List<String> REQUIRED =
+      List.of("code", "slug", "name", "type", "lat", "lon");
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern CODE = Pattern.compile("[0-9]{1,10}");
 
@@ -58,8 +59,13 @@ public final class SeedLoader {
     List<Record> records = records(label, text, problems);
     if (records.isEmpty()) {
       if (problems.isEmpty()) {
-        problems.add(new ConfigProblem(label, 0, "empty seeds file, expected a header row", null,
-            "first line: " + String.join(",", REQUIRED)));
+        problems.add(
+            new ConfigProblem(
+                label,
+                0,
+                "empty seeds file, expected a header row",
+                null,
+                "first line: " + String.join(",", REQUIRED)));
       }
       return new Seeds(units, problems);
     }
@@ -70,8 +76,13 @@ public final class SeedLoader {
     }
     List<String> missing = REQUIRED.stream().filter(c -> !column.containsKey(c)).toList();
     if (!missing.isEmpty()) {
-      problems.add(new ConfigProblem(label, header.line(), "header lacks column(s) " + String.join(", ", missing),
-          String.join(",", header.fields()), "required: " + String.join(", ", REQUIRED)));
+      problems.add(
+          new ConfigProblem(
+              label,
+              header.line(),
+              "header lacks column(s) " + String.join(", ", missing),
+              String.join(",", header.fields()),
+              "required: " + String.join(", ", REQUIRED)));
       return new Seeds(units, problems);
     }
     Map<String, Integer> slugLine = new HashMap<>();
@@ -80,9 +91,16 @@ public final class SeedLoader {
         continue; // a blank line, e.g. at the end
       }
       if (r.fields().size() != header.fields().size()) {
-        problems.add(new ConfigProblem(label, r.line(),
-            "row has " + r.fields().size() + " fields, the header has " + header.fields().size(),
-            null, "quote fields that contain commas: \"a, b\""));
+        problems.add(
+            new ConfigProblem(
+                label,
+                r.line(),
+                "row has "
+                    + r.fields().size()
+                    + " fields, the header has "
+                    + header.fields().size(),
+                null,
+                "quote fields that contain commas: \"a, b\""));
         continue;
       }
       SeedUnit u = unit(label, r, column, problems);
@@ -91,8 +109,9 @@ public final class SeedLoader {
       }
       Integer first = slugLine.putIfAbsent(u.slug(), r.line());
       if (first != null) {
-        problems.add(new ConfigProblem(label, r.line(), "duplicate slug", u.slug(),
-            "first on line " + first));
+        problems.add(
+            new ConfigProblem(
+                label, r.line(), "duplicate slug", u.slug(), "first on line " + first));
         continue;
       }
       units.add(u);
@@ -102,7 +121,8 @@ public final class SeedLoader {
     return new Seeds(units, problems);
   }
 
-  private static SeedUnit unit(String label, Record r, Map<String, Integer> column, List<ConfigProblem> problems) {
+  private static SeedUnit unit(
+      String label, Record r, Map<String, Integer> column, List<ConfigProblem> problems) {
     int before = problems.size();
     String code = field(r, column, "code");
     String slug = field(r, column, "slug");
@@ -114,22 +134,33 @@ public final class SeedLoader {
       problems.add(new ConfigProblem(label, r.line(), "code must be digits", oneLine(code), null));
     }
     if (!SLUG.matcher(slug).matches()) {
-      problems.add(new ConfigProblem(label, r.line(),
-          "slug must be lower-case letters and digits, words joined by \"-\"", oneLine(slug), null));
+      problems.add(
+          new ConfigProblem(
+              label,
+              r.line(),
+              "slug must be lower-case letters and digits, words joined by \"-\"",
+              oneLine(slug),
+              null));
     }
     if (name.isEmpty()) {
       problems.add(new ConfigProblem(label, r.line(), "name is empty", null, null));
     }
     Optional<SiteType> type = SiteType.fromLabel(typeText);
     if (type.isEmpty()) {
-      problems.add(new ConfigProblem(label, r.line(), "unknown type", oneLine(typeText),
-          "allowed: " + typeLabels()));
+      problems.add(
+          new ConfigProblem(
+              label, r.line(), "unknown type", oneLine(typeText), "allowed: " + typeLabels()));
     }
     Double lat = coordinate(label, r, "lat", latText, 90, problems);
     Double lon = coordinate(label, r, "lon", lonText, 180, problems);
     if (problems.size() == before && (lat == null) != (lon == null)) {
-      problems.add(new ConfigProblem(label, r.line(), "lat and lon must both be set or both be empty",
-          latText + "," + lonText, null));
+      problems.add(
+          new ConfigProblem(
+              label,
+              r.line(),
+              "lat and lon must both be set or both be empty",
+              latText + "," + lonText,
+              null));
     }
     if (problems.size() != before) {
       return null;
@@ -137,8 +168,8 @@ public final class SeedLoader {
     return new SeedUnit(code, slug, name, type.get(), lat, lon);
   }
 
-  private static Double coordinate(String label, Record r, String col, String text, double limit,
-      List<ConfigProblem> problems) {
+  private static Double coordinate(
+      String label, Record r, String col, String text, double limit, List<ConfigProblem> problems) {
     if (text.isEmpty()) {
       return null;
     }
@@ -175,13 +206,14 @@ public final class SeedLoader {
   /** One CSV record and the 1-based line it starts on (a quoted field may span lines). */
   private record Record(int line, List<String> fields) {}
 
-  private static final String QUOTE_HINT = "quote the whole field and double inner quotes: \"say \"\"hi\"\"\"";
+  private static final String QUOTE_HINT =
+      "quote the whole field and double inner quotes: \"say \"\"hi\"\"\"";
 
   /**
-   * Splits RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a quoted field may
-   * hold commas, line breaks and doubled quotes. A quote in the middle of a field is a problem
-   * and drops that record only; an unterminated quote is a problem at the line where its record
-   * starts and drops the rest (everything after it is inside the quote).
+   * Splits RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a quoted field may hold
+   * commas, line breaks and doubled quotes. A quote in the middle of a field is a problem and drops
+   * that record only; an unterminated quote is a problem at the line where its record starts and
+   * drops the rest (everything after it is inside the quote).
    */
   private static List<Record> records(String label, String text, List<ConfigProblem> problems) {
     List<Record> out = new ArrayList<>();
@@ -218,7 +250,8 @@ public final class SeedLoader {
         wasQuoted = true;
       } else if (c == '"') {
         if (!broken) {
-          problems.add(new ConfigProblem(label, line, "quote inside an unquoted field", null, QUOTE_HINT));
+          problems.add(
+              new ConfigProblem(label, line, "quote inside an unquoted field", null, QUOTE_HINT));
         }
         broken = true;
       } else if (c == ',') {
@@ -241,7 +274,8 @@ public final class SeedLoader {
         start = line;
       } else if (wasQuoted) {
         if (!broken) {
-          problems.add(new ConfigProblem(label, line, "text after a closing quote", null, QUOTE_HINT));
+          problems.add(
+              new ConfigProblem(label, line, "text after a closing quote", null, QUOTE_HINT));
         }
         broken = true;
       } else {
@@ -250,7 +284,8 @@ public final class SeedLoader {
       i++;
     }
     if (quoted) {
-      problems.add(new ConfigProblem(label, start, "quote opened in this row is never closed", null, null));
+      problems.add(
+          new ConfigProblem(label, start, "quote opened in this row is never closed", null, null));
       return out;
     }
     if (!broken && (f.length() > 0 || !fields.isEmpty() || wasQuoted)) {

@@ -10,7 +10,8 @@ package org.daitu.vcmon.inventory;
  * @param lat null where no source gave coordinates
  * @param lon null exactly when {@code lat} is
  */
-public record SeedUnit(String code, String slug, String name, SiteType type, Double lat, Double lon) {
+public record SeedUnit(
+    String code, String slug, String name, SiteType type, Double lat, Double lon) {
 
   /** The point for the map, or null when the row has none. */
   public Location location() {

@@ -53,7 +53,8 @@ class ConfigLoaderGoldenTest {
         catchThrowableOfType(
             ConfigException.class, () -> ConfigLoader.load(INVALID.resolve(name + ".yaml"), ENV));
     assertThat(e).as("invalid/%s.yaml must not load", name).isNotNull();
-    String actual = e.getMessage().replace(ROOT + File.separator, "").replace(File.separatorChar, '/');
+    String actual =
+        e.getMessage().replace(ROOT + File.separator, "").replace(File.separatorChar, '/');
     Path expected = INVALID.resolve(name + ".expected");
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(expected, actual + "\n");

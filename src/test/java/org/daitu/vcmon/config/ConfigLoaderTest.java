@@ -55,7 +55,8 @@ class ConfigLoaderTest {
       assertThat(quanChuTown.name()).isEqualTo("Quân Chu");
       assertThat(quanChuTown.type()).isEqualTo(SiteType.TOWN);
       assertThat(quanChuTown.location()).isEqualTo(new Location(21.48944, 105.72667));
-      assertThat(c.inventory().site("xa-quan-chu").orElseThrow().type()).isEqualTo(SiteType.COMMUNE);
+      assertThat(c.inventory().site("xa-quan-chu").orElseThrow().type())
+          .isEqualTo(SiteType.COMMUNE);
       assertThat(c.inventory().sites().stream().filter(s -> s.location() != null)).hasSize(19);
     }
 
@@ -124,8 +125,15 @@ class ConfigLoaderTest {
     assertThat(c.inventory().sites())
         .containsExactly(
             new Site(
-                "ha-thuong", "", "Hà Thượng", SiteType.COMMUNE, "127.0.0.1", null, null,
-                RolloutStage.INSTALLED, null));
+                "ha-thuong",
+                "",
+                "Hà Thượng",
+                SiteType.COMMUNE,
+                "127.0.0.1",
+                null,
+                null,
+                RolloutStage.INSTALLED,
+                null));
   }
 
   @Test
@@ -135,21 +143,42 @@ class ConfigLoaderTest {
     assertThat(c.inventory().sites())
         .containsExactly(
             new Site(
-                "ha-thuong", "05812", "Hà Thượng", SiteType.COMMUNE, "127.0.0.1",
-                new SiteSnmp("v2c", 1161), null, RolloutStage.INSTALLED,
+                "ha-thuong",
+                "05812",
+                "Hà Thượng",
+                SiteType.COMMUNE,
+                "127.0.0.1",
+                new SiteSnmp("v2c", 1161),
+                null,
+                RolloutStage.INSTALLED,
                 new Location(21.63694, 105.68972)),
             new Site(
-                "hung-son", "05761", "Hùng Sơn", SiteType.TOWN, "127.0.0.2",
-                new SiteSnmp("v3-auth-only", 161), null, RolloutStage.INSTALLED, null),
+                "hung-son",
+                "05761",
+                "Hùng Sơn",
+                SiteType.TOWN,
+                "127.0.0.2",
+                new SiteSnmp("v3-auth-only", 161),
+                null,
+                RolloutStage.INSTALLED,
+                null),
             // explicit name, code, location and stage win over the seed row
             new Site(
-                "minh-tien", "99999", "Minh Tiến (trạm mới)", SiteType.COMMUNE, "127.0.0.3", null,
-                null, RolloutStage.PLANNED, new Location(21.7, 105.5)));
+                "minh-tien",
+                "99999",
+                "Minh Tiến (trạm mới)",
+                SiteType.COMMUNE,
+                "127.0.0.3",
+                null,
+                null,
+                RolloutStage.PLANNED,
+                new Location(21.7, 105.5)));
     SnmpProfile authOnly = c.snmpProfiles().get("v3-auth-only");
     assertThat(authOnly.authProtocol()).isEqualTo(SnmpProfile.AuthProtocol.SHA256);
     assertThat(authOnly.privProtocol()).isNull();
     assertThat(authOnly.privPassword()).isNull();
-    assertThat(c.store().path()).isEqualTo(Path.of("src", "test", "resources", "config", "state", "vcmon.db"));
+    assertThat(c.store().path())
+        .isEqualTo(Path.of("src", "test", "resources", "config", "state", "vcmon.db"));
     assertThat(c.rollout().target()).isEqualTo(3);
   }
 
@@ -195,18 +224,27 @@ class ConfigLoaderTest {
   void emptyOrNonMapFileIsAProblem(@TempDir Path dir) throws IOException {
     Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing yet\n");
     Path text = Files.writeString(dir.resolve("text.yaml"), "just text\n");
-    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(empty, Map.of())).problems())
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(empty, Map.of()))
+                .problems())
         .extracting(ConfigProblem::message)
         .containsExactly("the file is empty");
-    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(text, Map.of())).problems())
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(text, Map.of()))
+                .problems())
         .extracting(ConfigProblem::render)
-        .containsExactly("(top level) (line 1): must be a map of keys (key: value), got \"just text\"");
+        .containsExactly(
+            "(top level) (line 1): must be a map of keys (key: value), got \"just text\"");
   }
 
   @Test
   void badUtf8IsAProblem(@TempDir Path dir) throws IOException {
-    Path file = Files.write(dir.resolve("latin1.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE0});
-    assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of())).problems())
+    Path file =
+        Files.write(
+            dir.resolve("latin1.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE0});
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()))
+                .problems())
         .extracting(ConfigProblem::message)
         .containsExactly("file is not UTF-8 text");
   }

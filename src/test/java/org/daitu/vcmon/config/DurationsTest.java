@@ -25,7 +25,16 @@ class DurationsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"500,500ms", "1500,1500ms", "30000,30s", "90000,90s", "300000,5m", "3600000,1h", "0,0s", "5400000,90m"})
+  @CsvSource({
+    "500,500ms",
+    "1500,1500ms",
+    "30000,30s",
+    "90000,90s",
+    "300000,5m",
+    "3600000,1h",
+    "0,0s",
+    "5400000,90m"
+  })
   void formatsWithTheLargestExactUnit(long millis, String text) {
     assertThat(Durations.format(Duration.ofMillis(millis))).isEqualTo(text);
     assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));

@@ -51,16 +51,19 @@ class SeedLoaderTest {
         .extracting(ConfigProblem::render)
         .containsExactly(
             "units.csv (line 2): code must be digits, got \"multi\\nline\"",
-            "units.csv (line 2): slug must be lower-case letters and digits, words joined by \"-\", got \"bad slug\"",
+            "units.csv (line 2): slug must be lower-case letters and digits, words joined by \"-\","
+                + " got \"bad slug\"",
             "units.csv (line 4): lat and lon must both be set or both be empty, got \"21.6,\"",
-            "units.csv (line 6): text after a closing quote (quote the whole field and double inner quotes: \"say \"\"hi\"\"\")",
+            "units.csv (line 6): text after a closing quote (quote the whole field and double inner"
+                + " quotes: \"say \"\"hi\"\"\")",
             "units.csv (line 7): quote opened in this row is never closed");
     assertThat(seeds.units()).extracting(SeedUnit::slug).containsExactly("hung-son");
   }
 
   @Test
   void headerMustNameTheColumnsVcmonReads() {
-    SeedLoader.Seeds seeds = SeedLoader.parse("units.csv", "code,slug,name\n05812,ha-thuong,Hà Thượng\n");
+    SeedLoader.Seeds seeds =
+        SeedLoader.parse("units.csv", "code,slug,name\n05812,ha-thuong,Hà Thượng\n");
     assertThat(seeds.problems())
         .extracting(ConfigProblem::render)
         .containsExactly(
