@@ -1,6 +1,7 @@
 package org.daitu.vcmon.config;
 
 import java.time.Duration;
+import org.daitu.vcmon.inventory.RolloutStage;
 
 /** Every default of the agent config, in one place (the example config documents the same). */
 public final class Defaults {
@@ -32,4 +33,10 @@ public final class Defaults {
   public static final Duration FLAP_WINDOW = Duration.ofMinutes(15);
 
   public static final String STORE_PATH = "data/vcmon.db";
+
+  /**
+   * A site without a stage is installed: listed in the config, so its room is expected to answer.
+   * Only sites marked {@code planned} are not.
+   */
+  public static final RolloutStage ROLLOUT_STAGE = RolloutStage.INSTALLED;
 }

@@ -1,0 +1,264 @@
+package org.daitu.vcmon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import org.daitu.vcmon.inventory.Location;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.inventory.SiteSnmp;
+import org.daitu.vcmon.inventory.SiteType;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static final Path VALID = Path.of("src", "test", "resources", "config", "valid");
+
+  @Nested
+  class ExampleConfig {
+    private static final Map<String, String> ENV =
+        Map.of(
+            "VCMON_SNMP_COMMUNITY", "example-community",
+            "VCMON_SNMP_AUTH", "example-auth-pass",
+            "VCMON_SNMP_PRIV", "example-priv-pass");
+
+    private AgentConfig load() throws ConfigException {
+      return ConfigLoader.load(Path.of("config", "vcmon.yaml"), ENV);
+    }
+
+    @Test
+    void loadsTheThirtyUnitsAndTheDistrictCore() throws ConfigException {
+      AgentConfig c = load();
+      assertThat(c.inventory().size()).isEqualTo(31);
+      assertThat(c.inventory().unitCount()).isEqualTo(30);
+      assertThat(c.inventory().sites().stream().map(Site::type).filter(t -> t == SiteType.TOWN))
+          .hasSize(2);
+      assertThat(c.rollout()).isEqualTo(new AgentConfig.Rollout(30, LocalDate.of(2020, 8, 31)));
+    }
+
+    @Test
+    void takesNamesCodesAndLocationsFromTheSeeds() throws ConfigException {
+      AgentConfig c = load();
+      Site duc = c.inventory().site("duc-luong").orElseThrow();
+      assertThat(duc.name()).isEqualTo("Đức Lương");
+      assertThat(duc.code()).isEqualTo("05776");
+      assertThat(duc.type()).isEqualTo(SiteType.COMMUNE);
+      assertThat(duc.location()).isNull(); // no source gave coordinates; none invented
+      Site quanChuTown = c.inventory().site("thi-tran-quan-chu").orElseThrow();
+      assertThat(quanChuTown.name()).isEqualTo("Quân Chu");
+      assertThat(quanChuTown.type()).isEqualTo(SiteType.TOWN);
+      assertThat(quanChuTown.location()).isEqualTo(new Location(21.48944, 105.72667));
+      assertThat(c.inventory().site("xa-quan-chu").orElseThrow().type())
+          .isEqualTo(SiteType.COMMUNE);
+      assertThat(c.inventory().sites().stream().filter(s -> s.location() != null)).hasSize(19);
+    }
+
+    @Test
+    void everyUnitDependsOnTheDistrictCore() throws ConfigException {
+      AgentConfig c = load();
+      Site core = c.inventory().site("district-core").orElseThrow();
+      assertThat(core.name()).isEqualTo("Trung tâm huyện Đại Từ (core router)");
+      assertThat(core.type()).isEqualTo(SiteType.DISTRICT);
+      assertThat(core.snmp()).isNull();
+      assertThat(core.parent()).isNull();
+      assertThat(c.inventory().children("district-core")).hasSize(30);
+    }
+
+    @Test
+    void resolvesProfilesFromTheEnvironment() throws ConfigException {
+      AgentConfig c = load();
+      SnmpProfile v2c = c.snmpProfiles().get("district-v2c");
+      assertThat(v2c.community().reveal()).isEqualTo("example-community");
+      SnmpProfile v3 = c.snmpProfiles().get("district-v3");
+      assertThat(v3.version()).isEqualTo(SnmpProfile.Version.V3);
+      assertThat(v3.user()).isEqualTo("vcmon");
+      assertThat(v3.authProtocol()).isEqualTo(SnmpProfile.AuthProtocol.SHA);
+      assertThat(v3.authPassword().reveal()).isEqualTo("example-auth-pass");
+      assertThat(v3.privProtocol()).isEqualTo(SnmpProfile.PrivProtocol.AES);
+      assertThat(v3.privPassword().reveal()).isEqualTo("example-priv-pass");
+      assertThat(c.inventory().sites().stream().filter(s -> s.snmp() != null))
+          .extracting(s -> s.snmp().profile())
+          .contains("district-v2c", "district-v3");
+    }
+
+    @Test
+    void writesEveryDefaultItDocuments() throws ConfigException {
+      AgentConfig c = load();
+      assertThat(c.http()).isEqualTo(new AgentConfig.Http(Defaults.HTTP_HOST, Defaults.HTTP_PORT));
+      assertThat(c.probe()).isEqualTo(defaultProbe());
+      assertThat(c.state()).isEqualTo(defaultState());
+      assertThat(c.store().path()).isEqualTo(Path.of("config", "data", "vcmon.db"));
+      assertThat(c.alerts().webhooks())
+          .containsExactly(new AgentConfig.Webhook("http://127.0.0.1:9099/hook"));
+    }
+
+    @Test
+    void failsWithoutTheSecretsAndNamesEachVariable() {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () -> ConfigLoader.load(Path.of("config", "vcmon.yaml"), Map.of()));
+      assertThat(e.problems())
+          .extracting(ConfigProblem::found)
+          .containsExactly("VCMON_SNMP_COMMUNITY", "VCMON_SNMP_AUTH", "VCMON_SNMP_PRIV");
+    }
+  }
+
+  @Test
+  void minimalConfigGetsEveryDefault() throws ConfigException {
+    AgentConfig c = ConfigLoader.load(VALID.resolve("minimal.yaml"), Map.of());
+    assertThat(c.source()).isEqualTo(VALID.resolve("minimal.yaml"));
+    assertThat(c.http()).isEqualTo(new AgentConfig.Http("0.0.0.0", 8080));
+    assertThat(c.probe()).isEqualTo(defaultProbe());
+    assertThat(c.state()).isEqualTo(defaultState());
+    assertThat(c.snmpProfiles()).isEmpty();
+    assertThat(c.rollout()).isEqualTo(new AgentConfig.Rollout(1, null));
+    assertThat(c.store().path()).isEqualTo(VALID.resolve(Defaults.STORE_PATH));
+    assertThat(c.alerts().webhooks()).isEmpty();
+    assertThat(c.inventory().sites())
+        .containsExactly(
+            new Site(
+                "ha-thuong",
+                "",
+                "Hà Thượng",
+                SiteType.COMMUNE,
+                "127.0.0.1",
+                null,
+                null,
+                RolloutStage.INSTALLED,
+                null));
+  }
+
+  @Test
+  void sitesFileAndSeedsFillTheInventory() throws ConfigException {
+    AgentConfig c =
+        ConfigLoader.load(VALID.resolve("with-sites-file.yaml"), Map.of("TEST_COMMUNITY", "c0mm"));
+    assertThat(c.inventory().sites())
+        .containsExactly(
+            new Site(
+                "ha-thuong",
+                "05812",
+                "Hà Thượng",
+                SiteType.COMMUNE,
+                "127.0.0.1",
+                new SiteSnmp("v2c", 1161),
+                null,
+                RolloutStage.INSTALLED,
+                new Location(21.63694, 105.68972)),
+            new Site(
+                "hung-son",
+                "05761",
+                "Hùng Sơn",
+                SiteType.TOWN,
+                "127.0.0.2",
+                new SiteSnmp("v3-auth-only", 161),
+                null,
+                RolloutStage.INSTALLED,
+                null),
+            // explicit name, code, location and stage win over the seed row
+            new Site(
+                "minh-tien",
+                "99999",
+                "Minh Tiến (trạm mới)",
+                SiteType.COMMUNE,
+                "127.0.0.3",
+                null,
+                null,
+                RolloutStage.PLANNED,
+                new Location(21.7, 105.5)));
+    SnmpProfile authOnly = c.snmpProfiles().get("v3-auth-only");
+    assertThat(authOnly.authProtocol()).isEqualTo(SnmpProfile.AuthProtocol.SHA256);
+    assertThat(authOnly.privProtocol()).isNull();
+    assertThat(authOnly.privPassword()).isNull();
+    assertThat(c.store().path())
+        .isEqualTo(Path.of("src", "test", "resources", "config", "state", "vcmon.db"));
+    assertThat(c.rollout().target()).isEqualTo(3);
+  }
+
+  @Test
+  void sitesFileMayBeAMapWithASitesList() throws ConfigException {
+    AgentConfig c = ConfigLoader.load(VALID.resolve("sites-map.yaml"), Map.of());
+    assertThat(c.inventory().sites()).extracting(Site::id).containsExactly("core", "la-bang");
+    assertThat(c.inventory().children("core")).extracting(Site::address).containsExactly("::1");
+    assertThat(c.rollout().target()).isEqualTo(1); // only the xã counts toward the target
+  }
+
+  @Test
+  void literalSecretsNeverAppearInTheReport(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("vcmon.yaml");
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "snmp_profiles:",
+            "  a: { version: 2c, community: s3cret-one, community_env: X }",
+            "  b: { version: 3, user: u, auth_protocol: SHA, auth_password: s3cret2,",
+            "       priv_protocol: AES, priv_password: [s3cret-three] }",
+            "  c: { version: 2c, community: { s3cret-four: x } }",
+            "  d: s3cret-five",
+            "sites: [ { id: a, name: A, type: xã, address: 127.0.0.1 } ]",
+            ""));
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertThat(e.problems()).hasSize(5);
+    assertThat(e.getMessage()).doesNotContain("s3cret").contains("<secret>");
+  }
+
+  @Test
+  void missingConfigFileIsAProblemNotACrash(@TempDir Path dir) {
+    Path file = dir.resolve("nope.yaml");
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertThat(e.getMessage())
+        .isEqualTo(file + ": 1 problem\n  - (top level): file not found, got \"" + file + "\"");
+  }
+
+  @Test
+  void emptyOrNonMapFileIsAProblem(@TempDir Path dir) throws IOException {
+    Path empty = Files.writeString(dir.resolve("empty.yaml"), "# nothing yet\n");
+    Path text = Files.writeString(dir.resolve("text.yaml"), "just text\n");
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(empty, Map.of()))
+                .problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly("the file is empty");
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(text, Map.of()))
+                .problems())
+        .extracting(ConfigProblem::render)
+        .containsExactly(
+            "(top level) (line 1): must be a map of keys (key: value), got \"just text\"");
+  }
+
+  @Test
+  void badUtf8IsAProblem(@TempDir Path dir) throws IOException {
+    Path file =
+        Files.write(
+            dir.resolve("latin1.yaml"), new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE0});
+    assertThat(
+            catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()))
+                .problems())
+        .extracting(ConfigProblem::message)
+        .containsExactly("file is not UTF-8 text");
+  }
+
+  static AgentConfig.Probe defaultProbe() {
+    return new AgentConfig.Probe(
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        new AgentConfig.Icmp(5, Duration.ofMillis(200), "fping", 500),
+        new AgentConfig.Snmp(1, 64));
+  }
+
+  static AgentConfig.State defaultState() {
+    return new AgentConfig.State(3, 2, 0.5, Duration.ofMillis(500), 6, Duration.ofMinutes(15));
+  }
+}
