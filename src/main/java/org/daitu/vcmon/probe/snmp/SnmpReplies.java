@@ -1,0 +1,182 @@
+package org.daitu.vcmon.probe.snmp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.probe.SnmpStatus;
+import org.snmp4j.PDU;
+import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.smi.Null;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.SMIConstants;
+import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
+
+/**
+ * Turns what an agent sent back (or did not send) into statuses and reason texts. Pure functions
+ * over SNMP4J PDUs, so every wording is pinned by plain unit tests.
+ */
+final class SnmpReplies {
+  private SnmpReplies() {}
+
+  /** RFC 3416 error-status names, indexed by the code. */
+  private static final List<String> ERROR_STATUS =
+      List.of(
+          "noError", "tooBig", "noSuchName", "badValue", "readOnly", "genErr", "noAccess",
+          "wrongType", "wrongLength", "wrongEncoding", "wrongValue", "noCreation",
+          "inconsistentValue", "resourceUnavailable", "commitFailed", "undoFailed",
+          "authorizationError", "notWritable", "inconsistentName");
+
+  /** "no SNMP answer within 1s (2 attempts)". */
+  static String timeoutReason(Duration timeout, int attempts) {
+    return "no SNMP answer within " + human(timeout) + " (" + attempts
+        + (attempts == 1 ? " attempt)" : " attempts)");
+  }
+
+  /**
+   * The reason for a REPORT PDU. The agent sends one when it refuses a v3 message before looking
+   * at it, and the counter it names says why (RFC 3414 §3.2).
+   */
+  static SnmpResult report(PDU report, String user) {
+    OID counter = report.size() > 0 ? report.get(0).getOid() : null;
+    String who = user == null ? "" : " for user " + user;
+    if (counter != null) {
+      if (counter.startsWith(SnmpConstants.usmStatsWrongDigests)) {
+        return auth("SNMPv3 authentication failed: wrong auth password" + who);
+      }
+      if (counter.startsWith(SnmpConstants.usmStatsUnknownUserNames)) {
+        return auth("SNMPv3 authentication failed: unknown user" + named(user)
+            + " (the agent has no such USM user)");
+      }
+      if (counter.startsWith(SnmpConstants.usmStatsDecryptionErrors)) {
+        return auth("SNMPv3 decryption failed: wrong privacy password" + who);
+      }
+      if (counter.startsWith(SnmpConstants.usmStatsUnsupportedSecLevels)) {
+        return auth("SNMPv3 security level not accepted by the agent" + who
+            + " (check auth/priv settings of the profile)");
+      }
+      if (counter.startsWith(SnmpConstants.usmStatsNotInTimeWindows)) {
+        return auth("SNMPv3 message outside the agent's time window" + who);
+      }
+      if (counter.startsWith(SnmpConstants.usmStatsUnknownEngineIDs)) {
+        return auth("SNMPv3 engine ID discovery failed" + who);
+      }
+    }
+    return SnmpResult.failed(
+        SnmpStatus.AGENT_ERROR, "agent sent a report: " + Mib.name(counter));
+  }
+
+  /**
+   * The reason for a v3 request that timed out after the agent sent {@code report} for it. An
+   * engine-ID discovery answer followed by silence is what net-snmp does with a message it cannot
+   * decrypt: it drops it without a usmStatsDecryptionErrors report.
+   */
+  static SnmpResult unansweredAfterReport(PDU report, String user) {
+    OID counter = report.size() > 0 ? report.get(0).getOid() : null;
+    if (counter != null && counter.startsWith(SnmpConstants.usmStatsUnknownEngineIDs)) {
+      return auth("SNMPv3 request unanswered after engine-ID discovery: wrong privacy password"
+          + (user == null ? "" : " for user " + user) + "?");
+    }
+    return report(report, user);
+  }
+
+  private static String named(String user) {
+    return user == null ? "" : " " + user;
+  }
+
+  private static SnmpResult auth(String reason) {
+    return SnmpResult.failed(SnmpStatus.AUTH_FAILURE, reason);
+  }
+
+  /** "agent error: noSuchName on sysName.0", or null when the PDU has no error status. */
+  static String errorStatus(PDU response) {
+    int status = response.getErrorStatus();
+    if (status == PDU.noError) {
+      return null;
+    }
+    String name = status > 0 && status < ERROR_STATUS.size() ? ERROR_STATUS.get(status)
+        : "error-status " + status;
+    int index = response.getErrorIndex();
+    if (index >= 1 && index <= response.size()) {
+      return "agent error: " + name + " on " + Mib.name(response.get(index - 1).getOid());
+    }
+    return "agent error: " + name;
+  }
+
+  /**
+   * Reads the system group from a GET response. sysUpTime is the one object every agent has: its
+   * absence means the agent is broken (AGENT_ERROR); the others may be missing (null).
+   */
+  static SnmpResult system(PDU response) {
+    Variable uptime = value(response, Mib.SYS_UPTIME);
+    if (uptime == null || uptime.isException() || uptime.getSyntax() != SMIConstants.SYNTAX_TIMETICKS) {
+      String what = uptime == null ? "missing" : uptime.isException() ? uptime.toString()
+          : "a " + uptime.getSyntaxString() + ", not TimeTicks";
+      return SnmpResult.failed(SnmpStatus.AGENT_ERROR, "agent error: sysUpTime.0 is " + what);
+    }
+    return new SnmpResult(
+        SnmpStatus.OK,
+        null,
+        uptime.toLong(),
+        text(value(response, Mib.SYS_NAME)),
+        text(value(response, Mib.SYS_DESCR)),
+        text(value(response, Mib.SYS_OBJECT_ID)),
+        List.of(),
+        null,
+        null,
+        List.of());
+  }
+
+  /** The value bound to {@code oid}, or null when the PDU has no such binding. */
+  static Variable value(PDU response, OID oid) {
+    for (VariableBinding vb : response.getVariableBindings()) {
+      if (oid.equals(vb.getOid())) {
+        return vb.getVariable();
+      }
+    }
+    return null;
+  }
+
+  /** The printable text of a value; null for exceptions (noSuchObject...) and absent values. */
+  static String text(Variable v) {
+    if (v == null || v.isException() || v instanceof Null) {
+      return null;
+    }
+    if (v instanceof org.snmp4j.smi.OctetString) {
+      return new String(((org.snmp4j.smi.OctetString) v).getValue(),
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return v.toString();
+  }
+
+  /** The value as a number when it is one (INTEGER, Gauge, Counter, TimeTicks). */
+  static OptionalLong number(Variable v) {
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    switch (v.getSyntax()) {
+      case SMIConstants.SYNTAX_INTEGER:
+      case SMIConstants.SYNTAX_GAUGE32:
+      case SMIConstants.SYNTAX_COUNTER32:
+      case SMIConstants.SYNTAX_COUNTER64:
+      case SMIConstants.SYNTAX_TIMETICKS:
+        return OptionalLong.of(v.toLong());
+      default:
+        return OptionalLong.empty();
+    }
+  }
+
+  /** 1s, 500ms, 1.5s: the way durations are written in the config. */
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 == 0) {
+      return (ms / 1000) + "s";
+    }
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    return String.valueOf(ms / 1000.0).replaceAll("0+$", "") + "s";
+  }
+
+}

@@ -1,0 +1,152 @@
+package org.daitu.vcmon.probe.snmp;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.snmp4j.PDU;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
+
+/**
+ * Walks one or more columns of a table side by side with GETBULK, and stops on its own: at the
+ * end of each column, after {@code maxRows} rows, after a fixed number of requests, and as soon
+ * as an agent answers with an OID that does not move forward. A hostile or broken agent (endless
+ * table, OIDs going backwards, one row per answer) therefore costs a bounded number of requests.
+ *
+ * <p>Not thread-safe: one walk belongs to one poll, which runs on one Vert.x context.
+ */
+final class TableWalk {
+  /** Rows asked for per GETBULK: one answer of a few interfaces, well under a 1500-byte MTU each. */
+  static final int MAX_REPETITIONS = 16;
+
+  private final List<OID> columns;
+  private final OID[] cursor;
+  private final boolean[] finished;
+  private final List<SortedMap<OID, Variable>> values;
+  private final int maxRows;
+  private final int maxRequests;
+  private int requests;
+  private boolean truncated;
+  private List<Integer> inFlight = List.of();
+
+  TableWalk(List<OID> columns, int maxRows) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("a table walk needs at least one column");
+    }
+    if (maxRows < 0) {
+      throw new IllegalArgumentException("maxRows must be >= 0, got " + maxRows);
+    }
+    this.columns = List.copyOf(columns);
+    this.cursor = columns.toArray(new OID[0]);
+    this.finished = new boolean[columns.size()];
+    this.values = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      values.add(new TreeMap<>());
+    }
+    this.maxRows = maxRows;
+    // enough for maxRows when every answer is full, plus one to see the end of the table
+    this.maxRequests = maxRows == 0 ? 0 : (maxRows + MAX_REPETITIONS - 1) / MAX_REPETITIONS + 1;
+    if (maxRows == 0) {
+      java.util.Arrays.fill(finished, true);
+    }
+  }
+
+  /** Nothing more to ask. */
+  boolean done() {
+    for (boolean f : finished) {
+      if (!f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Requests sent so far. */
+  int requests() {
+    return requests;
+  }
+
+  /** The walk stopped on a bound (rows or requests), not at the end of the table. */
+  boolean truncated() {
+    return truncated;
+  }
+
+  /**
+   * Fills {@code pdu} (empty; a ScopedPDU for v3) as the next GETBULK: one varbind per
+   * unfinished column, starting after its last OID.
+   */
+  PDU nextRequest(PDU pdu) {
+    if (done()) {
+      throw new IllegalStateException("the walk is done");
+    }
+    List<Integer> active = new ArrayList<>();
+    pdu.setType(PDU.GETBULK);
+    pdu.setNonRepeaters(0);
+    int most = 0;
+    for (int i = 0; i < columns.size(); i++) {
+      if (!finished[i]) {
+        active.add(i);
+        pdu.add(new VariableBinding(cursor[i]));
+        most = Math.max(most, values.get(i).size());
+      }
+    }
+    pdu.setMaxRepetitions(Math.max(1, Math.min(MAX_REPETITIONS, maxRows - most)));
+    inFlight = active;
+    requests++;
+    return pdu;
+  }
+
+  /** Takes the answer to the last {@link #nextRequest()}. */
+  void accept(PDU response) {
+    List<? extends VariableBinding> vbs = response.getVariableBindings();
+    int width = inFlight.size();
+    if (vbs.isEmpty()) {
+      finishAll(false);
+      return;
+    }
+    // GETBULK answers row by row: binding k belongs to the (k mod width)-th requested column
+    for (int k = 0; k < vbs.size(); k++) {
+      int col = inFlight.get(k % width);
+      if (finished[col]) {
+        continue;
+      }
+      VariableBinding vb = vbs.get(k);
+      OID oid = vb.getOid();
+      if (vb.getVariable().isException() || oid == null || !oid.startsWith(columns.get(col))
+          || oid.size() <= columns.get(col).size()) {
+        finished[col] = true;
+        continue;
+      }
+      if (oid.compareTo(cursor[col]) <= 0) {
+        // an agent that does not move forward would make us loop for ever
+        finished[col] = true;
+        truncated = true;
+        continue;
+      }
+      SortedMap<OID, Variable> column = values.get(col);
+      if (column.size() >= maxRows) {
+        finished[col] = true;
+        truncated = true;
+        continue;
+      }
+      column.put(oid.getSuffix(columns.get(col)), vb.getVariable());
+      cursor[col] = oid;
+    }
+    if (requests >= maxRequests && !done()) {
+      finishAll(true);
+    }
+  }
+
+  private void finishAll(boolean bound) {
+    java.util.Arrays.fill(finished, true);
+    truncated |= bound;
+  }
+
+  /** What was read of the i-th column, keyed by row index (the OID suffix after the column). */
+  SortedMap<OID, Variable> column(int i) {
+    return Collections.unmodifiableSortedMap(values.get(i));
+  }
+}

@@ -1,0 +1,334 @@
+package org.daitu.vcmon.probe.snmp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.Secret;
+import org.daitu.vcmon.config.SnmpProfile;
+import org.daitu.vcmon.probe.InterfaceStatus;
+import org.daitu.vcmon.probe.SnmpResult;
+import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.testing.Snmpd;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SNMP probe against real net-snmp agents on loopback. */
+class Snmp4jProbeIT {
+  private static final Duration TIMEOUT = Duration.ofMillis(300);
+  /** v3 pays a one-off key localization (a million SHA rounds) inside the first request. */
+  private static final Duration V3_TIMEOUT = Duration.ofSeconds(2);
+  private static final AgentConfig.Snmp SNMP = new AgentConfig.Snmp(1, 64);
+  private static final String POLYCOM = "1.3.6.1.4.1.13885.101";
+  private static final String CALLS = "1.3.6.1.4.1.13885.101.1.5.1.0";
+  private static final String H323 = "1.3.6.1.4.1.13885.101.1.2.7.2.0";
+  private static final String SIP = "1.3.6.1.4.1.13885.101.1.2.8.3.1.2";
+
+  private static final SnmpProfile V2C = SnmpProfile.v2c("v2c", Secret.of("commune-ro"));
+  private static final SnmpProfile V3 =
+      SnmpProfile.v3("v3", "vcuser", SnmpProfile.AuthProtocol.SHA, Secret.of("auth-pass-1"),
+          SnmpProfile.PrivProtocol.AES, Secret.of("priv-pass-1"));
+
+  @TempDir Path tmp;
+  private Vertx vertx;
+  private final List<Snmp4jProbe> probes = new ArrayList<>();
+  private final List<Snmpd> agents = new ArrayList<>();
+
+  @BeforeAll
+  static void needSnmpd() {
+    Assumptions.assumeTrue(
+        Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+  }
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Snmp4jProbe p : probes) {
+      await(p.close());
+    }
+    agents.forEach(Snmpd::close);
+    await(vertx.close());
+  }
+
+  @Test
+  void v2cAgentAnswersSystemGroupAndInterfaces() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp).sysName("ha-thuong").sysDescr("Room codec 1")
+            .community("commune-ro"));
+    SnmpResult r = await(probe(V2C).poll(agent.address(), agent.port(), V2C));
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.reason()).isNull();
+    assertThat(r.sysName()).isEqualTo("ha-thuong");
+    assertThat(r.sysDescr()).isEqualTo("Room codec 1");
+    // net-snmp's own sysObjectID (netSnmpAgentOIDs.linux): no vendor profile for it
+    assertThat(r.sysObjectId()).startsWith("1.3.6.1.4.1.8072.3.2");
+    assertThat(r.vendorProfile()).isEqualTo("generic");
+    assertThat(r.uptimeTicks()).isBetween(0L, 60_000L);
+    assertThat(r.interfaces()).extracting(InterfaceStatus::name).contains("lo");
+    InterfaceStatus lo =
+        r.interfaces().stream().filter(i -> i.name().equals("lo")).findFirst().orElseThrow();
+    assertThat(lo.adminStatus()).isEqualTo(1);
+    assertThat(lo.operStatus()).isEqualTo(1);
+    assertThat(r.activeCalls()).isNull();
+    assertThat(r.registrationFailures()).isEmpty();
+  }
+
+  @Test
+  void wrongCommunityIsATimeoutBecauseV2cAgentsStaySilent() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).community("commune-ro"));
+    SnmpProfile wrong = SnmpProfile.v2c("wrong", Secret.of("not-it"));
+    SnmpResult r = await(probe(wrong).poll(agent.address(), agent.port(), wrong));
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.TIMEOUT);
+    assertThat(r.reason()).isEqualTo("no SNMP answer within 300ms (2 attempts)");
+    assertThat(r.uptimeTicks()).isEqualTo(-1);
+  }
+
+  @Test
+  void v3AuthPrivShaAesAnswers() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp).sysName("cu-van").v3User("vcuser", "auth-pass-1", "priv-pass-1"));
+    SnmpResult r = await(probe(V3).poll(agent.address(), agent.port(), V3));
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("cu-van");
+    assertThat(r.interfaces()).isNotEmpty();
+  }
+
+  @Test
+  void v3WrongAuthPasswordIsAnAuthFailureThatSaysSo() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).v3User("vcuser", "auth-pass-1", "priv-pass-1"));
+    SnmpProfile wrong =
+        SnmpProfile.v3("v3-bad-auth", "vcuser", SnmpProfile.AuthProtocol.SHA,
+            Secret.of("auth-pass-X"), SnmpProfile.PrivProtocol.AES, Secret.of("priv-pass-1"));
+    SnmpResult r = await(probe(wrong).poll(agent.address(), agent.port(), wrong));
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.AUTH_FAILURE);
+    assertThat(r.reason())
+        .isEqualTo("SNMPv3 authentication failed: wrong auth password for user vcuser");
+  }
+
+  @Test
+  void v3WrongPrivPasswordSaysSo() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).v3User("vcuser", "auth-pass-1", "priv-pass-1"));
+    SnmpProfile wrong =
+        SnmpProfile.v3("v3-bad-priv", "vcuser", SnmpProfile.AuthProtocol.SHA,
+            Secret.of("auth-pass-1"), SnmpProfile.PrivProtocol.AES, Secret.of("priv-pass-X"));
+    Snmp4jProbe probe = probe(wrong);
+    await(probe.poll(agent.address(), agent.port(), wrong));
+    // the second poll too: the probe forgot the engine ID after the silence, so it sees the
+    // discovery answer again
+    SnmpResult r = await(probe.poll(agent.address(), agent.port(), wrong));
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.AUTH_FAILURE);
+    assertThat(r.reason())
+        .isEqualTo("SNMPv3 request unanswered after engine-ID discovery:"
+            + " wrong privacy password for user vcuser?");
+  }
+
+  @Test
+  void v3UnknownUserSaysSo() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).v3User("vcuser", "auth-pass-1", "priv-pass-1"));
+    SnmpProfile stranger =
+        SnmpProfile.v3("v3-stranger", "nobody", SnmpProfile.AuthProtocol.SHA,
+            Secret.of("auth-pass-1"), SnmpProfile.PrivProtocol.AES, Secret.of("priv-pass-1"));
+    SnmpResult r = await(probe(stranger).poll(agent.address(), agent.port(), stranger));
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.AUTH_FAILURE);
+    assertThat(r.reason()).startsWith("SNMPv3 authentication failed: unknown user nobody");
+  }
+
+  @Test
+  void agentWithoutSysUpTimeIsAnAgentError() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp)
+            .extraConfig("view tiny included .1.3.6.1.2.1.1.5")
+            .extraConfig("rocommunity tiny default -V tiny"));
+    SnmpProfile tiny = SnmpProfile.v2c("tiny", Secret.of("tiny"));
+    SnmpResult r = await(probe(tiny).poll(agent.address(), agent.port(), tiny));
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.AGENT_ERROR);
+    assertThat(r.reason()).isEqualTo("agent error: sysUpTime.0 is noSuchObject");
+  }
+
+  @Test
+  void stoppedAgentTimesOutAndRestartedAgentReportsAFreshUptime() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).community("commune-ro"));
+    Snmp4jProbe probe = probe(V2C);
+    Thread.sleep(1500);
+    SnmpResult before = await(probe.poll(agent.address(), agent.port(), V2C));
+    assertThat(before.uptimeTicks()).isGreaterThanOrEqualTo(150);
+
+    agent.stop();
+    SnmpResult stopped = await(probe.poll(agent.address(), agent.port(), V2C));
+    assertThat(stopped.status()).isEqualTo(SnmpStatus.TIMEOUT);
+    assertThat(stopped.reason()).isEqualTo("no SNMP answer within 300ms (2 attempts)");
+
+    agent.restart();
+    SnmpResult after = await(probe.poll(agent.address(), agent.port(), V2C));
+    assertThat(after.status()).as(after.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(after.uptimeTicks()).isLessThan(before.uptimeTicks());
+  }
+
+  @Test
+  void polycomRegisteredEverywhereHasNoFailuresAndReportsCalls() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp).sysObjectId(POLYCOM).community("commune-ro")
+            .override(CALLS, "integer", "1")
+            .override(H323, "integer", "2")
+            .override(SIP + ".1", "integer", "2")
+            .override(SIP + ".2", "integer", "1"));
+    SnmpResult r = await(probe(V2C).poll(agent.address(), agent.port(), V2C));
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysObjectId()).isEqualTo(POLYCOM);
+    assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.activeCalls()).isEqualTo(1);
+    assertThat(r.registrationFailures()).isEmpty();
+  }
+
+  @Test
+  void polycomFailedRegistrationsAreReported() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp).sysObjectId(POLYCOM).community("commune-ro")
+            .override(CALLS, "integer", "0")
+            .override(H323, "integer", "3")
+            .override(SIP + ".1", "integer", "2")
+            .override(SIP + ".2", "integer", "3"));
+    SnmpResult r = await(probe(V2C).poll(agent.address(), agent.port(), V2C));
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.activeCalls()).isZero();
+    assertThat(r.registrationFailures())
+        .containsExactly("H.323 gatekeeper registration failed", "SIP registration failed (line 2)");
+  }
+
+  @Test
+  void polycomWithoutItsMibIsUnknownNotFailed() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).sysObjectId(POLYCOM).community("commune-ro"));
+    SnmpResult r = await(probe(V2C).poll(agent.address(), agent.port(), V2C));
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.activeCalls()).isNull();
+    assertThat(r.registrationFailures()).isEmpty();
+  }
+
+  @Test
+  void fiftyDeadTargetsCostOneTimeoutNotFifty() throws Exception {
+    // ports that were free a moment ago: nothing listens, the kernel answers ICMP port
+    // unreachable, which SNMP4J ignores, so every request runs into its timeout
+    List<Integer> ports = new ArrayList<>();
+    List<DatagramSocket> held = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      held.add(s);
+      ports.add(s.getLocalPort());
+    }
+    held.forEach(DatagramSocket::close);
+    Snmp4jProbe probe = probe(V2C);
+
+    long start = System.nanoTime();
+    List<Future<SnmpResult>> polls = new ArrayList<>();
+    for (int port : ports) {
+      polls.add(probe.poll("127.0.0.1", port, V2C));
+    }
+    await(Future.all(polls));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    for (Future<SnmpResult> f : polls) {
+      assertThat(f.result().status()).isEqualTo(SnmpStatus.TIMEOUT);
+    }
+    // one dead target costs 2 x 300ms; fifty in series would take 30s
+    assertThat(took).isLessThan(Duration.ofMillis(2500));
+  }
+
+  @Test
+  void resultHandlersRunOnTheCallersContext() throws Exception {
+    Snmpd agent = agent(Snmpd.builder(tmp).community("commune-ro"));
+    Snmp4jProbe probe = probe(V2C);
+    Context caller = vertx.getOrCreateContext();
+    Promise<List<Boolean>> seen = Promise.promise();
+    caller.runOnContext(
+        v -> {
+          Future<SnmpResult> ok = probe.poll(agent.address(), agent.port(), V2C);
+          Future<SnmpResult> dead = probe.poll("127.0.0.1", agent.port() == 1 ? 2 : 1, V2C);
+          List<Boolean> onCaller = new ArrayList<>();
+          ok.onComplete(ar -> onCaller.add(Vertx.currentContext() == caller && ar.result().ok()));
+          dead.onComplete(
+              ar -> onCaller.add(
+                  Vertx.currentContext() == caller
+                      && ar.result().status() == SnmpStatus.TIMEOUT));
+          Future.all(ok, dead).onComplete(ar -> seen.complete(onCaller));
+        });
+    assertThat(await(seen.future())).containsExactly(true, true);
+  }
+
+  @Test
+  void manyInterfacesAreBoundedByMaxInterfaces() throws Exception {
+    Snmpd.Builder b = Snmpd.builder(tmp).community("commune-ro");
+    for (int i = 1; i <= 120; i++) {
+      int index = 10_000 + i;
+      b.override("1.3.6.1.2.1.2.2.1.2." + index, "octet_str", "vlan" + i)
+          .override("1.3.6.1.2.1.2.2.1.7." + index, "integer", "1")
+          .override("1.3.6.1.2.1.2.2.1.8." + index, "integer", i % 2 == 0 ? "1" : "2");
+    }
+    Snmpd agent = agent(b);
+
+    SnmpResult all =
+        await(probe(V2C, new AgentConfig.Snmp(1, 500)).poll(agent.address(), agent.port(), V2C));
+    assertThat(all.status()).as(all.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(all.interfaces()).hasSizeGreaterThan(120);
+    assertThat(all.interfaces()).filteredOn(i -> i.name().startsWith("vlan")).hasSize(120);
+    assertThat(all.interfaces().stream().filter(InterfaceStatus::isFaulty).count()).isEqualTo(60);
+
+    SnmpResult bounded =
+        await(probe(V2C, new AgentConfig.Snmp(1, 20)).poll(agent.address(), agent.port(), V2C));
+    assertThat(bounded.status()).as(bounded.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(bounded.interfaces()).hasSize(20);
+    assertThat(bounded.interfaces()).extracting(InterfaceStatus::index).isSorted();
+  }
+
+  private Snmpd agent(Snmpd.Builder builder) throws Exception {
+    Snmpd agent = builder.start();
+    agents.add(agent);
+    return agent;
+  }
+
+  private Snmp4jProbe probe(SnmpProfile profile) throws Exception {
+    return probe(profile, SNMP);
+  }
+
+  private Snmp4jProbe probe(SnmpProfile profile, AgentConfig.Snmp cfg) throws Exception {
+    Duration timeout = profile.version() == SnmpProfile.Version.V3 ? V3_TIMEOUT : TIMEOUT;
+    Snmp4jProbe p = new Snmp4jProbe(vertx, Map.of(profile.name(), profile), timeout, cfg);
+    probes.add(p);
+    await(p.start());
+    return p;
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,106 @@
+package org.daitu.vcmon.probe.snmp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.daitu.vcmon.probe.InterfaceStatus;
+import org.junit.jupiter.api.Test;
+import org.snmp4j.smi.Gauge32;
+import org.snmp4j.smi.Integer32;
+import org.snmp4j.smi.Null;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
+import org.snmp4j.smi.Variable;
+
+/** Profile choice by sysObjectID and the Polycom and IF-MIB varbind mapping. */
+class VendorProfilesTest {
+  private final VendorProfiles vendors = VendorProfiles.standard();
+
+  @Test
+  void profileIsChosenByLongestPrefix() {
+    assertThat(vendors.forSysObjectId("1.3.6.1.4.1.13885.101").name()).isEqualTo("polycom");
+    assertThat(vendors.forSysObjectId(".1.3.6.1.4.1.13885.102").name()).isEqualTo("polycom");
+    assertThat(vendors.forSysObjectId("1.3.6.1.4.1.5596.150.6.4.1").name()).isEqualTo("generic");
+    assertThat(vendors.forSysObjectId("1.3.6.1.4.1.138850").name()).isEqualTo("generic");
+    assertThat(vendors.forSysObjectId(null).name()).isEqualTo("generic");
+
+    VendorProfile rmx = new VendorProfile() {
+      public String name() { return "polycom-mcu"; }
+      public List<OID> scalars() { return List.of(); }
+      public List<OID> columns() { return List.of(); }
+      public Reading read(Map<OID, Variable> s, Map<OID, SortedMap<OID, Variable>> c) {
+        return Reading.NOTHING;
+      }
+    };
+    VendorProfiles more = vendors.with("1.3.6.1.4.1.13885.110", rmx);
+    assertThat(more.forSysObjectId("1.3.6.1.4.1.13885.110.1").name()).isEqualTo("polycom-mcu");
+    assertThat(more.forSysObjectId("1.3.6.1.4.1.13885.101").name()).isEqualTo("polycom");
+  }
+
+  @Test
+  void polycomAllRegistered() {
+    VendorProfile.Reading r =
+        PolycomProfile.INSTANCE.read(
+            Map.of(PolycomProfile.ACTIVE_CONFERENCES, new Gauge32(2),
+                PolycomProfile.H323_REGISTRATION, new Integer32(2)),
+            Map.of(PolycomProfile.SIP_REGISTRATION, sip(2, 1)));
+    assertThat(r.activeCalls()).isEqualTo(2);
+    assertThat(r.registrationFailures()).isEmpty();
+  }
+
+  @Test
+  void polycomFailuresNameTheRegistration() {
+    VendorProfile.Reading r =
+        PolycomProfile.INSTANCE.read(
+            Map.of(PolycomProfile.H323_REGISTRATION, new Integer32(3)),
+            Map.of(PolycomProfile.SIP_REGISTRATION, sip(2, 3, 3)));
+    assertThat(r.activeCalls()).isNull();
+    assertThat(r.registrationFailures())
+        .containsExactly(
+            "H.323 gatekeeper registration failed",
+            "SIP registration failed (line 2)",
+            "SIP registration failed (line 3)");
+  }
+
+  @Test
+  void polycomMissingObjectsAreUnknownNotFailures() {
+    VendorProfile.Reading r =
+        PolycomProfile.INSTANCE.read(
+            Map.of(PolycomProfile.ACTIVE_CONFERENCES, Null.noSuchObject,
+                PolycomProfile.H323_REGISTRATION, Null.noSuchInstance),
+            Map.of());
+    assertThat(r).isEqualTo(VendorProfile.Reading.NOTHING);
+    // a text where a number belongs is not a number either
+    assertThat(PolycomProfile.INSTANCE.read(
+        Map.of(PolycomProfile.H323_REGISTRATION, new OctetString("3")), Map.of())
+        .registrationFailures()).isEmpty();
+  }
+
+  @Test
+  void interfaceRowsJoinTheColumnsAndAreBounded() {
+    SortedMap<OID, Variable> descr = new TreeMap<>(Map.of(
+        new OID("1"), new OctetString("lo"), new OID("2"), new OctetString("eth0")));
+    SortedMap<OID, Variable> admin = new TreeMap<>(Map.of(
+        new OID("1"), new Integer32(1), new OID("2"), new Integer32(1), new OID("3"), new Integer32(2)));
+    SortedMap<OID, Variable> oper = new TreeMap<>(Map.of(
+        new OID("1"), new Integer32(1), new OID("2"), new Integer32(2), new OID("3"), new Integer32(99)));
+
+    assertThat(InterfaceRows.of(descr, admin, oper, 10))
+        .containsExactly(
+            new InterfaceStatus(1, "lo", 1, 1),
+            new InterfaceStatus(2, "eth0", 1, 2),
+            new InterfaceStatus(3, "if3", 2, 4));
+    assertThat(InterfaceRows.of(descr, admin, oper, 2)).hasSize(2);
+  }
+
+  private static SortedMap<OID, Variable> sip(int... statuses) {
+    SortedMap<OID, Variable> m = new TreeMap<>();
+    for (int i = 0; i < statuses.length; i++) {
+      m.put(new OID(new int[] {i + 1}), new Integer32(statuses[i]));
+    }
+    return m;
+  }
+}
