@@ -125,6 +125,11 @@ public final class DemoDistrict {
     int packets = config.probe().icmp().packets();
     return vertx
         .executeBlocking(() -> new SimulatedAgents(endpoints, SNMP_PORT, COMMUNITY))
+        .recover(
+            err ->
+                Future.failedFuture(
+                    "cannot start the simulated SNMP agents on 127.77.0.x:" + SNMP_PORT + ": "
+                        + err.getMessage() + " (is another vcmon --demo running?)"))
         .compose(
             agents ->
                 Agent.start(

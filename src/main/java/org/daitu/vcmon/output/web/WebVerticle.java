@@ -71,6 +71,11 @@ public final class WebVerticle extends VerticleBase {
         .createHttpServer(options)
         .requestHandler(router)
         .listen()
+        .recover(
+            err ->
+                Future.failedFuture(
+                    "cannot listen on " + http.host() + ":" + http.port() + ": " + err.getMessage()
+                        + " (is another vcmon running? change http.port)"))
         .onSuccess(s -> server = s)
         .onSuccess(
             s -> log.info("HTTP server listening host={} port={} mode={}", http.host(), s.actualPort(), mode));
