@@ -23,6 +23,7 @@ class SnmpdIT {
   }
 
   @Test
+  @SuppressWarnings("try") // close() inside the try on purpose: closing twice must be harmless
   void answersWithConfiguredIdentityAndOverridesAndRestartsLikeAReboot() throws Exception {
     try (Snmpd agent =
         Snmpd.builder(tmp)

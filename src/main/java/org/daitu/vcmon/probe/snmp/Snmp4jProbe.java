@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
@@ -77,7 +78,10 @@ public final class Snmp4jProbe implements SnmpProbe {
   private static final OID[] SYSTEM = {Mib.SYS_DESCR, Mib.SYS_OBJECT_ID, Mib.SYS_UPTIME, Mib.SYS_NAME};
   /** A bound for reports whose request ended before they came (late or duplicated answers). */
   private static final int MAX_KEPT_REPORTS = 10_000;
-  private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
+  private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+          + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   private final Vertx vertx;
   private final Duration timeout;
@@ -94,6 +98,8 @@ public final class Snmp4jProbe implements SnmpProbe {
    * turn that timeout into the reason the agent gave. Entries leave when the request ends.
    */
   private final Map<Integer, PDU> reports = new ConcurrentHashMap<>();
+  /** How to end each request in flight when the probe closes under it. */
+  private final Map<ResponseListener, Runnable> inFlight = new ConcurrentHashMap<>();
 
   /**
    * @param profiles every credential profile sites may use; v3 users are registered up front
@@ -189,6 +195,9 @@ public final class Snmp4jProbe implements SnmpProbe {
     if (s == null) {
       return Future.succeededFuture();
     }
+    List<Runnable> pending = new ArrayList<>(inFlight.values());
+    inFlight.clear();
+    pending.forEach(Runnable::run);
     return vertx.executeBlocking(
         () -> {
           s.close();
@@ -215,6 +224,11 @@ public final class Snmp4jProbe implements SnmpProbe {
         return result.future();
       }
     }
+    if (port < 1 || port > 65535) {
+      result.complete(
+          SnmpResult.failed(SnmpStatus.UNAVAILABLE, "invalid SNMP port " + port + " (1-65535)"));
+      return result.future();
+    }
     resolve(ctx, address)
         .compose(ip -> new Poll(s, ctx, target(new UdpAddress(ip, port), profile), profile).run())
         .onComplete(
@@ -227,26 +241,37 @@ public final class Snmp4jProbe implements SnmpProbe {
 
   private static SnmpResult unavailable(Throwable cause) {
     if (cause instanceof UnknownHostException) {
-      return SnmpResult.failed(
-          SnmpStatus.UNAVAILABLE, "cannot resolve address '" + cause.getMessage() + "'");
+      return SnmpResult.failed(SnmpStatus.UNAVAILABLE, cause.getMessage());
     }
     return SnmpResult.failed(SnmpStatus.UNAVAILABLE, "SNMP probe error: " + cause);
   }
 
-  /** IP literals need no lookup; host names are resolved on a worker (the JDK resolver blocks). */
+  /**
+   * IP literals are parsed here (the JDK does no lookup for them); host names are resolved on a
+   * worker, because the JDK resolver blocks. Fails with an UnknownHostException whose message is
+   * the reason to report.
+   */
   private static Future<InetAddress> resolve(Context ctx, String address) {
     if (address == null || address.isBlank()) {
-      return Future.failedFuture(new UnknownHostException(String.valueOf(address)));
+      return Future.failedFuture(new UnknownHostException("no address given for the SNMP agent"));
     }
-    if (IP_LITERAL.matcher(address).matches()) {
+    if (DOTTED.matcher(address).matches() || address.contains(":")) {
+      if (DOTTED.matcher(address).matches() && !IPV4.matcher(address).matches()) {
+        // "300.1.1.1" would otherwise go to DNS as a host name
+        return Future.failedFuture(
+            new UnknownHostException("invalid IPv4 address '" + address + "'"));
+      }
       try {
         return Future.succeededFuture(InetAddress.getByName(address));
       } catch (UnknownHostException e) {
-        return Future.failedFuture(new UnknownHostException(address));
+        return Future.failedFuture(
+            new UnknownHostException("invalid IP address '" + address + "'"));
       }
     }
     return ctx.executeBlocking(() -> InetAddress.getByName(address))
-        .recover(e -> Future.failedFuture(new UnknownHostException(address)));
+        .recover(
+            e -> Future.failedFuture(
+                new UnknownHostException("cannot resolve host name '" + address + "'")));
   }
 
   private Target<UdpAddress> target(UdpAddress address, SnmpProfile profile) {
@@ -464,6 +489,7 @@ public final class Snmp4jProbe implements SnmpProbe {
      */
     private Future<PDU> exchange(PDU request) {
       Promise<PDU> answer = Promise.promise();
+      AtomicBoolean ended = new AtomicBoolean();
       ResponseListener listener =
           new ResponseListener() {
             @Override
@@ -473,6 +499,10 @@ public final class Snmp4jProbe implements SnmpProbe {
               PDU report =
                   event.getRequest() == null ? null
                       : reports.remove(event.getRequest().getRequestID().getValue());
+              if (!ended.compareAndSet(false, true)) {
+                return;
+              }
+              inFlight.remove(this);
               Object outcome = outcome(event, report);
               onContext(
                   ctx,
@@ -485,12 +515,25 @@ public final class Snmp4jProbe implements SnmpProbe {
                   });
             }
           };
+      // SNMP4J drops pending requests silently on close: close() ends them through this
+      inFlight.put(
+          listener,
+          () -> {
+            if (ended.compareAndSet(false, true)) {
+              session.cancel(request, listener);
+              onContext(ctx, () -> answer.fail(new Stop(SnmpResult.failed(
+                  SnmpStatus.UNAVAILABLE, "SNMP request failed locally: the probe was closed"))));
+            }
+          });
       try {
         session.send(request, target, null, listener);
       } catch (IOException | RuntimeException e) {
-        answer.fail(
-            new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
-                "cannot send SNMP request: " + e.getMessage())));
+        inFlight.remove(listener);
+        if (ended.compareAndSet(false, true)) {
+          answer.fail(
+              new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
+                  "cannot send SNMP request: " + e.getMessage())));
+        }
       }
       return answer.future();
     }

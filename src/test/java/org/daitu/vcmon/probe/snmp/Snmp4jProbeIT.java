@@ -310,6 +310,37 @@ class Snmp4jProbeIT {
     assertThat(bounded.interfaces()).extracting(InterfaceStatus::index).isSorted();
   }
 
+  @Test
+  void localProblemsAreUnavailableNotTheSitesFault() throws Exception {
+    Snmp4jProbe probe = probe(V2C);
+    SnmpResult badAddress = await(probe.poll("300.1.1.1", 161, V2C));
+    assertThat(badAddress.status()).isEqualTo(SnmpStatus.UNAVAILABLE);
+    assertThat(badAddress.reason()).isEqualTo("invalid IPv4 address '300.1.1.1'");
+
+    SnmpResult badPort = await(probe.poll("127.0.0.1", 0, V2C));
+    assertThat(badPort.reason()).isEqualTo("invalid SNMP port 0 (1-65535)");
+
+    SnmpResult unknownProfile = await(probe.poll("127.0.0.1", 161, V3));
+    assertThat(unknownProfile.status()).isEqualTo(SnmpStatus.UNAVAILABLE);
+    assertThat(unknownProfile.reason())
+        .isEqualTo("SNMPv3 profile 'v3' was not given to the SNMP probe at start");
+
+    // a poll in flight when the socket closes
+    int deadPort;
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      deadPort = s.getLocalPort();
+    }
+    Future<SnmpResult> inFlight = probe.poll("127.0.0.1", deadPort, V2C);
+    await(probe.close());
+    SnmpResult closed = await(inFlight);
+    assertThat(closed.status()).isEqualTo(SnmpStatus.UNAVAILABLE);
+    assertThat(closed.reason()).startsWith("SNMP request failed locally");
+
+    SnmpResult afterClose = await(probe.poll("127.0.0.1", deadPort, V2C));
+    assertThat(afterClose.status()).isEqualTo(SnmpStatus.UNAVAILABLE);
+    assertThat(afterClose.reason()).isEqualTo("SNMP probe is not started");
+  }
+
   private Snmpd agent(Snmpd.Builder builder) throws Exception {
     Snmpd agent = builder.start();
     agents.add(agent);
