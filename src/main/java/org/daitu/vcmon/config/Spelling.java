@@ -28,25 +28,29 @@ final class Spelling {
     return Optional.of(best);
   }
 
-  /** Levenshtein distance over code points (names may carry diacritics). */
+  /**
+   * Edit distance over code points (names may carry diacritics) where swapping two neighbouring
+   * letters counts as one edit, the most common typo ({@code prot} for {@code port}).
+   */
   static int distance(String a, String b) {
     int[] x = a.codePoints().toArray();
     int[] y = b.codePoints().toArray();
-    int[] prev = new int[y.length + 1];
-    int[] cur = new int[y.length + 1];
+    int[][] d = new int[x.length + 1][y.length + 1];
+    for (int i = 0; i <= x.length; i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= y.length; j++) {
-      prev[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= x.length; i++) {
-      cur[0] = i;
       for (int j = 1; j <= y.length; j++) {
         int cost = x[i - 1] == y[j - 1] ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
     }
-    return prev[y.length];
+    return d[x.length][y.length];
   }
 }

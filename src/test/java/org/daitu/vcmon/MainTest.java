@@ -1,0 +1,70 @@
+package org.daitu.vcmon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: exit codes and what it prints. */
+class MainTest {
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void checkConfigListsEveryProblemAndExits2(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        "probe: { interval: 30 }\n"
+            + "sites:\n"
+            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.10, parent: core }\n"
+            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.11 }\n");
+    assertThat(run("check-config", file.toString())).isEqualTo(2);
+    assertThat(err())
+        .startsWith(file + ": 3 problems\n")
+        .contains("probe.interval (line 1): ")
+        .contains("sites[0].parent (line 3): unknown parent, got \"core\"")
+        .contains("sites[1].id (line 4): duplicate id, got \"ha-thuong\"");
+  }
+
+  @Test
+  void startingWithAnInvalidConfigExits2BeforeAnythingStarts(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "sites: []\nhttp: { prot: 8080 }\n");
+    assertThat(run("--config", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("http.prot (line 2): unknown key").contains("did you mean \"port\"");
+  }
+
+  @Test
+  void checkConfigOfAGoodFileExits0(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, "sites:\n  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.10 }\n");
+    assertThat(run("check-config", file.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("OK (1 sites");
+  }
+
+  @Test
+  void usageErrorsExit2() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(run("--frobnicate")).isEqualTo(2);
+    assertThat(err()).contains("unknown argument \"--frobnicate\"");
+    assertThat(run("--demo", "--config", "x.yaml")).isEqualTo(2);
+    assertThat(run("--port", "http")).isEqualTo(2);
+  }
+}
