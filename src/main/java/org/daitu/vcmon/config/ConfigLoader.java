@@ -159,7 +159,7 @@ public final class ConfigLoader {
 
   private AgentConfig.Http http(Map<String, Node> m) {
     String host = yaml.optional(m, "http", "host", false);
-    Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 1, 65535);
+    Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 0, 65535);
     return new AgentConfig.Http(orElse(host, Defaults.HTTP_HOST), orElse(port, Defaults.HTTP_PORT));
   }
 
