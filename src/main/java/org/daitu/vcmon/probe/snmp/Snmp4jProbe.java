@@ -24,9 +24,7 @@ import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpProbe;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
-import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.CommunityTarget;
-import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
 import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
@@ -34,9 +32,6 @@ import org.snmp4j.Target;
 import org.snmp4j.UserTarget;
 import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
-import org.snmp4j.mp.MPv2c;
-import org.snmp4j.mp.MPv3;
-import org.snmp4j.mp.PduHandle;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.security.AuthHMAC192SHA256;
 import org.snmp4j.security.AuthHMAC384SHA512;
@@ -48,36 +43,33 @@ import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityProtocols;
-import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
-import org.snmp4j.transport.DefaultUdpTransportMapping;
 
 /**
- * The SNMP probe over SNMP4J: one {@link Snmp} session on one UDP socket for the whole agent,
- * fully asynchronous.
+ * The SNMP probe over SNMP4J: fully asynchronous, usually one UDP socket for the whole agent.
  *
  * <p>Every request carries its own timeout and retries on its {@link Target}, so a thousand
  * silent sites cost one timeout each, in parallel, never one after the other. SNMP4J calls back
  * on its own threads; each answer is handed back to the Vert.x context of the caller of
  * {@link #poll}, where the rest of the poll and the caller's handlers run.
  *
- * <p>SNMPv3 users of every v3 profile are registered in one USM (keys are localized per engine
- * after engine-ID discovery). USM knows a user by name only, so two profiles may not give the
- * same user name different credentials: the constructor rejects that.
+ * <p>SNMPv3 users of the v3 profiles are registered up front in a USM (keys are localized per
+ * engine after engine-ID discovery). A USM knows a user by name only, yet districts give one
+ * user name a different password per commune or vendor; so profiles are grouped into
+ * {@link Session}s, each an {@link Snmp} with its own USM and socket. v2c profiles and all v3
+ * profiles whose user names do not conflict share the first session; each further credential
+ * set for a user name already taken costs one more session, never more than needed.
  *
- * <p>Life cycle: {@link #start()} opens the socket, {@link #close()} closes it; polls after
+ * <p>Life cycle: {@link #start()} opens the sockets, {@link #close()} closes them; polls after
  * close end as UNAVAILABLE.
  */
 public final class Snmp4jProbe implements SnmpProbe {
   private static final OID[] SYSTEM = {Mib.SYS_DESCR, Mib.SYS_OBJECT_ID, Mib.SYS_UPTIME, Mib.SYS_NAME};
-  /** A bound for reports whose request ended before they came (late or duplicated answers). */
-  private static final int MAX_KEPT_REPORTS = 10_000;
   private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
@@ -88,21 +80,16 @@ public final class Snmp4jProbe implements SnmpProbe {
   private final int retries;
   private final int maxInterfaces;
   private final VendorProfiles vendors;
-  private final Map<String, SnmpProfile> usersByName = new HashMap<>();
   private final SecurityProtocols protocols;
-  private volatile Snmp snmp;
-  private volatile MPv3 mpv3;
-  /**
-   * REPORT PDUs seen per request ID. SNMP4J drops unauthenticated reports such as
-   * usmStatsWrongDigests (RFC 3412 §7.2.11.b) and lets the request time out; kept here, they
-   * turn that timeout into the reason the agent gave. Entries leave when the request ends.
-   */
-  private final Map<Integer, PDU> reports = new ConcurrentHashMap<>();
+  /** Never empty; the first one serves v2c and every v3 user without a conflict. */
+  private final List<Session> sessions;
+  private final Map<String, Session> sessionByProfile = new HashMap<>();
   /** How to end each request in flight when the probe closes under it. */
   private final Map<ResponseListener, Runnable> inFlight = new ConcurrentHashMap<>();
 
   /**
-   * @param profiles every credential profile sites may use; v3 users are registered up front
+   * @param profiles every credential profile sites may use; v3 users are registered up front,
+   *     and profiles giving one user name different credentials get sessions of their own
    * @param timeout how long one request waits for its answer (probe.timeout)
    * @param snmpCfg retries per request and the interface-row bound
    */
@@ -141,58 +128,75 @@ public final class Snmp4jProbe implements SnmpProbe {
     protocols.addPrivacyProtocol(new PrivDES());
     protocols.addPrivacyProtocol(new PrivAES128());
     protocols.addPrivacyProtocol(new PrivAES256());
-    for (SnmpProfile p : profiles.values()) {
-      if (p.version() == SnmpProfile.Version.V3) {
-        SnmpProfile other = usersByName.putIfAbsent(p.user(), p);
-        if (other != null && !sameCredentials(other, p)) {
-          throw new IllegalArgumentException(
-              "SNMPv3 user '" + p.user() + "' has different credentials in profiles '"
-                  + other.name() + "' and '" + p.name()
-                  + "': one agent can hold only one set per user name; use one profile");
-        }
-      }
+    this.sessions = Session.group(profiles.values());
+    for (Session s : sessions) {
+      s.profileNames().forEach(name -> sessionByProfile.put(name, s));
     }
   }
 
-  /** Opens the UDP socket (on a worker thread: binding is blocking I/O). */
+  /** How many sockets the profiles need: 1 unless one v3 user name has several credentials. */
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  /**
+   * The session that polls with this profile: the first one for v2c; for v3 the one the profile
+   * was put in at construction, as long as the credentials are still the same. A v3 profile known
+   * under another name but with identical credentials uses that user's session. Null when no USM
+   * holds these credentials.
+   */
+  private Session sessionFor(SnmpProfile profile) {
+    if (profile.version() != SnmpProfile.Version.V3) {
+      return sessions.get(0);
+    }
+    Session named = sessionByProfile.get(profile.name());
+    if (named != null && named.holds(profile)) {
+      return named;
+    }
+    for (Session s : sessions) {
+      if (s.holds(profile)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** Opens every session's UDP socket (on a worker thread: binding is blocking I/O). */
   public Future<Void> start() {
     return vertx.executeBlocking(
         () -> {
-          DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
-          USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
-          for (SnmpProfile p : usersByName.values()) {
-            usm.addUser(usmUser(p));
-          }
-          MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
-          dispatcher.addMessageProcessingModel(new MPv2c());
-          MPv3 mp = new MPv3(usm);
-          dispatcher.addMessageProcessingModel(mp);
-          Snmp s = new Snmp(dispatcher, transport);
-          Snmp.ReportHandler standard = s.getReportHandler();
-          s.setReportHandler(
-              new Snmp.ReportHandler() {
-                @Override
-                public <A extends Address> void processReport(
-                    PduHandle handle, CommandResponderEvent<A> event) {
-                  PDU report = event.getPDU();
-                  if (report != null && report.size() > 0 && reports.size() < MAX_KEPT_REPORTS) {
-                    reports.put(handle.getTransactionID(), report);
-                  }
-                  standard.processReport(handle, event);
+          try {
+            for (Session s : sessions) {
+              s.open(protocols);
+            }
+          } catch (IOException | RuntimeException e) {
+            // all or nothing: a half-started probe would hold sockets nobody closes
+            for (Session s : sessions) {
+              Snmp opened = s.detach();
+              if (opened != null) {
+                try {
+                  opened.close();
+                } catch (IOException closing) {
+                  e.addSuppressed(closing);
                 }
-              });
-          s.listen();
-          mpv3 = mp;
-          snmp = s;
+              }
+            }
+            throw e;
+          }
           return null;
         });
   }
 
-  /** Closes the socket; polls still in flight end as UNAVAILABLE. */
+  /** Closes every session's socket; polls still in flight end as UNAVAILABLE. */
   public Future<Void> close() {
-    Snmp s = snmp;
-    snmp = null;
-    if (s == null) {
+    List<Snmp> open = new ArrayList<>();
+    for (Session s : sessions) {
+      Snmp snmp = s.detach();
+      if (snmp != null) {
+        open.add(snmp);
+      }
+    }
+    if (open.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Runnable> pending = new ArrayList<>(inFlight.values());
@@ -200,7 +204,9 @@ public final class Snmp4jProbe implements SnmpProbe {
     pending.forEach(Runnable::run);
     return vertx.executeBlocking(
         () -> {
-          s.close();
+          for (Snmp snmp : open) {
+            snmp.close();
+          }
           return null;
         });
   }
@@ -209,20 +215,22 @@ public final class Snmp4jProbe implements SnmpProbe {
   public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
     Context ctx = vertx.getOrCreateContext();
     Promise<SnmpResult> result = Promise.promise();
-    Snmp s = snmp;
-    if (s == null) {
-      result.complete(SnmpResult.failed(SnmpStatus.UNAVAILABLE, "SNMP probe is not started"));
+    if (sessions.get(0).snmp() == null) {
+      result.complete(notStarted());
       return result.future();
     }
-    if (profile.version() == SnmpProfile.Version.V3) {
-      SnmpProfile known = usersByName.get(profile.user());
-      if (known == null || !sameCredentials(known, profile)) {
-        result.complete(
-            SnmpResult.failed(
-                SnmpStatus.UNAVAILABLE,
-                "SNMPv3 profile '" + profile.name() + "' was not given to the SNMP probe at start"));
-        return result.future();
-      }
+    Session session = sessionFor(profile);
+    if (session == null) {
+      result.complete(
+          SnmpResult.failed(
+              SnmpStatus.UNAVAILABLE,
+              "SNMPv3 profile '" + profile.name() + "' was not given to the SNMP probe at start"));
+      return result.future();
+    }
+    Snmp s = session.snmp();
+    if (s == null) {
+      result.complete(notStarted());
+      return result.future();
     }
     if (port < 1 || port > 65535) {
       result.complete(
@@ -230,13 +238,19 @@ public final class Snmp4jProbe implements SnmpProbe {
       return result.future();
     }
     resolve(ctx, address)
-        .compose(ip -> new Poll(s, ctx, target(new UdpAddress(ip, port), profile), profile).run())
+        .compose(
+            ip -> new Poll(session, s, ctx, target(new UdpAddress(ip, port), profile), profile)
+                .run())
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());
               onContext(ctx, () -> result.complete(r));
             });
     return result.future();
+  }
+
+  private static SnmpResult notStarted() {
+    return SnmpResult.failed(SnmpStatus.UNAVAILABLE, "SNMP probe is not started");
   }
 
   private static SnmpResult unavailable(Throwable cause) {
@@ -298,53 +312,6 @@ public final class Snmp4jProbe implements SnmpProbe {
     return t;
   }
 
-  private UsmUser usmUser(SnmpProfile p) {
-    OID auth = p.authProtocol() == null ? null : authOid(p.authProtocol());
-    OID priv = p.privProtocol() == null ? null : privOid(p.privProtocol());
-    return new UsmUser(
-        new OctetString(p.user()),
-        auth,
-        p.authPassword() == null ? null : new OctetString(p.authPassword().reveal()),
-        priv,
-        p.privPassword() == null ? null : new OctetString(p.privPassword().reveal()));
-  }
-
-  private static OID authOid(SnmpProfile.AuthProtocol a) {
-    switch (a) {
-      case MD5:
-        return AuthMD5.ID;
-      case SHA:
-        return AuthSHA.ID;
-      case SHA256:
-        return AuthHMAC192SHA256.ID;
-      case SHA512:
-        return AuthHMAC384SHA512.ID;
-      default:
-        throw new IllegalArgumentException("unsupported auth protocol " + a);
-    }
-  }
-
-  private static OID privOid(SnmpProfile.PrivProtocol p) {
-    switch (p) {
-      case DES:
-        return PrivDES.ID;
-      case AES:
-        return PrivAES128.ID;
-      case AES256:
-        return PrivAES256.ID;
-      default:
-        throw new IllegalArgumentException("unsupported privacy protocol " + p);
-    }
-  }
-
-  private static boolean sameCredentials(SnmpProfile a, SnmpProfile b) {
-    return Objects.equals(a.user(), b.user())
-        && a.authProtocol() == b.authProtocol()
-        && Objects.equals(a.authPassword(), b.authPassword())
-        && a.privProtocol() == b.privProtocol()
-        && Objects.equals(a.privPassword(), b.privPassword());
-  }
-
   private static void onContext(Context ctx, Runnable action) {
     if (Vertx.currentContext() == ctx) {
       action.run();
@@ -363,15 +330,20 @@ public final class Snmp4jProbe implements SnmpProbe {
     }
   }
 
-  /** One poll of one endpoint: system group, interfaces, vendor objects. Runs on {@code ctx}. */
+  /**
+   * One poll of one endpoint: system group, interfaces, vendor objects. Runs on {@code ctx}, all
+   * of it through one session, whose USM holds the profile's credentials.
+   */
   private final class Poll {
-    private final Snmp session;
+    private final Session session;
+    private final Snmp snmp;
     private final Context ctx;
     private final Target<UdpAddress> target;
     private final SnmpProfile profile;
 
-    Poll(Snmp session, Context ctx, Target<UdpAddress> target, SnmpProfile profile) {
+    Poll(Session session, Snmp snmp, Context ctx, Target<UdpAddress> target, SnmpProfile profile) {
       this.session = session;
+      this.snmp = snmp;
       this.ctx = ctx;
       this.target = target;
       this.profile = profile;
@@ -495,10 +467,10 @@ public final class Snmp4jProbe implements SnmpProbe {
             @Override
             public <A extends Address> void onResponse(ResponseEvent<A> event) {
               // without cancel SNMP4J keeps the request (and retries it) until it times out
-              session.cancel(event.getRequest(), this);
+              snmp.cancel(event.getRequest(), this);
               PDU report =
                   event.getRequest() == null ? null
-                      : reports.remove(event.getRequest().getRequestID().getValue());
+                      : session.takeReport(event.getRequest().getRequestID().getValue());
               if (!ended.compareAndSet(false, true)) {
                 return;
               }
@@ -520,13 +492,13 @@ public final class Snmp4jProbe implements SnmpProbe {
           listener,
           () -> {
             if (ended.compareAndSet(false, true)) {
-              session.cancel(request, listener);
+              snmp.cancel(request, listener);
               onContext(ctx, () -> answer.fail(new Stop(SnmpResult.failed(
                   SnmpStatus.UNAVAILABLE, "SNMP request failed locally: the probe was closed"))));
             }
           });
       try {
-        session.send(request, target, null, listener);
+        snmp.send(request, target, null, listener);
       } catch (IOException | RuntimeException e) {
         inFlight.remove(listener);
         if (ended.compareAndSet(false, true)) {
@@ -548,10 +520,7 @@ public final class Snmp4jProbe implements SnmpProbe {
       if (response == null && target.getVersion() == SnmpConstants.version3) {
         // forget the engine ID: the next poll discovers it again, which both follows an agent
         // that was replaced and gives the evidence below once more
-        MPv3 mp = mpv3;
-        if (mp != null) {
-          mp.removeEngineID(target.getAddress());
-        }
+        session.forgetEngineId(target.getAddress());
         if (report != null) {
           return new Stop(SnmpReplies.unansweredAfterReport(report, profile.user()));
         }

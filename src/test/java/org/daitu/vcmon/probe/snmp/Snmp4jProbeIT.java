@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,44 @@ class Snmp4jProbeIT {
     assertThat(r.status()).isEqualTo(SnmpStatus.AUTH_FAILURE);
     assertThat(r.reason())
         .isEqualTo("SNMPv3 authentication failed: wrong auth password for user vcuser");
+  }
+
+  @Test
+  void oneUserNameWithTwoPasswordsIsPolledWithEachWithoutMixingThemUp() throws Exception {
+    Snmpd agent =
+        agent(Snmpd.builder(tmp).sysName("cu-van").v3User("vcuser", "auth-pass-1", "priv-pass-1"));
+    SnmpProfile wrong =
+        SnmpProfile.v3("v3-bad-auth", "vcuser", SnmpProfile.AuthProtocol.SHA,
+            Secret.of("auth-pass-X"), SnmpProfile.PrivProtocol.AES, Secret.of("priv-pass-1"));
+    // no retries: each wrong-password poll waits for its timeout, once is enough
+    Snmp4jProbe probe = probe(List.of(V3, wrong), new AgentConfig.Snmp(0, 64));
+    assertThat(probe.sessionCount()).isEqualTo(2);
+
+    // right then wrong, wrong then right, then both at once: each answer must stay the same,
+    // whichever credentials localized keys or learnt the engine ID first
+    List<List<SnmpProfile>> rounds = List.of(List.of(V3, wrong), List.of(wrong, V3));
+    for (List<SnmpProfile> order : rounds) {
+      for (SnmpProfile p : order) {
+        assertRightOrWrong(p, await(probe.poll(agent.address(), agent.port(), p)));
+      }
+    }
+    for (int i = 0; i < 2; i++) {
+      Future<SnmpResult> right = probe.poll(agent.address(), agent.port(), V3);
+      Future<SnmpResult> bad = probe.poll(agent.address(), agent.port(), wrong);
+      assertRightOrWrong(V3, await(right));
+      assertRightOrWrong(wrong, await(bad));
+    }
+  }
+
+  private static void assertRightOrWrong(SnmpProfile profile, SnmpResult r) {
+    if (profile == V3) {
+      assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+      assertThat(r.sysName()).isEqualTo("cu-van");
+    } else {
+      assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.AUTH_FAILURE);
+      assertThat(r.reason())
+          .isEqualTo("SNMPv3 authentication failed: wrong auth password for user vcuser");
+    }
   }
 
   @Test
@@ -352,8 +391,19 @@ class Snmp4jProbeIT {
   }
 
   private Snmp4jProbe probe(SnmpProfile profile, AgentConfig.Snmp cfg) throws Exception {
-    Duration timeout = profile.version() == SnmpProfile.Version.V3 ? V3_TIMEOUT : TIMEOUT;
-    Snmp4jProbe p = new Snmp4jProbe(vertx, Map.of(profile.name(), profile), timeout, cfg);
+    return probe(List.of(profile), cfg);
+  }
+
+  private Snmp4jProbe probe(List<SnmpProfile> profiles) throws Exception {
+    return probe(profiles, SNMP);
+  }
+
+  private Snmp4jProbe probe(List<SnmpProfile> profiles, AgentConfig.Snmp cfg) throws Exception {
+    boolean v3 = profiles.stream().anyMatch(p -> p.version() == SnmpProfile.Version.V3);
+    Duration timeout = v3 ? V3_TIMEOUT : TIMEOUT;
+    Map<String, SnmpProfile> byName = new LinkedHashMap<>();
+    profiles.forEach(p -> byName.put(p.name(), p));
+    Snmp4jProbe p = new Snmp4jProbe(vertx, byName, timeout, cfg);
     probes.add(p);
     await(p.start());
     return p;

@@ -1,0 +1,227 @@
+package org.daitu.vcmon.probe.snmp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.daitu.vcmon.config.SnmpProfile;
+import org.snmp4j.CommandResponderEvent;
+import org.snmp4j.MessageDispatcherImpl;
+import org.snmp4j.PDU;
+import org.snmp4j.Snmp;
+import org.snmp4j.mp.MPv2c;
+import org.snmp4j.mp.MPv3;
+import org.snmp4j.mp.PduHandle;
+import org.snmp4j.security.AuthHMAC192SHA256;
+import org.snmp4j.security.AuthHMAC384SHA512;
+import org.snmp4j.security.AuthMD5;
+import org.snmp4j.security.AuthSHA;
+import org.snmp4j.security.PrivAES128;
+import org.snmp4j.security.PrivAES256;
+import org.snmp4j.security.PrivDES;
+import org.snmp4j.security.SecurityProtocols;
+import org.snmp4j.security.USM;
+import org.snmp4j.security.UsmUser;
+import org.snmp4j.smi.Address;
+import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
+import org.snmp4j.transport.DefaultUdpTransportMapping;
+
+/**
+ * One SNMP4J stack of the probe: an {@link Snmp} with its own USM, MPv3 and UDP socket.
+ *
+ * <p>Why more than one: a USM holds one set of credentials per user name, and localizes keys
+ * and caches engine IDs for that user only. Districts reuse one user name ("vcmon") with a
+ * different password per commune or vendor, so each conflicting credential set needs a USM of
+ * its own, and a USM needs its own MPv3, dispatcher and socket. {@link #group} keeps that to
+ * the minimum: everything that does not conflict shares the first session.
+ *
+ * <p>Everything learnt from the wire (engine IDs, localized keys, REPORT PDUs) stays inside
+ * one session, so sessions cannot mix each other's answers up.
+ */
+final class Session {
+  /** A bound for reports whose request ended before they came (late or duplicated answers). */
+  private static final int MAX_KEPT_REPORTS = 10_000;
+
+  private final int index;
+  /** The v3 users of this session by user name: at most one credential set per name. */
+  private final Map<String, SnmpProfile> usersByName = new HashMap<>();
+  private final Set<String> profileNames = new LinkedHashSet<>();
+  /**
+   * REPORT PDUs seen per request ID. SNMP4J drops unauthenticated reports such as
+   * usmStatsWrongDigests (RFC 3412 §7.2.11.b) and lets the request time out; kept here, they
+   * turn that timeout into the reason the agent gave. Entries leave when the request ends.
+   * Per session, because request IDs are only unique within one dispatcher.
+   */
+  private final Map<Integer, PDU> reports = new ConcurrentHashMap<>();
+  private volatile Snmp snmp;
+  private volatile MPv3 mpv3;
+
+  private Session(int index) {
+    this.index = index;
+  }
+
+  /**
+   * Puts each profile in the first session where its user name is free or has the same
+   * credentials, opening a new session only when none fits. v2c profiles need no USM and go to
+   * the first session. The result always has at least one session: v2c polls use the first.
+   */
+  static List<Session> group(Collection<SnmpProfile> profiles) {
+    List<Session> sessions = new ArrayList<>();
+    sessions.add(new Session(0));
+    for (SnmpProfile p : profiles) {
+      Session home = sessions.get(0);
+      if (p.version() == SnmpProfile.Version.V3) {
+        home = null;
+        for (Session s : sessions) {
+          if (s.fits(p)) {
+            home = s;
+            break;
+          }
+        }
+        if (home == null) {
+          home = new Session(sessions.size());
+          sessions.add(home);
+        }
+        home.usersByName.putIfAbsent(p.user(), p);
+      }
+      home.profileNames.add(p.name());
+    }
+    return List.copyOf(sessions);
+  }
+
+  /** Names of the profiles {@link #group} put here. */
+  Set<String> profileNames() {
+    return Collections.unmodifiableSet(profileNames);
+  }
+
+  /** 0 for the shared first session, 1.. for the sessions of conflicting credentials. */
+  int index() {
+    return index;
+  }
+
+  /** Whether this session's USM holds the user of a v3 profile with exactly its credentials. */
+  boolean holds(SnmpProfile p) {
+    SnmpProfile known = usersByName.get(p.user());
+    return known != null && sameCredentials(known, p);
+  }
+
+  private boolean fits(SnmpProfile p) {
+    return !usersByName.containsKey(p.user()) || holds(p);
+  }
+
+  /** Opens the socket with the users registered; blocking I/O (call on a worker). */
+  void open(SecurityProtocols protocols) throws IOException {
+    DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
+    USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
+    for (SnmpProfile p : usersByName.values()) {
+      usm.addUser(usmUser(p));
+    }
+    MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
+    dispatcher.addMessageProcessingModel(new MPv2c());
+    MPv3 mp = new MPv3(usm);
+    dispatcher.addMessageProcessingModel(mp);
+    Snmp s = new Snmp(dispatcher, transport);
+    Snmp.ReportHandler standard = s.getReportHandler();
+    s.setReportHandler(
+        new Snmp.ReportHandler() {
+          @Override
+          public <A extends Address> void processReport(
+              PduHandle handle, CommandResponderEvent<A> event) {
+            PDU report = event.getPDU();
+            if (report != null && report.size() > 0 && reports.size() < MAX_KEPT_REPORTS) {
+              reports.put(handle.getTransactionID(), report);
+            }
+            standard.processReport(handle, event);
+          }
+        });
+    s.listen();
+    mpv3 = mp;
+    snmp = s;
+  }
+
+  /** The open {@link Snmp}, or null before {@link #open} and after {@link #detach}. */
+  Snmp snmp() {
+    return snmp;
+  }
+
+  /** Stops handing out the {@link Snmp} and returns it for closing (null if not open). */
+  Snmp detach() {
+    Snmp s = snmp;
+    snmp = null;
+    reports.clear();
+    return s;
+  }
+
+  /** The REPORT kept for a request, removed; null when none came. */
+  PDU takeReport(int requestId) {
+    return reports.remove(requestId);
+  }
+
+  /** Forgets the agent's engine ID so the next request discovers it again. */
+  void forgetEngineId(Address agent) {
+    MPv3 mp = mpv3;
+    if (mp != null) {
+      mp.removeEngineID(agent);
+    }
+  }
+
+  private static UsmUser usmUser(SnmpProfile p) {
+    OID auth = p.authProtocol() == null ? null : authOid(p.authProtocol());
+    OID priv = p.privProtocol() == null ? null : privOid(p.privProtocol());
+    return new UsmUser(
+        new OctetString(p.user()),
+        auth,
+        p.authPassword() == null ? null : new OctetString(p.authPassword().reveal()),
+        priv,
+        p.privPassword() == null ? null : new OctetString(p.privPassword().reveal()));
+  }
+
+  private static OID authOid(SnmpProfile.AuthProtocol a) {
+    switch (a) {
+      case MD5:
+        return AuthMD5.ID;
+      case SHA:
+        return AuthSHA.ID;
+      case SHA256:
+        return AuthHMAC192SHA256.ID;
+      case SHA512:
+        return AuthHMAC384SHA512.ID;
+      default:
+        throw new IllegalArgumentException("unsupported auth protocol " + a);
+    }
+  }
+
+  private static OID privOid(SnmpProfile.PrivProtocol p) {
+    switch (p) {
+      case DES:
+        return PrivDES.ID;
+      case AES:
+        return PrivAES128.ID;
+      case AES256:
+        return PrivAES256.ID;
+      default:
+        throw new IllegalArgumentException("unsupported privacy protocol " + p);
+    }
+  }
+
+  private static boolean sameCredentials(SnmpProfile a, SnmpProfile b) {
+    return Objects.equals(a.user(), b.user())
+        && a.authProtocol() == b.authProtocol()
+        && Objects.equals(a.authPassword(), b.authPassword())
+        && a.privProtocol() == b.privProtocol()
+        && Objects.equals(a.privPassword(), b.privPassword());
+  }
+
+  @Override
+  public String toString() {
+    return "SNMP session " + index + " (v3 users " + usersByName.keySet() + ")";
+  }
+}
