@@ -21,7 +21,9 @@ import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.daitu.vcmon.schedule.PollScheduler;
 import org.daitu.vcmon.state.SiteTracker;
+import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.state.Transition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,6 +191,23 @@ public final class MonitorVerticle extends VerticleBase {
           t.flapping(),
           t.reason());
     }
-    board.publish(tracker.snapshot(++version), transitions);
+    StateSnapshot previous = board.snapshot();
+    StateSnapshot next = tracker.snapshot(++version);
+    for (SiteCheck c : done) {
+      logReboot(previous, next, c.siteId());
+    }
+    board.publish(next, transitions);
+  }
+
+  private static void logReboot(StateSnapshot previous, StateSnapshot next, String id) {
+    SiteStatus now = next.site(id).orElse(null);
+    SiteStatus before = previous.site(id).orElse(null);
+    if (now != null && before != null && now.reboots() > before.reboots()) {
+      log.info(
+          "Site rebooted site={} reboots={} uptime_seconds={}",
+          id,
+          now.reboots(),
+          now.lastSnmpOk() == null ? "" : (long) now.lastSnmpOk().uptimeSeconds());
+    }
   }
 }
