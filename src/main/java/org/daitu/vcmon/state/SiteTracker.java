@@ -85,6 +85,11 @@ public final class SiteTracker {
       }
       return out;
     }
+    if (v.kind() == Verdict.Kind.FAILED && t.failStreak == 1 && t.site.parent() != null) {
+      // Check the parent now, while this failure is being confirmed, so that by confirmation
+      // time its own check says whether the fault is upstream: no wait then.
+      wanted.add(t.site.parent());
+    }
     settleFlapping(t, now, out);
     decide(t, v, now, out);
     // A parent's check may release children waiting for it to be confirmed DOWN or UP.

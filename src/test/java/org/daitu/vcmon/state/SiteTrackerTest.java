@@ -359,6 +359,17 @@ class SiteTrackerTest {
     }
 
     @Test
+    void aChildsFirstFailureAsksForItsParentSoConfirmationNeedNotWait() {
+      allUp();
+      tracker.drainWanted();
+      feed("a", "F");
+      assertThat(tracker.drainWanted()).containsExactly("core");
+      feed("core", "G");
+      feed("a", "FF");
+      assertThat(state("a")).as("parent checked since the child began to fail").isEqualTo(SiteState.DOWN);
+    }
+
+    @Test
     void childDownBeforeItsParentBecomesUnreachableWhenTheParentGoesDown() {
       allUp();
       feed("a", "F");

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -30,6 +32,8 @@ public final class AgentMetrics {
   private final MeterRegistry registry;
   private final Supplier<StateSnapshot> snapshots;
   private final Timer icmpBatch;
+  private final Timer snmpPoll;
+  private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
   private final Timer checkDuration;
   private final AtomicLong lagMillis = new AtomicLong();
 
@@ -68,6 +72,19 @@ public final class AgentMetrics {
             .description("Time of one probe run: one fping batch, or one SNMP poll")
             .tag("probe", "icmp")
             .register(registry);
+    snmpPoll =
+        Timer.builder("vcmon.probe.duration")
+            .description("Time of one probe run: one fping batch, or one SNMP poll")
+            .tag("probe", "snmp")
+            .register(registry);
+    for (SnmpStatus status : SnmpStatus.values()) {
+      snmpPolls.put(
+          status,
+          Counter.builder("vcmon.snmp.polls")
+              .description("SNMP polls by outcome")
+              .tag("status", status.name())
+              .register(registry));
+    }
     checkDuration =
         Timer.builder("vcmon.check.duration")
             .description("Time of one site check, ICMP and SNMP together")
@@ -161,12 +178,8 @@ public final class AgentMetrics {
   }
 
   public void recordSnmpPoll(Duration elapsed, SnmpResult result) {
-    Timer.builder("vcmon.probe.duration").tag("probe", "snmp").register(registry).record(elapsed);
-    Counter.builder("vcmon.snmp.polls")
-        .description("SNMP polls by outcome")
-        .tag("status", result == null ? SnmpStatus.UNAVAILABLE.name() : result.status().name())
-        .register(registry)
-        .increment();
+    snmpPoll.record(elapsed);
+    snmpPolls.get(result == null ? SnmpStatus.UNAVAILABLE : result.status()).increment();
   }
 
   public void recordCheck(Duration elapsed) {
