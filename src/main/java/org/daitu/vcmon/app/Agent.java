@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
@@ -37,6 +39,7 @@ public final class Agent {
   private final PrometheusMeterRegistry registry;
   private final SiteTracker tracker;
   private WebVerticle web;
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
 
   private Agent(Vertx vertx, AgentConfig config, Options options) {
     this.vertx = vertx;
@@ -67,7 +70,12 @@ public final class Agent {
             v ->
                 vertx.deployVerticle(
                     new MonitorVerticle(config, icmp, snmp, options.clock(), tracker, board, metrics)))
-        .compose(id -> vertx.deployVerticle(web))
+        .compose(
+            id -> {
+              deployments.add(0, id);
+              return vertx.deployVerticle(web);
+            })
+        .onSuccess(id -> deployments.add(0, id))
         .mapEmpty();
   }
 
@@ -79,8 +87,13 @@ public final class Agent {
     return web.actualPort();
   }
 
-  /** Stops probing and serving; closes sockets and worker pools. */
+  /** Stops serving, then probing (newest first), then closes sockets and worker pools. */
   public Future<Void> stop() {
-    return Future.join(snmp.close(), fping.close()).mapEmpty();
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String id : deployments) {
+      undeployed = undeployed.eventually(() -> vertx.undeploy(id));
+    }
+    deployments.clear();
+    return undeployed.eventually(() -> Future.join(snmp.close(), fping.close())).mapEmpty();
   }
 }
