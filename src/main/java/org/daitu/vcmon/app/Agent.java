@@ -63,6 +63,7 @@ public final class Agent {
     AgentMetrics metrics =
         new AgentMetrics(
             registry, board::snapshot, config.inventory(), config.rollout().target(), Version.current());
+    metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
     IcmpProbe icmp = options.icmpLinks().apply(fping);
     web = new WebVerticle(config.http(), board, registry, config.rollout().target(), options.mode());
     return snmp.start()

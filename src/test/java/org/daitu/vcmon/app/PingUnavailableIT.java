@@ -66,6 +66,9 @@ class PingUnavailableIT {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.bodyAsJsonObject().getJsonArray("reasons").getString(0))
             .startsWith("ICMP probe unavailable: fping not found");
+        String metrics = client.get(running.httpPort(), "127.0.0.1", "/metrics").send()
+            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsString();
+        assertThat(metrics).contains("vcmon_probe_available{probe=\"icmp\"} 0");
         running.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -190,6 +190,15 @@ public final class AgentMetrics {
     lagMillis.set(millis);
   }
 
+  /** Registers {@code vcmon_probe_available{probe}}: 0 while a probe cannot run here at all. */
+  public void probeAvailable(String probe, Supplier<Boolean> available) {
+    Gauge.builder("vcmon.probe.available", available, a -> a.get() ? 1 : 0)
+        .description("1 when the probe can run on this machine (e.g. fping present and permitted)")
+        .tag("probe", probe)
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** Registers a counter function for checks that could not start on time. */
   public void skippedChecks(Supplier<Long> skipped) {
     FunctionCounter.builder("vcmon.checks.skipped", skipped, s -> s.get())

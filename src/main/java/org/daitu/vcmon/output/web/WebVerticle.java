@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.StateBoard;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class WebVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
   private static final String JSON = "application/json; charset=utf-8";
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
   private final AgentConfig.Http http;
   private final StateBoard board;
@@ -92,6 +94,10 @@ public final class WebVerticle extends VerticleBase {
 
   private void site(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (!SLUG.matcher(id).matches()) {
+      error(ctx, 400, "invalid site id \"" + id + "\": ids are lower-case letters and digits joined by \"-\"");
+      return;
+    }
     board.snapshot()
         .site(id)
         .ifPresentOrElse(

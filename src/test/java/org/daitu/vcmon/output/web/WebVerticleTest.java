@@ -129,10 +129,13 @@ class WebVerticleTest {
   }
 
   @Test
-  void unknownSiteAndUnknownPathAreJson404() throws Exception {
+  void unknownSiteAndUnknownPathAreJson404AndBadIdsJson400() throws Exception {
     HttpResponse<Buffer> r = get("/api/v1/sites/nowhere");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.bodyAsJsonObject().getString("error")).isEqualTo("no site with id \"nowhere\"");
+    HttpResponse<Buffer> bad = get("/api/v1/sites/Bad%20Id");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.bodyAsJsonObject().getString("error")).startsWith("invalid site id \"Bad Id\"");
     HttpResponse<Buffer> p = get("/api/v2/nothing");
     assertThat(p.statusCode()).isEqualTo(404);
     assertThat(p.bodyAsJsonObject().getString("path")).isEqualTo("/api/v2/nothing");
