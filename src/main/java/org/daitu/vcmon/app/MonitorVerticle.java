@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.inventory.Site;
@@ -155,6 +156,7 @@ public final class MonitorVerticle extends VerticleBase {
                   })
               .onSuccess(r -> metrics.recordSnmpPoll(Duration.between(started, clock.instant()), r));
     }
+    long limit = checkLimit(config.probe()).toMillis();
     return Future.all(pings, snmpResult)
         .map(
             all -> {
@@ -165,7 +167,26 @@ public final class MonitorVerticle extends VerticleBase {
               Duration elapsed = Duration.between(started, clock.instant());
               metrics.recordCheck(elapsed);
               return new SiteCheck(site.id(), started, elapsed, ping, snmpResult.result());
+            })
+        // Probes bound their own time; this guard keeps a site from being stuck "running" forever
+        // if one of them ever does not: the site becomes UNKNOWN, with the reason, and is checked again.
+        .timeout(limit, TimeUnit.MILLISECONDS)
+        .recover(
+            err -> {
+              log.error("Check did not finish site={} limit_seconds={}", site.id(), limit / 1000, err);
+              return Future.succeededFuture(
+                  new SiteCheck(
+                      site.id(),
+                      started,
+                      Duration.between(started, clock.instant()),
+                      IcmpResult.unavailable("check did not finish within " + limit / 1000 + "s"),
+                      null));
             });
+  }
+
+  /** The longest a check may take: a full interval plus a generous margin for large batches. */
+  static Duration checkLimit(AgentConfig.Probe probe) {
+    return probe.interval().plusSeconds(60);
   }
 
   private void apply(Instant started, List<String> ids, List<SiteCheck> done) {

@@ -14,6 +14,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.probe.SnmpResult;
 
@@ -254,6 +255,9 @@ public final class SiteTracker {
   private void propagate(Track parent, SiteState from, Instant now, List<Transition> out) {
     for (Site child : inventory.children(parent.site.id())) {
       Track c = tracks.get(child.id());
+      if (c.state == SiteState.PLANNED) {
+        continue; // not expected to answer: it follows nobody
+      }
       if (isOut(parent.state)) {
         boolean confirmedFailure = c.failStreak >= cfg.downAfter();
         if (c.state == SiteState.DOWN || (confirmedFailure && !isOut(c.state))) {
@@ -307,7 +311,7 @@ public final class SiteTracker {
     final Deque<Instant> changes = new ArrayDeque<>();
     boolean flapping;
     Instant lastCheckAt;
-    org.daitu.vcmon.probe.IcmpResult icmp;
+    IcmpResult icmp;
     SnmpResult snmp;
     SnmpResult lastSnmpOk;
     long lastUptimeTicks = -1;

@@ -402,6 +402,20 @@ class SiteTrackerTest {
     }
 
     @Test
+    void aPlannedChildStaysPlannedWhenItsParentGoesDown() {
+      SiteTracker t =
+          new SiteTracker(new Inventory(List.of(core, site("p", "core", RolloutStage.PLANNED))), CFG, clock);
+      for (char c : "FFF".toCharArray()) {
+        t.apply(check("p", c));
+      }
+      for (char c : "GGFFF".toCharArray()) {
+        t.apply(check("core", c));
+      }
+      assertThat(t.snapshot(0).site("core").orElseThrow().state()).isEqualTo(SiteState.DOWN);
+      assertThat(t.snapshot(0).site("p").orElseThrow().state()).isEqualTo(SiteState.PLANNED);
+    }
+
+    @Test
     void restartFromUnknownDecidesParentAndChildrenInEitherOrder() {
       // A fresh tracker (vcmon restarted during an outage): children checked before the parent.
       feed("a", "FFF");
