@@ -149,6 +149,9 @@ public final class SiteTracker {
 
   private void decide(Track t, Verdict v, Instant now, List<Transition> out) {
     SiteState s = t.state;
+    if (s == SiteState.PLANNED) {
+      return; // not expected to answer yet: checks are recorded, the state stays
+    }
     int downAfter = cfg.downAfter();
     int upAfter = cfg.upAfter();
     if (v.kind() == Verdict.Kind.UNKNOWN) {
