@@ -143,8 +143,9 @@ public final class Main {
 
   static AgentConfig withPort(AgentConfig c, int port) {
     return new AgentConfig(
-        c.source(), new AgentConfig.Http(c.http().host(), port), c.probe(), c.state(), c.snmpProfiles(),
-        c.rollout(), c.store(), c.alerts(), c.inventory());
+        c.source(), new AgentConfig.Http(c.http().host(), port, c.http().adminToken()), c.probe(),
+        c.state(), c.snmpProfiles(), c.rollout(), c.store(), c.alerts(), c.inventory(), c.zone(),
+        c.selfCheck(), c.maintenance());
   }
 
   /** Waits for start; installs the stop on SIGTERM that exits 0. */

@@ -1,8 +1,12 @@
 package org.daitu.vcmon.config;
 
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.daitu.vcmon.inventory.Inventory;
@@ -20,10 +24,47 @@ public record AgentConfig(
     Rollout rollout,
     Store store,
     Alerts alerts,
-    Inventory inventory) {
+    Inventory inventory,
+    ZoneId zone,
+    SelfCheck selfCheck,
+    List<Maintenance> maintenance) {
 
-  /** {@code http:} the web server (status page, API, metrics). */
-  public record Http(String host, int port) {}
+  /**
+   * {@code http:} the web server (status page, API, metrics).
+   *
+   * @param adminToken bearer token every write through the API must carry; null when no token is
+   *     configured, and then writes are disabled
+   */
+  public record Http(String host, int port, Secret adminToken) {
+    public Http(String host, int port) {
+      this(host, port, null);
+    }
+  }
+
+  /**
+   * {@code self_check:} addresses vcmon pings to know its own uplink works (the district core
+   * router, the gateway). When none answers {@code downAfter} rounds in a row, vcmon cannot see
+   * its network: sites become UNKNOWN instead of DOWN and nothing alerts.
+   */
+  public record SelfCheck(List<String> targets, int downAfter) {
+    public boolean enabled() {
+      return !targets.isEmpty();
+    }
+  }
+
+  /**
+   * {@code maintenance:} a window from config: one-off ({@code start}..{@code end}) or weekly
+   * ({@code day}, {@code from}..{@code to} in the district's time zone). {@code site} null means
+   * every site.
+   */
+  public record Maintenance(
+      String site,
+      Instant start,
+      Instant end,
+      DayOfWeek day,
+      LocalTime from,
+      LocalTime to,
+      String note) {}
 
   /**
    * {@code probe:} how often and how hard each site is checked.

@@ -15,14 +15,17 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.SnmpProfile.AuthProtocol;
 import org.daitu.vcmon.config.SnmpProfile.PrivProtocol;
@@ -61,7 +64,10 @@ public final class ConfigLoader {
           "alerts",
           "seeds",
           "sites",
-          "sites_file");
+          "sites_file",
+          "timezone",
+          "self_check",
+          "maintenance");
   private static final List<String> PROFILE =
       List.of(
           "version",
@@ -126,8 +132,12 @@ public final class ConfigLoader {
     if (top == null) {
       throw failure();
     }
-    AgentConfig.Http http =
-        http(yaml.optionalMap(top.get("http"), "http", List.of("host", "port")));
+    OperationsBinder ops = new OperationsBinder(yaml, env);
+    Map<String, Node> httpKeys =
+        yaml.optionalMap(top.get("http"), "http", List.of("host", "port", "admin_token_env"));
+    AgentConfig.Http http = http(httpKeys, ops.adminToken(httpKeys));
+    ZoneId zone = ops.zone(top.get("timezone"));
+    AgentConfig.SelfCheck selfCheck = ops.selfCheck(top.get("self_check"));
     AgentConfig.Probe probe = probe(top.get("probe"));
     AgentConfig.State state = state(top.get("state"));
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
@@ -137,6 +147,9 @@ public final class ConfigLoader {
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AgentConfig.Alerts alerts = alerts(top.get("alerts"));
+    Set<String> ids = new HashSet<>();
+    sites.forEach(site -> ids.add(site.id()));
+    List<AgentConfig.Maintenance> maintenance = ops.maintenance(top.get("maintenance"), ids, zone);
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -150,17 +163,21 @@ public final class ConfigLoader {
         rollout,
         store,
         alerts,
-        inventory);
+        inventory,
+        zone,
+        selfCheck,
+        List.copyOf(maintenance));
   }
 
   private ConfigException failure() {
     return new ConfigException(file.toString(), problems.sorted());
   }
 
-  private AgentConfig.Http http(Map<String, Node> m) {
+  private AgentConfig.Http http(Map<String, Node> m, Secret adminToken) {
     String host = yaml.optional(m, "http", "host", false);
     Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 0, 65535);
-    return new AgentConfig.Http(orElse(host, Defaults.HTTP_HOST), orElse(port, Defaults.HTTP_PORT));
+    return new AgentConfig.Http(
+        orElse(host, Defaults.HTTP_HOST), orElse(port, Defaults.HTTP_PORT), adminToken);
   }
 
   private AgentConfig.Probe probe(Node node) {

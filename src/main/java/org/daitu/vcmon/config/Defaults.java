@@ -34,6 +34,14 @@ public final class Defaults {
 
   public static final String STORE_PATH = "data/vcmon.db";
 
+  /** Days, months and weekly maintenance windows are in the district's time zone. */
+  public static final String TIMEZONE = "Asia/Ho_Chi_Minh";
+
+  public static final int SELF_CHECK_DOWN_AFTER = 2;
+
+  /** An admin token shorter than this is too easy to guess. */
+  public static final int ADMIN_TOKEN_MIN_LENGTH = 16;
+
   /**
    * A site without a stage is installed: listed in the config, so its room is expected to answer.
    * Only sites marked {@code planned} are not.

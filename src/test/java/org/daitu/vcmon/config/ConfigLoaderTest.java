@@ -27,7 +27,8 @@ class ConfigLoaderTest {
         Map.of(
             "VCMON_SNMP_COMMUNITY", "example-community",
             "VCMON_SNMP_AUTH", "example-auth-pass",
-            "VCMON_SNMP_PRIV", "example-priv-pass");
+            "VCMON_SNMP_PRIV", "example-priv-pass",
+            "VCMON_ADMIN_TOKEN", "example-admin-token-0123456789");
 
     private AgentConfig load() throws ConfigException {
       return ConfigLoader.load(Path.of("config", "vcmon.yaml"), ENV);
@@ -91,7 +92,11 @@ class ConfigLoaderTest {
     @Test
     void writesEveryDefaultItDocuments() throws ConfigException {
       AgentConfig c = load();
-      assertThat(c.http()).isEqualTo(new AgentConfig.Http(Defaults.HTTP_HOST, Defaults.HTTP_PORT));
+      assertThat(c.http().host()).isEqualTo(Defaults.HTTP_HOST);
+      assertThat(c.http().port()).isEqualTo(Defaults.HTTP_PORT);
+      assertThat(c.http().adminToken().reveal()).isEqualTo("example-admin-token-0123456789");
+      assertThat(c.zone()).isEqualTo(java.time.ZoneId.of(Defaults.TIMEZONE));
+      assertThat(c.selfCheck().downAfter()).isEqualTo(Defaults.SELF_CHECK_DOWN_AFTER);
       assertThat(c.probe()).isEqualTo(defaultProbe());
       assertThat(c.state()).isEqualTo(defaultState());
       assertThat(c.store().path()).isEqualTo(Path.of("config", "data", "vcmon.db"));
@@ -107,7 +112,8 @@ class ConfigLoaderTest {
               () -> ConfigLoader.load(Path.of("config", "vcmon.yaml"), Map.of()));
       assertThat(e.problems())
           .extracting(ConfigProblem::found)
-          .containsExactly("VCMON_SNMP_COMMUNITY", "VCMON_SNMP_AUTH", "VCMON_SNMP_PRIV");
+          .containsExactly(
+              "VCMON_ADMIN_TOKEN", "VCMON_SNMP_COMMUNITY", "VCMON_SNMP_AUTH", "VCMON_SNMP_PRIV");
     }
   }
 
