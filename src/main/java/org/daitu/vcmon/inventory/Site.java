@@ -24,6 +24,11 @@ public record Site(
     RolloutStage stage,
     Location location) {
 
+  /** The same site at another rollout stage. */
+  public Site withStage(RolloutStage newStage) {
+    return new Site(id, code, name, type, address, snmp, parent, newStage, location);
+  }
+
   public Optional<SiteSnmp> snmpOpt() {
     return Optional.ofNullable(snmp);
   }

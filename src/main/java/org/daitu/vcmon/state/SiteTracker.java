@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
@@ -53,8 +54,17 @@ public final class SiteTracker {
   private final Inventory inventory;
   private final Map<String, Track> tracks = new LinkedHashMap<>();
   private final Set<String> wanted = new LinkedHashSet<>();
+  private volatile MaintenanceSchedule maintenance;
+  /** Why vcmon cannot see its own network right now, or null when it can. */
+  private String blind;
 
   public SiteTracker(Inventory inventory, AgentConfig.State cfg, Clock clock) {
+    this(inventory, cfg, clock, MaintenanceSchedule.NONE);
+  }
+
+  public SiteTracker(
+      Inventory inventory, AgentConfig.State cfg, Clock clock, MaintenanceSchedule maintenance) {
+    this.maintenance = maintenance;
     this.inventory = inventory;
     this.cfg = cfg;
     this.clock = clock;
@@ -77,8 +87,11 @@ public final class SiteTracker {
     }
     Instant now = clock.instant();
     record(t, check, now);
-    Verdict v = evaluator.evaluate(check);
+    Verdict v = blind != null ? new Verdict(Verdict.Kind.UNKNOWN, blind) : evaluator.evaluate(check);
     t.count(v, check.startedAt());
+    if (followMaintenance(t, now, out) || t.state == SiteState.MAINTENANCE) {
+      return out; // checks are still recorded; the window decides the state
+    }
     if (t.site.stage() == RolloutStage.PLANNED) {
       // Not expected to answer yet: stays PLANNED, but a first good answer still counts.
       if (v.kind() == Verdict.Kind.GOOD && t.firstConnected == null) {
@@ -98,6 +111,109 @@ public final class SiteTracker {
       Track c = tracks.get(child.id());
       if (c.last != null && c.last.kind() == Verdict.Kind.FAILED) {
         decide(c, c.last, now, out);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Enters or leaves maintenance windows as time passes, for every site; call it every second or
+   * so, since a window may begin or end between two checks.
+   */
+  public List<Transition> tick() {
+    Instant now = clock.instant();
+    List<Transition> out = new ArrayList<>();
+    for (Track t : tracks.values()) {
+      followMaintenance(t, now, out);
+    }
+    return out;
+  }
+
+  /** Replaces the maintenance schedule (windows added or removed through the API). */
+  public void maintenance(MaintenanceSchedule schedule) {
+    this.maintenance = schedule;
+  }
+
+  /** Returns true when the site's state was changed by a window starting or ending. */
+  private boolean followMaintenance(Track t, Instant now, List<Transition> out) {
+    if (t.site.stage() == RolloutStage.PLANNED) {
+      return false;
+    }
+    Optional<String> window = maintenance.activeWindow(t.site.id(), now);
+    if (window.isPresent() && t.state != SiteState.MAINTENANCE) {
+      change(t, SiteState.MAINTENANCE, window.get(), now, out);
+      return true;
+    }
+    if (window.isEmpty() && t.state == SiteState.MAINTENANCE) {
+      change(t, SiteState.UNKNOWN, "maintenance window ended", now, out);
+      if (t.last != null) {
+        // The checks made during the window count: a site that answered is UP at once.
+        decide(t, t.last, now, out);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * vcmon's own uplink is down ({@code reason} says how it knows): every site it cannot judge
+   * becomes UNKNOWN now, and stays so until {@link #clearBlind()}. Not one false DOWN.
+   */
+  public List<Transition> setBlind(String reason) {
+    Instant now = clock.instant();
+    List<Transition> out = new ArrayList<>();
+    blind = reason;
+    for (Track t : tracks.values()) {
+      if (t.state != SiteState.PLANNED && t.state != SiteState.MAINTENANCE) {
+        t.count(new Verdict(Verdict.Kind.UNKNOWN, reason), now);
+        change(t, SiteState.UNKNOWN, reason, now, out);
+      }
+    }
+    return out;
+  }
+
+  /** The uplink is back: the next checks decide every site again (quickly: they are pending). */
+  public void clearBlind() {
+    blind = null;
+  }
+
+  public boolean blind() {
+    return blind != null;
+  }
+
+  /**
+   * Puts back what the store remembers from earlier runs, before the first check: the
+   * first-connected times (never moved later) of every site.
+   */
+  public void restore(Map<String, Instant> firstConnected) {
+    firstConnected.forEach(
+        (id, at) -> {
+          Track t = tracks.get(id);
+          if (t != null && (t.firstConnected == null || at.isBefore(t.firstConnected))) {
+            t.firstConnected = at;
+          }
+        });
+  }
+
+  /**
+   * Changes a site's rollout stage (from the API or a restored override). Leaving PLANNED starts
+   * judging the site (UNKNOWN until its checks decide); entering PLANNED stops it.
+   */
+  public List<Transition> setStage(String siteId, RolloutStage stage) {
+    Track t = tracks.get(siteId);
+    List<Transition> out = new ArrayList<>();
+    if (t == null || t.site.stage() == stage) {
+      return out;
+    }
+    Instant now = clock.instant();
+    RolloutStage before = t.site.stage();
+    t.site = t.site.withStage(stage);
+    if (stage == RolloutStage.PLANNED) {
+      change(t, SiteState.PLANNED, "rollout stage planned: not expected to answer yet", now, out);
+    } else if (before == RolloutStage.PLANNED) {
+      change(t, SiteState.UNKNOWN, "rollout stage " + stage.label() + ": checking", now, out);
+      if (t.last != null) {
+        decide(t, t.last, now, out);
       }
     }
     return out;
@@ -149,8 +265,8 @@ public final class SiteTracker {
 
   private void decide(Track t, Verdict v, Instant now, List<Transition> out) {
     SiteState s = t.state;
-    if (s == SiteState.PLANNED) {
-      return; // not expected to answer yet: checks are recorded, the state stays
+    if (s == SiteState.PLANNED || s == SiteState.MAINTENANCE) {
+      return; // checks are recorded, the state stays: not expected to answer, or in a window
     }
     int downAfter = cfg.downAfter();
     int upAfter = cfg.upAfter();
@@ -258,8 +374,8 @@ public final class SiteTracker {
   private void propagate(Track parent, SiteState from, Instant now, List<Transition> out) {
     for (Site child : inventory.children(parent.site.id())) {
       Track c = tracks.get(child.id());
-      if (c.state == SiteState.PLANNED) {
-        continue; // not expected to answer: it follows nobody
+      if (c.state == SiteState.PLANNED || c.state == SiteState.MAINTENANCE) {
+        continue; // not expected to answer, or in a window: it follows nobody
       }
       if (isOut(parent.state)) {
         boolean confirmedFailure = c.failStreak >= cfg.downAfter();
@@ -299,7 +415,7 @@ public final class SiteTracker {
 
   /** Mutable per-site bookkeeping; never leaves this class. */
   private static final class Track {
-    final Site site;
+    Site site;
     SiteState state;
     Instant since;
     String reason;

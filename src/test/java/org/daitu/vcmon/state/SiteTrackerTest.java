@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.daitu.vcmon.config.AgentConfig;
@@ -218,6 +220,99 @@ class SiteTrackerTest {
     SiteStatus s = tracker.snapshot(0).site("a").orElseThrow();
     assertThat(s.state()).isEqualTo(SiteState.PLANNED);
     assertThat(s.firstConnected()).isNotNull();
+  }
+
+  @Nested
+  class Maintenance {
+    Instant windowStart = Instant.parse("2020-08-01T01:00:00Z");
+    Instant windowEnd = Instant.parse("2020-08-01T02:00:00Z");
+    MaintenanceSchedule schedule =
+        (id, at) -> id.equals("a") && !at.isBefore(windowStart) && at.isBefore(windowEnd)
+            ? Optional.of("maintenance: new codec")
+            : Optional.empty();
+
+    @Test
+    void aWindowMakesTheSiteMaintenanceAndItsFailuresDoNotCount() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"), site("b"))), CFG, clock, schedule);
+      tracker.apply(check("a", 'G'));
+      tracker.apply(check("a", 'G'));
+      clock.advance(Duration.ofMinutes(61));
+      List<Transition> entered = tracker.tick();
+      assertThat(entered).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:MAINTENANCE");
+      assertThat(entered.get(0).reason()).isEqualTo("maintenance: new codec");
+      for (int i = 0; i < 5; i++) {
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(tracker.apply(check("a", 'F'))).isEmpty();
+      }
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.MAINTENANCE);
+      // the window ends while the codec still does not answer: DOWN from the checks made during it
+      clock.advance(Duration.ofMinutes(60));
+      assertThat(tracker.tick()).extracting(t -> t.to().name()).containsExactly("UNKNOWN", "DOWN");
+    }
+
+    @Test
+    void aSiteThatAnsweredDuringTheWindowIsUpAsSoonAsItEnds() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock, schedule);
+      clock.advance(Duration.ofMinutes(61));
+      tracker.apply(check("a", 'G'));
+      tracker.apply(check("a", 'G'));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.MAINTENANCE);
+      clock.advance(Duration.ofMinutes(60));
+      tracker.apply(check("a", 'G'));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.UP);
+    }
+  }
+
+  @Nested
+  class OwnUplinkDown {
+    @Test
+    void whileBlindNoSiteGoesDownAndAllAreUnknownWithTheReason() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"), site("b"))), CFG, clock);
+      for (String id : List.of("a", "b")) {
+        tracker.apply(check(id, 'G'));
+        tracker.apply(check(id, 'G'));
+      }
+      tracker.apply(check("a", 'F'));
+      List<Transition> blind = tracker.setBlind("vcmon's own uplink is down: 198.18.0.1 not answering");
+      assertThat(blind).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:UNKNOWN", "b:UNKNOWN");
+      for (int i = 0; i < 6; i++) {
+        tracker.apply(check("a", 'F'));
+        tracker.apply(check("b", 'F'));
+      }
+      assertThat(tracker.snapshot(0).count(SiteState.DOWN)).isZero();
+      assertThat(tracker.snapshot(0).site("b").orElseThrow().reason()).startsWith("vcmon's own uplink is down");
+      tracker.clearBlind();
+      tracker.apply(check("a", 'G'));
+      tracker.apply(check("a", 'G'));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.UP);
+      tracker.apply(check("b", 'F'));
+      tracker.apply(check("b", 'F'));
+      assertThat(tracker.snapshot(0).site("b").orElseThrow().state()).as("failures before clear do not count").isEqualTo(SiteState.UNKNOWN);
+      tracker.apply(check("b", 'F'));
+      assertThat(tracker.snapshot(0).site("b").orElseThrow().state()).isEqualTo(SiteState.DOWN);
+    }
+  }
+
+  @Test
+  void restoredFirstConnectedIsNeverMovedLater() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    Instant earlier = Instant.parse("2020-07-15T08:00:00Z");
+    tracker.restore(Map.of("a", earlier, "gone", earlier));
+    tracker.apply(check("a", 'G'));
+    tracker.apply(check("a", 'G'));
+    assertThat(tracker.snapshot(0).site("a").orElseThrow().firstConnected()).isEqualTo(earlier);
+  }
+
+  @Test
+  void changingTheStageStartsOrStopsJudgingTheSite() {
+    SiteTracker tracker =
+        new SiteTracker(new Inventory(List.of(site("a", null, RolloutStage.PLANNED))), CFG, clock);
+    tracker.apply(check("a", 'G'));
+    tracker.apply(check("a", 'G'));
+    List<Transition> installed = tracker.setStage("a", RolloutStage.INSTALLED);
+    assertThat(installed).extracting(t -> t.to().name()).containsExactly("UNKNOWN", "UP");
+    assertThat(tracker.snapshot(0).site("a").orElseThrow().site().stage()).isEqualTo(RolloutStage.INSTALLED);
+    assertThat(tracker.setStage("a", RolloutStage.PLANNED)).extracting(t -> t.to().name()).containsExactly("PLANNED");
   }
 
   @Nested
