@@ -48,7 +48,9 @@ public final class MonitorVerticle extends VerticleBase {
   private final PollScheduler scheduler = new PollScheduler();
   private final Map<String, Site> sites = new HashMap<>();
   private long version;
-  private long timerId = -1;
+  private final List<Long> timers = new ArrayList<>();
+  private int selfCheckFailures;
+  private boolean selfCheckRunning;
 
   public MonitorVerticle(
       AgentConfig config,
@@ -80,7 +82,20 @@ public final class MonitorVerticle extends VerticleBase {
       scheduler.add(s.id(), now, config.probe().interval());
     }
     metrics.skippedChecks(scheduler::skipped);
-    timerId = vertx.setPeriodic(tickMillis(config.probe()), id -> tick());
+    timers.add(vertx.setPeriodic(tickMillis(config.probe()), id -> tick()));
+    // Maintenance windows begin and end between checks: look every second.
+    timers.add(
+        vertx.setPeriodic(
+            1000,
+            id -> {
+              List<Transition> windows = tracker.tick();
+              if (!windows.isEmpty()) {
+                publish(windows);
+              }
+            }));
+    if (config.selfCheck().enabled()) {
+      timers.add(vertx.setPeriodic(config.probe().recheckInterval().toMillis(), id -> selfCheck()));
+    }
     log.info(
         "Monitoring started sites={} interval_seconds={} recheck_seconds={}",
         sites.size(),
@@ -91,10 +106,53 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
-    }
+    timers.forEach(vertx::cancelTimer);
     return Future.succeededFuture();
+  }
+
+  /**
+   * Pings the self-check targets. When none answers {@code down_after} rounds in a row, vcmon's
+   * own uplink is down: the tracker goes blind (sites UNKNOWN, no false DOWN) until one answers.
+   * A round where ICMP cannot run at all says nothing either way.
+   */
+  private void selfCheck() {
+    if (selfCheckRunning) {
+      return;
+    }
+    selfCheckRunning = true;
+    List<String> targets = config.selfCheck().targets();
+    icmp.ping(targets)
+        .onComplete(
+            ar -> {
+              selfCheckRunning = false;
+              if (ar.failed()) {
+                return;
+              }
+              Map<String, IcmpResult> results = ar.result();
+              boolean measured = results.values().stream().anyMatch(IcmpResult::available);
+              boolean answered = results.values().stream().anyMatch(IcmpResult::answered);
+              if (!measured) {
+                return;
+              }
+              if (answered) {
+                selfCheckFailures = 0;
+                if (tracker.blind()) {
+                  tracker.clearBlind();
+                  log.info("Own uplink is back targets={}", targets);
+                  publish(List.of());
+                }
+                return;
+              }
+              selfCheckFailures++;
+              if (selfCheckFailures >= config.selfCheck().downAfter() && !tracker.blind()) {
+                String reason =
+                    "vcmon's own uplink is down: self-check targets "
+                        + String.join(", ", targets)
+                        + " do not answer";
+                log.warn("Own uplink down targets={} rounds={}", targets, selfCheckFailures);
+                publish(tracker.setBlind(reason));
+              }
+            });
   }
 
   private void tick() {
@@ -202,6 +260,15 @@ public final class MonitorVerticle extends VerticleBase {
     for (String parent : tracker.drainWanted()) {
       scheduler.expedite(parent, now);
     }
+    StateSnapshot previous = board.snapshot();
+    StateSnapshot next = publish(transitions);
+    for (SiteCheck c : done) {
+      logReboot(previous, next, c.siteId());
+    }
+  }
+
+  /** Logs the transitions and publishes a new snapshot with them (nothing to do if none). */
+  private StateSnapshot publish(List<Transition> transitions) {
     for (Transition t : transitions) {
       log.info(
           "Site state changed site={} from={} to={} announce={} flapping={} reason=\"{}\"",
@@ -212,12 +279,9 @@ public final class MonitorVerticle extends VerticleBase {
           t.flapping(),
           t.reason());
     }
-    StateSnapshot previous = board.snapshot();
     StateSnapshot next = tracker.snapshot(++version);
-    for (SiteCheck c : done) {
-      logReboot(previous, next, c.siteId());
-    }
     board.publish(next, transitions);
+    return next;
   }
 
   private static void logReboot(StateSnapshot previous, StateSnapshot next, String id) {

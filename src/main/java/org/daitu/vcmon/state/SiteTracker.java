@@ -242,7 +242,7 @@ public final class SiteTracker {
     for (Track t : tracks.values()) {
       list.add(t.status());
     }
-    return new StateSnapshot(clock.instant(), list, version);
+    return new StateSnapshot(clock.instant(), list, version, blind);
   }
 
   private void record(Track t, SiteCheck check, Instant now) {

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 public final class StateBoard {
   private final AtomicReference<StateSnapshot> latest;
   private final List<Consumer<List<Transition>>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StateSnapshot>> snapshotListeners = new CopyOnWriteArrayList<>();
 
   public StateBoard(StateSnapshot initial) {
     this.latest = new AtomicReference<>(initial);
@@ -27,8 +28,16 @@ public final class StateBoard {
     listeners.add(listener);
   }
 
+  /** Called with every published snapshot (after each batch of checks). */
+  public void onSnapshot(Consumer<StateSnapshot> listener) {
+    snapshotListeners.add(listener);
+  }
+
   public void publish(StateSnapshot snapshot, List<Transition> transitions) {
     latest.set(snapshot);
+    for (Consumer<StateSnapshot> l : snapshotListeners) {
+      l.accept(snapshot);
+    }
     if (!transitions.isEmpty()) {
       for (Consumer<List<Transition>> l : listeners) {
         l.accept(transitions);

@@ -18,8 +18,17 @@ public final class StateSnapshot {
   private final Map<String, SiteStatus> byId;
   private final Map<SiteState, Integer> counts;
   private final long version;
+  private final String blind;
 
   public StateSnapshot(Instant at, List<SiteStatus> sites, long version) {
+    this(at, sites, version, null);
+  }
+
+  /**
+   * @param blind why vcmon cannot see its own network now (self-check targets silent), or null
+   */
+  public StateSnapshot(Instant at, List<SiteStatus> sites, long version, String blind) {
+    this.blind = blind;
     this.at = at;
     this.sites = List.copyOf(sites);
     this.version = version;
@@ -43,6 +52,11 @@ public final class StateSnapshot {
   /** Increases with every published change; lets readers cache renderings. */
   public long version() {
     return version;
+  }
+
+  /** Why vcmon cannot see its own network now, or null when it can. */
+  public String blind() {
+    return blind;
   }
 
   public List<SiteStatus> sites() {

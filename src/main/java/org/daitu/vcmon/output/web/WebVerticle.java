@@ -126,6 +126,9 @@ public final class WebVerticle extends VerticleBase {
   /** Ready once every expected site has been checked once and ICMP can run. */
   static List<String> readinessProblems(StateSnapshot snap) {
     List<String> reasons = new ArrayList<>();
+    if (snap.blind() != null) {
+      reasons.add(snap.blind());
+    }
     long unchecked =
         snap.sites().stream()
             .filter(s -> s.site().stage() != RolloutStage.PLANNED && s.lastCheckAt() == null)
