@@ -68,9 +68,8 @@ public final class Availability {
 
     SiteState state = stateAtStart == null ? SiteState.UNKNOWN : stateAtStart;
     Instant cursor = observed.from();
-    List<StateChange> all = new ArrayList<>(changes);
-    for (int i = 0; i <= all.size(); i++) {
-      Instant at = i < all.size() ? clamp(all.get(i).at(), cursor, end) : end;
+    for (int i = 0; i <= changes.size(); i++) {
+      Instant at = i < changes.size() ? clamp(changes.get(i).at(), cursor, end) : end;
       Duration counted = Intervals.total(Intervals.subtract(new Interval(cursor, at), holes));
       if (state.isOnline()) {
         up = up.plus(counted);
@@ -79,9 +78,9 @@ public final class Availability {
       } else if (state == SiteState.MAINTENANCE) {
         maintenance = maintenance.plus(counted);
       }
-      if (i < all.size()) {
+      if (i < changes.size()) {
         cursor = at;
-        state = all.get(i).to();
+        state = changes.get(i).to();
       }
     }
     Duration excludedTime = Intervals.total(holes).plus(maintenance);
