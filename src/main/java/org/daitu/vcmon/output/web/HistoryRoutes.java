@@ -45,7 +45,7 @@ import org.daitu.vcmon.state.StateSnapshot;
  * {@code rollout}; nothing here writes. Bad parameters are 400, unknown sites and months without
  * data 404, always as JSON.
  */
-final class HistoryRoutes {
+public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
   private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final int MAX_INCIDENTS = 1000;
@@ -57,7 +57,7 @@ final class HistoryRoutes {
   private final Clock clock;
   private final Supplier<MaintenanceCalendar> calendar;
 
-  HistoryRoutes(
+  public HistoryRoutes(
       Store store,
       StateBoard board,
       AgentConfig.Rollout rollout,
@@ -72,7 +72,8 @@ final class HistoryRoutes {
     this.calendar = calendar;
   }
 
-  void mount(Router router) {
+  @Override
+  public void mount(Router router) {
     router.get("/api/v1/rollout").handler(this::rollout);
     router.get("/api/v1/incidents").handler(this::incidents);
     router.get("/api/v1/availability").handler(this::availability);

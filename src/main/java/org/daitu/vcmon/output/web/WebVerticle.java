@@ -35,7 +35,13 @@ public final class WebVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final int target;
   private final String mode;
+  private final List<RouteGroup> groups;
   private HttpServer server;
+
+  /** More routes, mounted before the catch-all 404 (history, admin). */
+  public interface RouteGroup {
+    void mount(Router router);
+  }
 
   /**
    * @param mode "agent" or "demo": shown by the API and the page so a demo is never mistaken
@@ -43,6 +49,17 @@ public final class WebVerticle extends VerticleBase {
    */
   public WebVerticle(
       AgentConfig.Http http, StateBoard board, PrometheusMeterRegistry registry, int target, String mode) {
+    this(http, board, registry, target, mode, List.of());
+  }
+
+  public WebVerticle(
+      AgentConfig.Http http,
+      StateBoard board,
+      PrometheusMeterRegistry registry,
+      int target,
+      String mode,
+      List<RouteGroup> groups) {
+    this.groups = List.copyOf(groups);
     this.http = http;
     this.board = board;
     this.registry = registry;
@@ -58,13 +75,20 @@ public final class WebVerticle extends VerticleBase {
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(this::ready);
+    groups.forEach(g -> g.mount(router));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> error(ctx, 404, "not found"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
+    router.errorHandler(400, ctx -> error(ctx, 400, bodyProblem(ctx)));
+    router.errorHandler(413, ctx -> error(ctx, 413, "the body is too large"));
     router.errorHandler(
         500,
         ctx -> {
+          if (ctx.failure() instanceof HistoryRoutes.BadRequest bad) {
+            error(ctx, bad.status, bad.getMessage());
+            return;
+          }
           log.error("Request failed path={}", ctx.request().path(), ctx.failure());
           error(ctx, 500, "internal error");
         });
@@ -145,11 +169,15 @@ public final class WebVerticle extends VerticleBase {
     return reasons;
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
+  private static String bodyProblem(RoutingContext ctx) {
+    return ctx.failure() == null ? "bad request" : "bad request: " + ctx.failure().getMessage();
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
   }
 
-  private static void error(RoutingContext ctx, int status, String message) {
+  static void error(RoutingContext ctx, int status, String message) {
     if (ctx.response().ended()) {
       return;
     }

@@ -1,0 +1,302 @@
+package org.daitu.vcmon.output.web;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.daitu.vcmon.config.Secret;
+import org.daitu.vcmon.history.MaintenanceCalendar;
+import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.state.StateBoard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writes of the API — rollout stage, maintenance windows, acknowledgements — each behind the
+ * bearer token of {@code http.admin_token_env}. Without a configured token every write is refused
+ * (403) and says how to enable it. Reads stay open. Input is checked here; storing and applying it
+ * is the {@link AdminActions}' job.
+ */
+public final class AdminRoutes implements WebVerticle.RouteGroup {
+  private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final int MAX_BODY_BYTES = 16 * 1024;
+  private static final int MAX_NOTE = 500;
+  private static final DateTimeFormatter LOCAL =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
+  private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
+
+  private final byte[] tokenDigest;
+  private final AdminActions actions;
+  private final StateBoard board;
+  private final ZoneId zone;
+  private final Clock clock;
+
+  /** @param token null when writes are disabled */
+  public AdminRoutes(Secret token, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
+    this.tokenDigest = token == null ? null : digest(token.reveal());
+    this.actions = actions;
+    this.board = board;
+    this.zone = zone;
+    this.clock = clock;
+  }
+
+  @Override
+  public void mount(Router router) {
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    router.get("/api/v1/maintenance").handler(this::listMaintenance);
+    router.put("/api/v1/sites/:id/rollout").handler(body).handler(this::authorize).handler(this::setStage);
+    router.post("/api/v1/maintenance").handler(body).handler(this::authorize).handler(this::addMaintenance);
+    router.delete("/api/v1/maintenance/:id").handler(this::authorize).handler(this::removeMaintenance);
+    router.post("/api/v1/incidents/:id/ack").handler(body).handler(this::authorize).handler(this::acknowledge);
+  }
+
+  /** Bearer token check, in constant time (digests of equal length, compared whole). */
+  private void authorize(RoutingContext ctx) {
+    if (tokenDigest == null) {
+      throw new HistoryRoutes.BadRequest(
+          403,
+          "writes are disabled: no admin token is configured (set http.admin_token_env to the name"
+              + " of an environment variable holding a token of 16+ characters)");
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String presented =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    if (presented == null || !MessageDigest.isEqual(tokenDigest, digest(presented))) {
+      log.warn(
+          "Admin request refused method={} path={} remote={} reason={}",
+          ctx.request().method(),
+          ctx.request().path(),
+          ctx.request().remoteAddress(),
+          presented == null ? "no bearer token" : "wrong token");
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vcmon\"");
+      throw new HistoryRoutes.BadRequest(401, "a valid bearer token is required for writes");
+    }
+    ctx.next();
+  }
+
+  private void setStage(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (board.snapshot().site(id).isEmpty()) {
+      throw new HistoryRoutes.BadRequest(404, "no site with id \"" + id + "\"");
+    }
+    JsonObject body = body(ctx);
+    var stage = HistoryRoutes.stage(body.getValue("stage") instanceof String s ? s : null);
+    actions
+        .setStage(id, stage)
+        .onSuccess(
+            v -> {
+              log.info("Rollout stage set site={} stage={}", id, stage.label());
+              WebVerticle.json(ctx, 200, new JsonObject().put("id", id).put("stage", stage.label()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void listMaintenance(RoutingContext ctx) {
+    JsonArray out = new JsonArray();
+    actions.maintenance().forEach(w -> out.add(window(w)));
+    WebVerticle.json(ctx, 200, new JsonObject().put("windows", out));
+  }
+
+  private void addMaintenance(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    MaintenanceWindow w = parseWindow(body);
+    List<String> problems = MaintenanceCalendar.problems(w, actions.maintenance(), zone);
+    if (!problems.isEmpty()) {
+      throw new HistoryRoutes.BadRequest(400, String.join("; ", problems));
+    }
+    actions
+        .addMaintenance(w)
+        .onSuccess(
+            stored -> {
+              log.info("Maintenance window added id={} site={}", stored.id(), stored.siteId() == null ? "all" : stored.siteId());
+              WebVerticle.json(ctx, 201, window(stored));
+            })
+        .onFailure(
+            err -> {
+              if (err instanceof IllegalArgumentException) {
+                ctx.fail(new HistoryRoutes.BadRequest(409, err.getMessage()));
+              } else {
+                ctx.fail(err);
+              }
+            });
+  }
+
+  private void removeMaintenance(RoutingContext ctx) {
+    long id = id(ctx);
+    boolean fromConfig =
+        actions.maintenance().stream().anyMatch(w -> w.id() == id && !"api".equals(w.source()));
+    if (fromConfig || id <= 0) {
+      throw new HistoryRoutes.BadRequest(409, "window " + id + " comes from the config file: remove it there");
+    }
+    actions
+        .removeMaintenance(id)
+        .onSuccess(
+            removed -> {
+              if (removed) {
+                log.info("Maintenance window removed id={}", id);
+                ctx.response().setStatusCode(204).end();
+              } else {
+                ctx.fail(new HistoryRoutes.BadRequest(404, "no maintenance window with id " + id));
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void acknowledge(RoutingContext ctx) {
+    long id = id(ctx);
+    JsonObject body = body(ctx);
+    Object noteValue = body.getValue("note");
+    if (!(noteValue instanceof String note) || note.isBlank() || note.length() > MAX_NOTE) {
+      throw new HistoryRoutes.BadRequest(400, "note must be a text of 1 to " + MAX_NOTE + " characters");
+    }
+    actions
+        .acknowledge(id, note.strip())
+        .onSuccess(
+            found ->
+                found.ifPresentOrElse(
+                    i -> {
+                      log.info("Incident acknowledged id={} site={}", id, i.siteId());
+                      WebVerticle.json(ctx, 200, HistoryRoutes.incident(i, clock.instant(), board.snapshot()));
+                    },
+                    () -> ctx.fail(new HistoryRoutes.BadRequest(404, "no incident with id " + id))))
+        .onFailure(ctx::fail);
+  }
+
+  private static long id(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new HistoryRoutes.BadRequest(400, "id must be a number, got \"" + ctx.pathParam("id") + "\"");
+    }
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject o = ctx.body().asJsonObject();
+      if (o == null) {
+        throw new HistoryRoutes.BadRequest(400, "the body must be a JSON object");
+      }
+      return o;
+    } catch (DecodeException | ClassCastException e) {
+      throw new HistoryRoutes.BadRequest(400, "the body must be a JSON object: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "malformed";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 120 ? line.substring(0, 120) : line;
+  }
+
+  private MaintenanceWindow parseWindow(JsonObject b) {
+    String site = text(b, "site");
+    if (site == null) {
+      throw new HistoryRoutes.BadRequest(400, "site is required: a site id, or all");
+    }
+    if (!site.equals("all") && board.snapshot().site(site).isEmpty()) {
+      throw new HistoryRoutes.BadRequest(404, "no site with id \"" + site + "\"");
+    }
+    String siteId = site.equals("all") ? null : site;
+    String note = text(b, "note");
+    if (note != null && note.length() > MAX_NOTE) {
+      throw new HistoryRoutes.BadRequest(400, "note may have at most " + MAX_NOTE + " characters");
+    }
+    Object weekly = b.getValue("weekly");
+    if (weekly != null && (b.containsKey("start") || b.containsKey("end"))) {
+      throw new HistoryRoutes.BadRequest(400, "give either start and end, or weekly");
+    }
+    if (weekly instanceof JsonObject wk) {
+      DayOfWeek day;
+      try {
+        day = DayOfWeek.valueOf(String.valueOf(wk.getValue("day")).toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new HistoryRoutes.BadRequest(400, "weekly.day must be monday..sunday, got \"" + wk.getValue("day") + "\"");
+      }
+      return MaintenanceWindow.weekly(0, siteId, day, clock(wk, "from"), clock(wk, "to"), note, "api");
+    }
+    if (weekly != null) {
+      throw new HistoryRoutes.BadRequest(400, "weekly must be an object: {\"day\": \"sunday\", \"from\": \"22:00\", \"to\": \"23:30\"}");
+    }
+    return MaintenanceWindow.oneOff(0, siteId, local(b, "start"), local(b, "end"), note, "api");
+  }
+
+  private Instant local(JsonObject b, String key) {
+    String text = text(b, key);
+    if (text == null) {
+      throw new HistoryRoutes.BadRequest(400, key + " is required, written YYYY-MM-DD HH:MM in " + zone);
+    }
+    try {
+      return LocalDateTime.parse(text, LOCAL).atZone(zone).toInstant();
+    } catch (DateTimeException e) {
+      throw new HistoryRoutes.BadRequest(
+          400, key + " must be written YYYY-MM-DD HH:MM (local time, " + zone + "), got \"" + text + "\"");
+    }
+  }
+
+  private static LocalTime clock(JsonObject b, String key) {
+    String text = text(b, key);
+    if (text == null || !TIME.matcher(text).matches()) {
+      throw new HistoryRoutes.BadRequest(400, "weekly." + key + " must be a time written HH:MM, got \"" + text + "\"");
+    }
+    return LocalTime.parse(text);
+  }
+
+  private static String text(JsonObject b, String key) {
+    Object v = b.getValue(key);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new HistoryRoutes.BadRequest(400, key + " must be a text");
+    }
+    return s.strip();
+  }
+
+  private JsonObject window(MaintenanceWindow w) {
+    JsonObject o =
+        new JsonObject()
+            .put("id", w.id())
+            .put("site", w.siteId() == null ? "all" : w.siteId())
+            .put("note", w.note())
+            .put("source", w.source());
+    if (w.weekly()) {
+      o.put(
+          "weekly",
+          new JsonObject()
+              .put("day", w.day().name().toLowerCase(Locale.ROOT))
+              .put("from", w.from().toString())
+              .put("to", w.to().toString()));
+    } else {
+      o.put("start", LOCAL.format(w.start().atZone(zone))).put("end", LOCAL.format(w.end().atZone(zone)));
+      o.put("start_utc", w.start().toString()).put("end_utc", w.end().toString());
+    }
+    return o;
+  }
+
+  private static byte[] digest(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+}
