@@ -5,11 +5,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.output.store.SqliteStore;
+import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.output.web.AdminRoutes;
+import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.icmp.FpingProbe;
@@ -18,8 +24,9 @@ import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 
 /**
- * One running vcmon: the wiring of probes, tracker, outputs, in start order (probes, then the
- * monitor, then the web server) and reverse stop order. The only place that knows every part.
+ * One running vcmon: the wiring of store, probes, tracker and outputs, in start order (store and
+ * what it remembers, probes, the monitor, then the web server) and reverse stop order. The only
+ * place that knows every part.
  */
 public final class Agent {
   /**
@@ -33,17 +40,24 @@ public final class Agent {
   }
 
   private final Vertx vertx;
+  private final AgentConfig config;
+  private final Options options;
   private final StateBoard board;
   private final FpingProbe fping;
   private final Snmp4jProbe snmp;
+  private final Store store;
   private final PrometheusMeterRegistry registry;
   private final SiteTracker tracker;
-  private WebVerticle web;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private HistoryRecorder recorder;
+  private WebVerticle web;
 
   private Agent(Vertx vertx, AgentConfig config, Options options) {
     this.vertx = vertx;
+    this.config = config;
+    this.options = options;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.store = new SqliteStore(vertx, config.store().path());
     this.fping = new FpingProbe(vertx, config.probe().icmp(), config.probe().timeout());
     this.snmp =
         new Snmp4jProbe(vertx, config.snmpProfiles(), config.probe().timeout(), config.probe().snmp());
@@ -54,30 +68,74 @@ public final class Agent {
   /** Starts everything; the future fails (and everything started is stopped) on any error. */
   public static Future<Agent> start(Vertx vertx, AgentConfig config, Options options) {
     Agent agent = new Agent(vertx, config, options);
-    return agent.deploy(config, options)
+    return agent.deploy()
         .map(v -> agent)
         .recover(err -> agent.stop().transform(x -> Future.failedFuture(err)));
   }
 
-  private Future<Void> deploy(AgentConfig config, Options options) {
-    AgentMetrics metrics =
-        new AgentMetrics(
-            registry, board::snapshot, config.inventory(), config.rollout().target(), Version.current());
-    metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
-    IcmpProbe icmp = options.icmpLinks().apply(fping);
-    web = new WebVerticle(config.http(), board, registry, config.rollout().target(), options.mode());
-    return snmp.start()
+  private Future<Void> deploy() {
+    Clock clock = options.clock();
+    return store
+        .open()
+        .compose(v -> store.load())
         .compose(
-            v ->
-                vertx.deployVerticle(
-                    new MonitorVerticle(config, icmp, snmp, options.clock(), tracker, board, metrics)))
-        .compose(
-            id -> {
-              deployments.add(0, id);
-              return vertx.deployVerticle(web);
+            recovered -> {
+              // What earlier runs recorded comes back before the first check.
+              tracker.restore(recovered.firstConnected());
+              recovered.stages().forEach(tracker::setStage);
+              List<MaintenanceWindow> windows = new ArrayList<>(configWindows());
+              windows.addAll(recovered.maintenance());
+              AgentAdmin admin = new AgentAdmin(store, clock, config.zone(), windows);
+              tracker.maintenance(admin.schedule());
+              board.publish(tracker.snapshot(0), List.of());
+              return store.startRun(clock.instant()).map(admin);
             })
-        .onSuccess(id -> deployments.add(0, id))
-        .mapEmpty();
+        .compose(admin -> snmp.start().map(admin))
+        .compose(
+            admin -> {
+              AgentMetrics metrics =
+                  new AgentMetrics(
+                      registry, board::snapshot, config.inventory(), config.rollout().target(), Version.current());
+              metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
+              recorder =
+                  new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone(), metrics::storeError);
+              recorder.attach(board);
+              IcmpProbe icmp = options.icmpLinks().apply(fping);
+              MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
+              admin.monitor(monitor);
+              web =
+                  new WebVerticle(
+                      config.http(),
+                      board,
+                      registry,
+                      config.rollout().target(),
+                      options.mode(),
+                      List.of(
+                          new HistoryRoutes(store, board, config.rollout(), config.zone(), clock, admin::calendar),
+                          new AdminRoutes(config.http().adminToken(), admin, board, config.zone(), clock)));
+              return vertx
+                  .deployVerticle(monitor)
+                  .compose(
+                      id -> {
+                        deployments.add(0, id);
+                        return vertx.deployVerticle(web);
+                      })
+                  .onSuccess(id -> deployments.add(0, id))
+                  .mapEmpty();
+            });
+  }
+
+  /** Config windows get negative ids, so they can never be mistaken for stored ones. */
+  private List<MaintenanceWindow> configWindows() {
+    List<MaintenanceWindow> out = new ArrayList<>();
+    long id = -1;
+    for (AgentConfig.Maintenance m : config.maintenance()) {
+      out.add(
+          m.day() == null
+              ? MaintenanceWindow.oneOff(id--, m.site(), m.start(), m.end(), m.note(), "config")
+              : MaintenanceWindow.weekly(id--, m.site(), m.day(), m.from(), m.to(), m.note(), "config"));
+    }
+    return out;
   }
 
   public StateBoard board() {
@@ -88,13 +146,17 @@ public final class Agent {
     return web.actualPort();
   }
 
-  /** Stops serving, then probing (newest first), then closes sockets and worker pools. */
+  /** Stops serving, then probing (newest first), then records the last heartbeat and closes. */
   public Future<Void> stop() {
     Future<Void> undeployed = Future.succeededFuture();
     for (String id : deployments) {
       undeployed = undeployed.eventually(() -> vertx.undeploy(id));
     }
     deployments.clear();
-    return undeployed.eventually(() -> Future.join(snmp.close(), fping.close())).mapEmpty();
+    return undeployed
+        .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.detach())
+        .eventually(() -> Future.join(snmp.close(), fping.close()))
+        .eventually(store::close)
+        .mapEmpty();
   }
 }

@@ -1,6 +1,7 @@
 package org.daitu.vcmon.app;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
@@ -67,6 +69,24 @@ public final class MonitorVerticle extends VerticleBase {
     this.tracker = tracker;
     this.board = board;
     this.metrics = metrics;
+  }
+
+  /**
+   * Runs a change of the tracker (a stage set through the API, new maintenance windows) on this
+   * verticle's context, where the tracker lives, and publishes what it caused.
+   */
+  public Future<Void> change(Function<SiteTracker, List<Transition>> change) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          try {
+            publish(change.apply(tracker));
+            done.complete();
+          } catch (RuntimeException e) {
+            done.fail(e);
+          }
+        });
+    return done.future();
   }
 
   /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */

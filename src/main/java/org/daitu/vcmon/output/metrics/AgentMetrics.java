@@ -36,6 +36,7 @@ public final class AgentMetrics {
   private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
   private final Timer checkDuration;
   private final AtomicLong lagMillis = new AtomicLong();
+  private final Counter storeErrors;
 
   public AgentMetrics(
       MeterRegistry registry,
@@ -88,6 +89,10 @@ public final class AgentMetrics {
     checkDuration =
         Timer.builder("vcmon.check.duration")
             .description("Time of one site check, ICMP and SNMP together")
+            .register(registry);
+    storeErrors =
+        Counter.builder("vcmon.store.errors")
+            .description("History writes that failed (disk full, read-only, corrupt file)")
             .register(registry);
     Gauge.builder("vcmon.schedule.lag", lagMillis, l -> l.get() / 1000.0)
         .description("How late the most overdue check was at the last scheduler tick")
@@ -184,6 +189,10 @@ public final class AgentMetrics {
 
   public void recordCheck(Duration elapsed) {
     checkDuration.record(elapsed);
+  }
+
+  public void storeError() {
+    storeErrors.increment();
   }
 
   public void setScheduleLag(long millis) {

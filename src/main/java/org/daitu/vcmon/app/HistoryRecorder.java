@@ -1,0 +1,101 @@
+package org.daitu.vcmon.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.daitu.vcmon.history.Gap;
+import org.daitu.vcmon.inventory.Inventory;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.StateSnapshot;
+import org.daitu.vcmon.state.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the store in step with the monitor: every transition (and the incidents and first
+ * connections it implies), the daily rollout counts, the gaps while vcmon's own uplink is down, and
+ * a heartbeat that bounds the gap a crash leaves. Listens to the {@link StateBoard}; never blocks
+ * (the store works on its own thread).
+ */
+final class HistoryRecorder {
+  private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
+  static final long HEARTBEAT_MILLIS = 10_000;
+
+  private final Vertx vertx;
+  private final Store store;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final Map<String, String> parents = new HashMap<>();
+  private final Runnable onError;
+  private String blind;
+  private LocalDate day;
+  private long connected = -1;
+  private long online = -1;
+  private long heartbeatTimer = -1;
+
+  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone, Runnable onError) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clock = clock;
+    this.zone = zone;
+    this.onError = onError;
+    for (Site s : inventory.sites()) {
+      if (s.parent() != null) {
+        parents.put(s.id(), s.parent());
+      }
+    }
+  }
+
+  void attach(StateBoard board) {
+    board.onTransitions(this::record);
+    board.onSnapshot(this::snapshot);
+    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> logged(store.heartbeat(clock.instant()), "heartbeat"));
+  }
+
+  /** The last heartbeat, then stop recording. */
+  Future<Void> detach() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    return store.heartbeat(clock.instant());
+  }
+
+  private void record(List<Transition> transitions) {
+    logged(store.record(transitions, parents), "transitions");
+  }
+
+  private void snapshot(StateSnapshot snap) {
+    Instant now = clock.instant();
+    if (snap.blind() != null && blind == null) {
+      logged(store.openGap(now, Gap.Kind.UPLINK_DOWN, snap.blind()), "uplink gap");
+    } else if (snap.blind() == null && blind != null) {
+      logged(store.closeGap(now, Gap.Kind.UPLINK_DOWN), "uplink gap");
+    }
+    blind = snap.blind();
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    long c = snap.unitsConnected();
+    long o = snap.unitsOnline();
+    if (!today.equals(day) || c != connected || o != online) {
+      day = today;
+      connected = c;
+      online = o;
+      logged(store.recordDay(today, (int) c, (int) o), "daily rollout");
+    }
+  }
+
+  private <T> void logged(Future<T> write, String what) {
+    write.onFailure(
+        err -> {
+          onError.run();
+          log.error("Store write failed what=\"{}\" error=\"{}\"", what, err.getMessage());
+        });
+  }
+}
