@@ -158,6 +158,23 @@ public final class SqliteStore implements Store {
           "set store.path to a file name inside it, e.g. " + file.resolve("vcmon.db"),
           null);
     }
+    // SQLite would quietly open a read-only file read-only and fail at the first write, long after
+    // start; say it now. (root passes these checks whatever the permissions.)
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new StoreException(
+          file,
+          "the file is read-only",
+          "make it writable by the user vcmon runs as, or set store.path to a writable place",
+          null);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new StoreException(
+          file,
+          "its directory " + dir + " is not writable (SQLite keeps its -wal and -shm files there)",
+          "make the directory writable by the user vcmon runs as, or set store.path to a writable"
+              + " place",
+          null);
+    }
     Connection c = null;
     try {
       SQLiteConfig config = new SQLiteConfig();

@@ -263,12 +263,51 @@ class SqliteStoreTest {
       try {
         assertThat(failure(s.open()))
             .isInstanceOf(StoreException.class)
-            .hasMessageStartingWith("history store " + file + ": ")
-            .hasMessageContaining("writable by the user vcmon runs as");
+            .hasMessage(
+                "history store "
+                    + file
+                    + ": its directory "
+                    + readOnly
+                    + " is not writable (SQLite keeps its -wal and -shm files there); make the"
+                    + " directory writable by the user vcmon runs as, or set store.path to a"
+                    + " writable place");
       } finally {
         await(s.close());
         Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
       }
+    }
+
+    @Test
+    void readOnlyFileIsNamed() throws Exception {
+      assumeFalse(
+          "root".equals(System.getProperty("user.name")),
+          "root writes into read-only files; run as another user to check this message");
+      await(store.close());
+      Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("r--r--r--"));
+      store = new SqliteStore(vertx, db);
+      try {
+        assertThat(failure(store.open()))
+            .hasMessage(
+                "history store "
+                    + db
+                    + ": the file is read-only; make it writable by the user vcmon runs as, or set"
+                    + " store.path to a writable place");
+      } finally {
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+
+    @Test
+    void futuresCompleteOnTheCallersContext() throws Exception {
+      io.vertx.core.Context caller = vertx.getOrCreateContext();
+      java.util.concurrent.CompletableFuture<Boolean> sameContext =
+          new java.util.concurrent.CompletableFuture<>();
+      caller.runOnContext(
+          v ->
+              store
+                  .changes(null, null)
+                  .onComplete(r -> sameContext.complete(Vertx.currentContext() == caller)));
+      assertThat(sameContext.get(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
