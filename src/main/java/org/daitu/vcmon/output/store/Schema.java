@@ -1,0 +1,96 @@
+package org.daitu.vcmon.output.store;
+
+import java.util.List;
+
+/**
+ * The store's schema as an ordered list of migrations. The version a file is at lives in SQLite's
+ * {@code PRAGMA user_version} (set in the same transaction as the step), so a crash mid-migration
+ * leaves the file at the previous version and the step runs again at the next start.
+ *
+ * <p>Never edit a released step: add a new one at the end. Instants are epoch milliseconds
+ * (INTEGER), days ISO-8601 text, states and kinds their enum names.
+ */
+final class Schema {
+
+  /**
+   * Marks a file as a vcmon store ({@code PRAGMA application_id}, the ASCII of "vcmn"), so that
+   * another program's SQLite file is refused instead of being migrated into.
+   */
+  static final int APPLICATION_ID = 0x76636D6E;
+
+  /** One step: the version it brings the file to, and its statements. */
+  record Migration(int version, String description, List<String> statements) {}
+
+  static final List<Migration> MIGRATIONS =
+      List.of(
+          new Migration(
+              1,
+              "history tables",
+              List.of(
+                  // id is the insertion order: ties on `at` are broken by it.
+                  "CREATE TABLE state_change ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " site TEXT NOT NULL,"
+                      + " from_state TEXT NOT NULL,"
+                      + " to_state TEXT NOT NULL,"
+                      + " at INTEGER NOT NULL,"
+                      + " reason TEXT)",
+                  "CREATE INDEX state_change_at ON state_change (at, id)",
+                  "CREATE INDEX state_change_site_at ON state_change (site, at, id)",
+                  "CREATE TABLE incident ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " site TEXT NOT NULL,"
+                      + " kind TEXT NOT NULL CHECK (kind IN ('DOWN', 'UNREACHABLE')),"
+                      + " opened_at INTEGER NOT NULL,"
+                      + " closed_at INTEGER CHECK (closed_at IS NULL OR closed_at >= opened_at),"
+                      + " reason TEXT,"
+                      + " parent_incident_id INTEGER REFERENCES incident (id),"
+                      + " ack_at INTEGER,"
+                      + " ack_note TEXT)",
+                  // The database itself refuses a second open incident for a site.
+                  "CREATE UNIQUE INDEX incident_one_open ON incident (site) WHERE closed_at IS NULL",
+                  "CREATE INDEX incident_opened ON incident (opened_at)",
+                  "CREATE INDEX incident_site_opened ON incident (site, opened_at)",
+                  // Every site that ever changed state has a row, so statesAt() walks sites
+                  // instead of the whole change history.
+                  "CREATE TABLE site ("
+                      + " id TEXT PRIMARY KEY,"
+                      + " first_connected INTEGER,"
+                      + " stage TEXT,"
+                      + " stage_at INTEGER)",
+                  "CREATE TABLE maintenance ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " site TEXT,"
+                      + " start_at INTEGER,"
+                      + " end_at INTEGER,"
+                      + " day_of_week INTEGER CHECK (day_of_week BETWEEN 1 AND 7),"
+                      + " from_time TEXT,"
+                      + " to_time TEXT,"
+                      + " note TEXT,"
+                      + " source TEXT NOT NULL,"
+                      + " CHECK ((day_of_week IS NOT NULL AND from_time IS NOT NULL"
+                      + " AND to_time IS NOT NULL)"
+                      + " OR (start_at IS NOT NULL AND end_at IS NOT NULL)))",
+                  "CREATE TABLE gap ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " from_at INTEGER NOT NULL,"
+                      + " to_at INTEGER CHECK (to_at IS NULL OR to_at >= from_at),"
+                      + " kind TEXT NOT NULL,"
+                      + " reason TEXT)",
+                  "CREATE INDEX gap_from ON gap (from_at)",
+                  "CREATE UNIQUE INDEX gap_one_open ON gap (kind) WHERE to_at IS NULL",
+                  "CREATE TABLE run ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " started_at INTEGER NOT NULL,"
+                      + " heartbeat_at INTEGER NOT NULL)",
+                  "CREATE TABLE daily_rollout ("
+                      + " day TEXT PRIMARY KEY,"
+                      + " connected INTEGER NOT NULL,"
+                      + " online_max INTEGER NOT NULL,"
+                      + " online_min INTEGER NOT NULL)")));
+
+  /** The version this vcmon writes; a file above it was written by a newer vcmon. */
+  static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+  private Schema() {}
+}
