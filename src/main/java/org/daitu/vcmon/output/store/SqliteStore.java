@@ -341,6 +341,14 @@ public final class SqliteStore implements Store {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The list has one element per opening and one per closing, in batch order, each the
+   * incident as stored right after that step (so an outage opened and closed within one batch
+   * appears twice). A parent's incident is found only if the parent's transition comes earlier in
+   * the batch or an earlier batch.
+   */
   @Override
   public Future<List<Incident>> record(List<Transition> transitions, Map<String, String> parents) {
     List<Transition> batch = List.copyOf(transitions);
