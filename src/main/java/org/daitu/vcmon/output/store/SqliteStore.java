@@ -49,7 +49,8 @@ import org.sqlite.SQLiteException;
  * and no event loop ever blocks on JDBC. Futures complete on the caller's context.
  *
  * <p>Thread-safety: every public method may be called from any thread or context; the connection
- * and the current run id are only touched on the store thread.
+ * and the current run id are only touched on the store thread. Call {@link #close()} even after a
+ * failed {@link #open()}: it also releases this store's hold on the worker pool.
  */
 public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
@@ -341,6 +342,14 @@ public final class SqliteStore implements Store {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The list has one element per opening and one per closing, in batch order, each the
+   * incident as stored right after that step (so an outage opened and closed within one batch
+   * appears twice). A parent's incident is found only if the parent's transition comes earlier in
+   * the batch or an earlier batch.
+   */
   @Override
   public Future<List<Incident>> record(List<Transition> transitions, Map<String, String> parents) {
     List<Transition> batch = List.copyOf(transitions);
