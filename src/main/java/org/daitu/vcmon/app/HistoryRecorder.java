@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
+import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.output.store.Store;
 import org.daitu.vcmon.state.StateBoard;
@@ -40,6 +41,7 @@ final class HistoryRecorder {
   private long connected = -1;
   private long online = -1;
   private long heartbeatTimer = -1;
+  private boolean firstCycleDone;
 
   HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone, Runnable onError) {
     this.vertx = vertx;
@@ -80,6 +82,9 @@ final class HistoryRecorder {
       logged(store.closeGap(now, Gap.Kind.UPLINK_DOWN), "uplink gap");
     }
     blind = snap.blind();
+    if (!everySiteChecked(snap)) {
+      return; // before the first full cycle the counts are still zero: not a day's low
+    }
     LocalDate today = LocalDate.ofInstant(now, zone);
     long c = snap.unitsConnected();
     long o = snap.unitsOnline();
@@ -89,6 +94,16 @@ final class HistoryRecorder {
       online = o;
       logged(store.recordDay(today, (int) c, (int) o), "daily rollout");
     }
+  }
+
+  private boolean everySiteChecked(StateSnapshot snap) {
+    if (firstCycleDone) {
+      return true;
+    }
+    firstCycleDone =
+        snap.sites().stream()
+            .allMatch(s -> s.site().stage() == RolloutStage.PLANNED || s.lastCheckAt() != null);
+    return firstCycleDone;
   }
 
   private <T> void logged(Future<T> write, String what) {

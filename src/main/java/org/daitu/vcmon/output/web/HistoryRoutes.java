@@ -98,7 +98,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
         .days(from, today)
         .map(
             days -> {
-              List<Site> sites = snap.sites().stream().map(SiteStatus::site).toList();
+              List<Site> sites = snap.sites().stream().map(HistoryRoutes::effectiveStage).toList();
               RolloutProgress p =
                   RolloutProgress.of(
                       rollout.target(),
@@ -130,6 +130,18 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
             })
         .onSuccess(body -> WebVerticle.json(ctx, 200, body))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A site seen UP counts as at least "connected", whatever stage the config still gives it: the
+   * stage counts then agree with the connected count. "commissioned" is only ever set by people.
+   */
+  static Site effectiveStage(SiteStatus s) {
+    Site site = s.site();
+    if (s.firstConnected() != null && site.stage().compareTo(RolloutStage.CONNECTED) < 0) {
+      return site.withStage(RolloutStage.CONNECTED);
+    }
+    return site;
   }
 
   private void incidents(RoutingContext ctx) {
