@@ -3,6 +3,7 @@ package org.daitu.vcmon.output.web;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
@@ -117,8 +118,9 @@ final class SiteJson {
     return o;
   }
 
+  /** Milliseconds, like the store keeps them: a time reads the same before and after a restart. */
   static String time(Instant t) {
-    return t == null ? null : t.toString();
+    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   static Double num(double v) {
