@@ -51,7 +51,6 @@ public final class MonitorVerticle extends VerticleBase {
   private final Map<String, Site> sites = new HashMap<>();
   private long version;
   private final List<Long> timers = new ArrayList<>();
-  private int selfCheckFailures;
   private boolean selfCheckRunning;
 
   public MonitorVerticle(
@@ -102,6 +101,9 @@ public final class MonitorVerticle extends VerticleBase {
       scheduler.add(s.id(), now, config.probe().interval());
     }
     metrics.skippedChecks(scheduler::skipped);
+    if (config.selfCheck().enabled()) {
+      tracker.enableSelfCheck(config.selfCheck().downAfter());
+    }
     timers.add(vertx.setPeriodic(tickMillis(config.probe()), id -> tick()));
     // Maintenance windows begin and end between checks: look every second.
     timers.add(
@@ -141,6 +143,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
     selfCheckRunning = true;
     List<String> targets = config.selfCheck().targets();
+    Instant started = clock.instant();
     icmp.ping(targets)
         .onComplete(
             ar -> {
@@ -149,28 +152,25 @@ public final class MonitorVerticle extends VerticleBase {
                 return;
               }
               Map<String, IcmpResult> results = ar.result();
-              boolean measured = results.values().stream().anyMatch(IcmpResult::available);
+              if (results.values().stream().noneMatch(IcmpResult::available)) {
+                return; // ICMP cannot run at all: that says nothing about the uplink
+              }
               boolean answered = results.values().stream().anyMatch(IcmpResult::answered);
-              if (!measured) {
-                return;
-              }
-              if (answered) {
-                selfCheckFailures = 0;
-                if (tracker.blind()) {
-                  tracker.clearBlind();
+              boolean wasBlind = tracker.blind();
+              String reason =
+                  "vcmon's own uplink is down: self-check targets "
+                      + String.join(", ", targets)
+                      + " do not answer";
+              List<Transition> changes = tracker.selfCheck(answered, started, reason);
+              if (tracker.blind() != wasBlind) {
+                if (wasBlind) {
                   log.info("Own uplink is back targets={}", targets);
-                  publish(List.of());
+                } else {
+                  log.warn("Own uplink down targets={}", targets);
                 }
-                return;
-              }
-              selfCheckFailures++;
-              if (selfCheckFailures >= config.selfCheck().downAfter() && !tracker.blind()) {
-                String reason =
-                    "vcmon's own uplink is down: self-check targets "
-                        + String.join(", ", targets)
-                        + " do not answer";
-                log.warn("Own uplink down targets={} rounds={}", targets, selfCheckFailures);
-                publish(tracker.setBlind(reason));
+                publish(changes);
+              } else if (!changes.isEmpty()) {
+                publish(changes);
               }
             });
   }

@@ -57,6 +57,10 @@ public final class SiteTracker {
   private volatile MaintenanceSchedule maintenance;
   /** Why vcmon cannot see its own network right now, or null when it can. */
   private String blind;
+  /** Self-check rounds that must fail in a row before vcmon calls itself blind; 0 = no self-check. */
+  private int selfCheckDownAfter;
+  private int selfCheckFailures;
+  private Instant selfCheckOkAt;
 
   public SiteTracker(Inventory inventory, AgentConfig.State cfg, Clock clock) {
     this(inventory, cfg, clock, MaintenanceSchedule.NONE);
@@ -155,11 +159,53 @@ public final class SiteTracker {
     return false;
   }
 
+  /** Turns on the self-check rule: failures are confirmed only while vcmon's own uplink answers. */
+  public void enableSelfCheck(int downAfter) {
+    this.selfCheckDownAfter = downAfter;
+  }
+
+  /**
+   * The result of one self-check round (started at {@code startedAt}): when the targets have not
+   * answered {@code down_after} rounds in a row, vcmon is blind; when they answer again, sites
+   * whose failure waited for this verdict are decided.
+   */
+  public List<Transition> selfCheck(boolean answered, Instant startedAt, String reasonIfDown) {
+    List<Transition> out = new ArrayList<>();
+    Instant now = clock.instant();
+    if (answered) {
+      selfCheckFailures = 0;
+      selfCheckOkAt = startedAt;
+      blind = null;
+      for (Track t : tracks.values()) {
+        if (t.failStreak >= cfg.downAfter() && t.last != null && !isOut(t.state)) {
+          decide(t, t.last, now, out);
+        }
+      }
+      return out;
+    }
+    selfCheckFailures++;
+    if (selfCheckFailures >= selfCheckDownAfter && blind == null) {
+      out.addAll(setBlind(reasonIfDown));
+    }
+    return out;
+  }
+
+  /**
+   * With a self-check, a site's failure is only confirmed once a self-check round that began after
+   * the site started failing has answered: otherwise the fault may be vcmon's own uplink.
+   */
+  private boolean uplinkUndecided(Track t) {
+    return selfCheckDownAfter > 0
+        && (selfCheckFailures > 0
+            || selfCheckOkAt == null
+            || selfCheckOkAt.isBefore(t.failingSince));
+  }
+
   /**
    * vcmon's own uplink is down ({@code reason} says how it knows): every site it cannot judge
-   * becomes UNKNOWN now, and stays so until {@link #clearBlind()}. Not one false DOWN.
+   * becomes UNKNOWN now, and stays so until a self-check round answers. Not one false DOWN.
    */
-  public List<Transition> setBlind(String reason) {
+  private List<Transition> setBlind(String reason) {
     Instant now = clock.instant();
     List<Transition> out = new ArrayList<>();
     blind = reason;
@@ -170,11 +216,6 @@ public final class SiteTracker {
       }
     }
     return out;
-  }
-
-  /** The uplink is back: the next checks decide every site again (quickly: they are pending). */
-  public void clearBlind() {
-    blind = null;
   }
 
   public boolean blind() {
@@ -296,6 +337,8 @@ public final class SiteTracker {
     Track parent = t.site.parent() == null ? null : tracks.get(t.site.parent());
     if (parent != null && isOut(parent.state)) {
       change(t, SiteState.UNREACHABLE, "parent " + parent.site.id() + " is " + parent.state, now, out);
+    } else if (uplinkUndecided(t)) {
+      return; // wait: the next self-check round says whether the fault is vcmon's own
     } else if (parent != null && parentUndecided(parent, t)) {
       wanted.add(parent.site.id()); // wait: its own checks decide between DOWN and UNREACHABLE
     } else if (t.state != SiteState.DOWN) {

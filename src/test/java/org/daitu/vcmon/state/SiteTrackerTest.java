@@ -265,31 +265,59 @@ class SiteTrackerTest {
 
   @Nested
   class OwnUplinkDown {
-    @Test
-    void whileBlindNoSiteGoesDownAndAllAreUnknownWithTheReason() {
+    static final String BLIND = "vcmon's own uplink is down: 198.18.0.1 does not answer";
+
+    SiteTracker upAndWatched() {
       SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"), site("b"))), CFG, clock);
+      tracker.enableSelfCheck(2);
+      tracker.selfCheck(true, clock.instant(), BLIND);
       for (String id : List.of("a", "b")) {
         tracker.apply(check(id, 'G'));
         tracker.apply(check(id, 'G'));
       }
+      return tracker;
+    }
+
+    @Test
+    void whileBlindNoSiteGoesDownAndAllAreUnknownWithTheReason() {
+      SiteTracker tracker = upAndWatched();
+      clock.advance(Duration.ofSeconds(1));
       tracker.apply(check("a", 'F'));
-      List<Transition> blind = tracker.setBlind("vcmon's own uplink is down: 198.18.0.1 not answering");
+      assertThat(tracker.selfCheck(false, clock.instant(), BLIND)).as("one silent round is not enough").isEmpty();
+      List<Transition> blind = tracker.selfCheck(false, clock.instant(), BLIND);
       assertThat(blind).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:UNKNOWN", "b:UNKNOWN");
       for (int i = 0; i < 6; i++) {
         tracker.apply(check("a", 'F'));
         tracker.apply(check("b", 'F'));
       }
       assertThat(tracker.snapshot(0).count(SiteState.DOWN)).isZero();
-      assertThat(tracker.snapshot(0).site("b").orElseThrow().reason()).startsWith("vcmon's own uplink is down");
-      tracker.clearBlind();
+      assertThat(tracker.snapshot(0).blind()).isEqualTo(BLIND);
+      assertThat(tracker.snapshot(0).site("b").orElseThrow().reason()).isEqualTo(BLIND);
+      clock.advance(Duration.ofSeconds(1));
+      tracker.selfCheck(true, clock.instant(), BLIND);
+      assertThat(tracker.blind()).isFalse();
+      clock.advance(Duration.ofSeconds(1));
       tracker.apply(check("a", 'G'));
       tracker.apply(check("a", 'G'));
       assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.UP);
       tracker.apply(check("b", 'F'));
       tracker.apply(check("b", 'F'));
-      assertThat(tracker.snapshot(0).site("b").orElseThrow().state()).as("failures before clear do not count").isEqualTo(SiteState.UNKNOWN);
+      assertThat(tracker.snapshot(0).site("b").orElseThrow().state()).as("failures while blind do not count").isEqualTo(SiteState.UNKNOWN);
       tracker.apply(check("b", 'F'));
-      assertThat(tracker.snapshot(0).site("b").orElseThrow().state()).isEqualTo(SiteState.DOWN);
+      assertThat(tracker.selfCheck(true, clock.instant(), BLIND)).extracting(t -> t.siteId() + ":" + t.to())
+          .containsExactly("b:DOWN");
+    }
+
+    @Test
+    void aConfirmedFailureWaitsForASelfCheckRoundThatBeganAfterIt() {
+      SiteTracker tracker = upAndWatched();
+      clock.advance(Duration.ofSeconds(1));
+      for (int i = 0; i < 3; i++) {
+        tracker.apply(check("a", 'F'));
+      }
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).as("the uplink may be at fault").isEqualTo(SiteState.UP);
+      List<Transition> decided = tracker.selfCheck(true, clock.instant(), BLIND);
+      assertThat(decided).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:DOWN");
     }
   }
 

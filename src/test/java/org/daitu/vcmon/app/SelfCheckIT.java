@@ -1,0 +1,101 @@
+package org.daitu.vcmon.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.NetnsFleet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * vcmon's own uplink (the core router, its self-check target) fails: the sites become UNKNOWN
+ * with that reason instead of DOWN, no incident opens, /readyz says why, and the time is a gap.
+ */
+class SelfCheckIT {
+
+  @Test
+  void whenItsOwnUplinkIsDownVcmonSaysUnknownNotDown(@TempDir Path dir) throws Exception {
+    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    try (NetnsFleet fleet = NetnsFleet.up(3)) {
+      StringBuilder yaml = new StringBuilder()
+          .append("http: { host: 127.0.0.1, port: 0 }\n")
+          .append("probe: { interval: 3s, timeout: 500ms, recheck_interval: 1s }\n")
+          .append("self_check: { targets: [").append(fleet.coreAddress()).append("], down_after: 2 }\n")
+          .append("store: { path: ").append(dir.resolve("h.db")).append(" }\n")
+          .append("sites:\n");
+      for (FleetSite s : fleet.sites()) {
+        yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
+            .append("\", type: xã, address: ").append(s.address()).append(" }\n");
+      }
+      Files.writeString(dir.resolve("vcmon.yaml"), yaml);
+      AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
+      Vertx vertx = Vertx.vertx();
+      try {
+        Agent agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        WebClient client = WebClient.create(vertx);
+        Getter get = path -> client.get(agent.httpPort(), "127.0.0.1", path).send()
+            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        waitFor(get, "all UP", body -> body.getJsonObject("summary").getJsonObject("states").getInteger("UP") == 3);
+
+        fleet.failCore();
+        long start = System.nanoTime();
+        boolean sawDown = false;
+        JsonObject body = null;
+        // Watch every 200 ms for 15 s: never a DOWN, and all UNKNOWN with the reason.
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15)) {
+          body = get.apply("/api/v1/sites").bodyAsJsonObject();
+          sawDown |= body.getJsonObject("summary").getJsonObject("states").getInteger("DOWN") > 0;
+          Thread.sleep(200);
+        }
+        assertThat(sawDown).as("no site DOWN while vcmon's own uplink is down").isFalse();
+        assertThat(body.getJsonObject("summary").getJsonObject("states").getInteger("UNKNOWN")).isEqualTo(3);
+        assertThat(body.getJsonArray("sites").getJsonObject(0).getString("reason"))
+            .isEqualTo("vcmon's own uplink is down: self-check targets " + fleet.coreAddress() + " do not answer");
+        HttpResponse<Buffer> ready = get.apply("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.bodyAsString()).contains("own uplink is down");
+        assertThat(get.apply("/api/v1/incidents").bodyAsJsonObject().getJsonArray("incidents")).isEmpty();
+
+        fleet.recoverCore();
+        waitFor(get, "all UP again", b -> b.getJsonObject("summary").getJsonObject("states").getInteger("UP") == 3);
+        JsonObject day = get.apply("/api/v1/availability").bodyAsJsonObject()
+            .getJsonArray("sites").getJsonObject(0).getJsonObject("24h");
+        assertThat(day.getLong("excluded_seconds")).as("the blind time is a gap").isGreaterThanOrEqualTo(10);
+        assertThat(day.getLong("down_seconds")).isZero();
+        agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  interface Getter {
+    HttpResponse<Buffer> apply(String path) throws Exception;
+  }
+
+  static void waitFor(Getter get, String what, Predicate<JsonObject> condition) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonObject last = null;
+    while (System.nanoTime() < end) {
+      last = get.apply("/api/v1/sites").bodyAsJsonObject();
+      if (condition.test(last)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not within 30s: " + what + "; last: " + last);
+  }
+}
