@@ -95,6 +95,25 @@ class CommandLineIT {
   }
 
   @Test
+  void aStoreThatCannotBeOpenedStopsTheStartWithThePathAndTheCause(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
+    Path db = dir.resolve("history.db");
+    Files.writeString(db, "this is not a database, just some text that happens to be here\n".repeat(100));
+    Path cfg = dir.resolve("vcmon.yaml");
+    Files.writeString(
+        cfg,
+        "http: { host: 127.0.0.1, port: 0 }\nstore: { path: history.db }\n"
+            + "sites:\n  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.11 }\n");
+    Path log = dir.resolve("out.log");
+    Process p = start(log, "--config", cfg.toString());
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertThat(out).contains("vcmon: could not start: history store " + db);
+    assertThat(Files.readString(db)).as("the file is left as it was").startsWith("this is not a database");
+  }
+
+  @Test
   void anInvalidConfigExits2AndListsEveryProblem(@TempDir Path dir) throws Exception {
     assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
     Path cfg = dir.resolve("bad.yaml");
