@@ -81,7 +81,9 @@ class CommandLineIT {
         }
         Thread.sleep(500);
       }
-      assertThat(allUpSeen).as("all 31 sites UP at some point; last answer %s", body).isTrue();
+      assertThat(allUpSeen)
+          .as("all 31 sites UP at some point; last answer %s; log:%n%s", body, Files.readString(log, StandardCharsets.UTF_8))
+          .isTrue();
       assertThat(catNeDown).as("cat-ne went DOWN (scripted link cut)").isTrue();
       assertThat(laBangDegraded).as("la-bang went DEGRADED (scripted SNMP off)").isTrue();
       demo.destroy(); // SIGTERM
