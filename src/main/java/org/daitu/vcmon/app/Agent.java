@@ -95,7 +95,12 @@ public final class Agent {
             admin -> {
               AgentMetrics metrics =
                   new AgentMetrics(
-                      registry, board::snapshot, config.inventory(), config.rollout().target(), Version.current());
+                      registry,
+                      board::snapshot,
+                      config.inventory(),
+                      config.rollout(),
+                      config.zone(),
+                      Version.current());
               metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
               recorder =
                   new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone(), metrics::storeError);

@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.probe.IcmpResult;
@@ -42,7 +44,8 @@ public final class AgentMetrics {
       MeterRegistry registry,
       Supplier<StateSnapshot> snapshots,
       Inventory inventory,
-      int rolloutTarget,
+      AgentConfig.Rollout rollout,
+      ZoneId zone,
       String version) {
     this.registry = registry;
     this.snapshots = snapshots;
@@ -61,9 +64,17 @@ public final class AgentMetrics {
     Gauge.builder("vcmon.rollout.sites.connected", () -> snapshots.get().unitsConnected())
         .description("Communes and towns seen fully UP at least once")
         .register(registry);
-    Gauge.builder("vcmon.rollout.sites.target", () -> rolloutTarget)
+    Gauge.builder("vcmon.rollout.sites.target", rollout::target)
         .description("Rollout target: communes and towns to connect")
         .register(registry);
+    if (rollout.deadline() != null) {
+      // Alert rules compare it with time(); a missing series (no deadline) keeps them silent.
+      long deadline = rollout.deadline().atStartOfDay(zone).toEpochSecond();
+      Gauge.builder("vcmon.rollout.deadline.timestamp", () -> deadline)
+          .description("Start of the rollout deadline day in the district's time zone (Unix time)")
+          .baseUnit("seconds")
+          .register(registry);
+    }
     Gauge.builder("vcmon.build.info", () -> 1)
         .description("Build information; value is always 1")
         .tag("version", version)
@@ -123,6 +134,8 @@ public final class AgentMetrics {
             tags.and("name", site.name())
                 .and("type", site.type().label())
                 .and("code", site.code())
+                // Lets alert routing silence the communes behind a DOWN uplink.
+                .and("parent", site.parent() == null ? "" : site.parent())
                 .and("lat", site.location() == null ? "" : format(site.location().lat()))
                 .and("lon", site.location() == null ? "" : format(site.location().lon())))
         .register(registry);

@@ -11,6 +11,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
@@ -58,7 +60,13 @@ class WebVerticleTest {
     tracker = new SiteTracker(inventory, STATE, clock);
     board = new StateBoard(tracker.snapshot(0));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new AgentMetrics(registry, board::snapshot, inventory, 30, "test");
+    new AgentMetrics(
+        registry,
+        board::snapshot,
+        inventory,
+        new AgentConfig.Rollout(30, LocalDate.of(2020, 8, 31)),
+        ZoneId.of("Asia/Ho_Chi_Minh"),
+        "test");
     web = new WebVerticle(new AgentConfig.Http("127.0.0.1", 0), board, registry, 30, "agent");
     vertx.deployVerticle(web).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx);
@@ -163,7 +171,7 @@ class WebVerticleTest {
         .contains("vcmon_site_up{site=\"ha-thuong\"} 1")
         .contains("vcmon_site_state{site=\"ha-thuong\",state=\"UP\"} 1")
         .contains("vcmon_site_state{site=\"ha-thuong\",state=\"DOWN\"} 0")
-        .contains("vcmon_site_info{code=\"05812\",lat=\"21.63694\",lon=\"105.68972\",name=\"Hà Thượng\",site=\"ha-thuong\",type=\"xã\"} 1")
+        .contains("vcmon_site_info{code=\"05812\",lat=\"21.63694\",lon=\"105.68972\",name=\"Hà Thượng\",parent=\"\",site=\"ha-thuong\",type=\"xã\"} 1")
         .contains("vcmon_icmp_packet_loss_ratio{site=\"ha-thuong\"} 0")
         .contains("vcmon_icmp_rtt_seconds{site=\"ha-thuong\"} 0.0212")
         .contains("vcmon_snmp_up{site=\"ha-thuong\"} 1")
@@ -171,6 +179,8 @@ class WebVerticleTest {
         .contains("vcmon_sites_online 2")
         .contains("vcmon_rollout_sites_connected 2")
         .contains("vcmon_rollout_sites_target 30")
+        // 2020-08-31T00:00+07:00
+        .contains("vcmon_rollout_deadline_timestamp_seconds 1.5988068E9")
         .contains("vcmon_site_reboots_total{site=\"ha-thuong\"} 0")
         .doesNotContain("vcmon_snmp_up{site=\"cat-ne\"}");
   }
