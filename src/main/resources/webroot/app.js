@@ -221,7 +221,8 @@
       width: Math.max(280, box.clientWidth),
       height: 220,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
-      scales: { x: { time: true }, y: { range: [0, Math.max(r.target, 1)] } },
+      // Headroom above the target, so a line at the target is not drawn on the frame.
+      scales: { x: { time: true }, y: { range: [0, Math.max(1, Math.ceil(r.target * 1.1))] } },
       series: [
         { label: t("day"), value: (u, v) => (v == null ? "–" : fullFmt.format(new Date(v * 1000))) },
         { label: t("connected"), stroke: "#1a7f37", width: 2, points: { show: true } },
@@ -229,7 +230,9 @@
         { label: t("target"), stroke: "#8c959f", width: 1, dash: [6, 4], points: { show: false } },
       ],
       axes: [
-        { values: (u, splits) => splits.map((v) => fmt.format(new Date(v * 1000))) },
+        // Whole days only: the rows are days, hours between them would mean nothing.
+        { space: 50, incrs: [1, 2, 7, 14, 30, 91, 182, 365].map((d) => d * 86400),
+          values: (u, splits) => splits.map((v) => fmt.format(new Date(v * 1000))) },
         { values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? String(v) : "")) },
       ],
     }, [xs, connected, online, target], box);
