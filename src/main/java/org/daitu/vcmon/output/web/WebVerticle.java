@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,13 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP face of vcmon: status page, JSON API, Prometheus metrics, health and readiness. Every
- * handler reads the latest immutable snapshot; nothing here changes state. Errors are JSON.
+ * The HTTP face of vcmon: status page, JSON API, live events, Prometheus metrics, health and
+ * readiness. Every handler reads the latest immutable snapshot; nothing here changes state.
+ * Errors are JSON. The page and its assets (the chart library from its WebJar included) are
+ * served from the classpath: the page loads nothing from outside vcmon, which its
+ * Content-Security-Policy enforces.
  */
 public final class WebVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WebVerticle.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  /**
+   * Only vcmon's own scripts, styles, images and API: site names and reasons are data, and even
+   * if one slipped into the DOM as HTML, no inline script or outside request could run.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none';"
+          + " frame-ancestors 'none'";
 
   private final AgentConfig.Http http;
   private final StateBoard board;
@@ -36,7 +48,10 @@ public final class WebVerticle extends VerticleBase {
   private final int target;
   private final String mode;
   private final List<RouteGroup> groups;
+  private final int maxEventStreams;
+  private final Duration heartbeat;
   private HttpServer server;
+  private SiteEvents events;
 
   /** More routes, mounted before the catch-all 404 (history, admin). */
   public interface RouteGroup {
@@ -59,6 +74,21 @@ public final class WebVerticle extends VerticleBase {
       int target,
       String mode,
       List<RouteGroup> groups) {
+    this(http, board, registry, target, mode, groups, SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT);
+  }
+
+  /** With other bounds for the event streams than {@link SiteEvents}'s (tests). */
+  WebVerticle(
+      AgentConfig.Http http,
+      StateBoard board,
+      PrometheusMeterRegistry registry,
+      int target,
+      String mode,
+      List<RouteGroup> groups,
+      int maxEventStreams,
+      Duration heartbeat) {
+    this.maxEventStreams = maxEventStreams;
+    this.heartbeat = heartbeat;
     this.groups = List.copyOf(groups);
     this.http = http;
     this.board = board;
@@ -69,13 +99,18 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    events = new SiteEvents(context, board, target, mode, maxEventStreams, heartbeat);
     Router router = Router.router(vertx);
+    router.route().handler(WebVerticle::securityHeaders);
+    router.get("/api/v1/events").handler(events::open);
     router.get("/api/v1/sites").handler(this::sites);
     router.get("/api/v1/sites/:id").handler(this::site);
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router.get("/readyz").handler(this::ready);
     groups.forEach(g -> g.mount(router));
+    // The chart library comes from its WebJar (META-INF/resources/webjars/NAME/VERSION/...).
+    router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(ctx -> error(ctx, 404, "not found"));
     router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
@@ -105,6 +140,23 @@ public final class WebVerticle extends VerticleBase {
         .onSuccess(s -> server = s)
         .onSuccess(
             s -> log.info("HTTP server listening host={} port={} mode={}", http.host(), s.actualPort(), mode));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (events != null) {
+      // Open streams would otherwise hold the server's shutdown; the pages reconnect by themselves.
+      events.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   /** The bound port (useful when the config asks for port 0). */
