@@ -107,6 +107,44 @@
     return s;
   }
   const stateLabel = (s) => TEXT[lang].state[s] || s;
+
+  // vcmon writes its reasons in English from a small set of phrases; in Vietnamese each known
+  // phrase is translated and anything else (an agent's own error text, a note) is shown as is.
+  const REASONS_VI = [
+    [/^ping and SNMP answer$/, () => "ping và SNMP đều trả lời"],
+    [/^ping answers$/, () => "ping trả lời"],
+    [/^no answer to (\d+) pings but SNMP answers \(ICMP filtered\?\)$/, (m) => `không trả lời ${m[1]} gói ping nhưng SNMP trả lời (ICMP bị chặn?)`],
+    [/^no answer to (\d+) pings$/, (m) => `không trả lời ${m[1]} gói ping`],
+    [/^SNMP silent: (.*)$/, (m) => "SNMP không trả lời: " + reasonVi(m[1])],
+    [/^SNMP: (.*)$/, (m) => "SNMP: " + reasonVi(m[1])],
+    [/^no SNMP answer within (\S+) \((\d+) attempts?\)$/, (m) => `không có trả lời SNMP sau ${m[1]} (${m[2]} lần thử)`],
+    [/^packet loss (\S+) \(limit (\S+)\)$/, (m) => `mất gói ${m[1]} (ngưỡng ${m[2]})`],
+    [/^RTT (\S+ ms) \(limit (\S+ ms)\)$/, (m) => `độ trễ ${m[1]} (ngưỡng ${m[2]})`],
+    [/^interface (.+) down$/, (m) => `cổng mạng ${m[1]} không hoạt động`],
+    [/^H\.323 gatekeeper registration failed$/, () => "mất đăng ký H.323 với gatekeeper"],
+    [/^SIP registration failed(.*)$/, (m) => "mất đăng ký SIP" + m[1]],
+    [/^parent (\S+) is (DOWN|UNREACHABLE)$/, (m) => `điểm cấp trên ${m[1]} ${TEXT.vi.state[m[2]].toLowerCase()}`],
+    [/^maintenance window (-?\d+): (.*)$/, (m) => `đang bảo trì (khung ${m[1]}): ${m[2]}`],
+    [/^maintenance window (-?\d+)$/, (m) => `đang bảo trì (khung ${m[1]})`],
+    [/^maintenance window ended$/, () => "hết khung bảo trì"],
+    [/^vcmon's own uplink is down: self-check targets (.*) do not answer$/, (m) => `đường truyền của chính vcmon bị mất: ${m[1]} không trả lời`],
+    [/^not checked yet$/, () => "chưa kiểm tra"],
+    [/^rollout stage planned: not expected to answer yet$/, () => "theo kế hoạch: chưa cần trả lời"],
+    [/^rollout stage (\S+): checking$/, (m) => `giai đoạn ${TEXT.vi.stage[m[1]] || m[1]}: đang kiểm tra`],
+    [/^ping unavailable: (.*)$/, (m) => "không ping được từ máy vcmon: " + m[1]],
+    [/^stopped flapping; (.*)$/, (m) => "hết chập chờn; " + reasonVi(m[1])],
+    [/^SNMPv3 authentication failed: wrong auth password for user (\S+)$/, (m) => `SNMPv3: sai mật khẩu xác thực của người dùng ${m[1]}`],
+  ];
+  function reasonVi(text) {
+    return text.split("; ").map((part) => {
+      for (const [re, tr] of REASONS_VI) {
+        const m = part.match(re);
+        if (m) return tr(m);
+      }
+      return part;
+    }).join("; ");
+  }
+  const reasonText = (r) => (!r ? "" : lang === "vi" ? reasonVi(r) : r);
   const el = (tag, cls, text) => {
     const e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -275,7 +313,7 @@
       const x = (s.location.lon - lonMin) * k * scale, y = (latMax - s.location.lat) * scale;
       const g = svg("g", { class: "marker " + s.state, "data-site": s.id, "data-state": s.state });
       const title = svg("title");
-      title.textContent = s.name + " — " + stateLabel(s.state) + (s.reason ? " (" + s.reason + ")" : "");
+      title.textContent = s.name + " — " + stateLabel(s.state) + (s.reason ? " (" + reasonText(s.reason) + ")" : "");
       const name = svg("text", { x: x + 8, y: y - 1 });
       name.textContent = s.name;
       const state = svg("text", { x: x + 8, y: y + 10, class: "state-text" });
@@ -332,7 +370,7 @@
         cell(tr, "colType", TEXT[lang].type[s.type] || s.type);
         cell(tr, "colState", stateLabel(s.state), "state " + s.state);
         cell(tr, "colSince", dateTime(s.since));
-        cell(tr, "colReason", s.reason || "");
+        cell(tr, "colReason", reasonText(s.reason), "reason");
         const icmp = s.icmp || {};
         cell(tr, "colRtt", icmp.rtt_seconds == null ? "–" : number(icmp.rtt_seconds * 1000, 1) + " ms", "num");
         cell(tr, "colLoss", icmp.loss_ratio == null ? "–" : number(icmp.loss_ratio * 100, 0) + " %", "num");
@@ -376,7 +414,7 @@
       cell(tr, "colOpened", dateTime(i.opened_at));
       if (closed) cell(tr, "colClosed", dateTime(i.closed_at));
       cell(tr, "colDuration", duration(i.duration_seconds), "num");
-      cell(tr, "colReason", i.reason || "");
+      cell(tr, "colReason", reasonText(i.reason));
       body.append(tr);
     }
     table.append(head, body);
