@@ -145,7 +145,7 @@ public final class Main {
     return new AgentConfig(
         c.source(), new AgentConfig.Http(c.http().host(), port, c.http().adminToken()), c.probe(),
         c.state(), c.snmpProfiles(), c.rollout(), c.store(), c.alerts(), c.inventory(), c.zone(),
-        c.selfCheck(), c.maintenance());
+        c.selfCheck(), c.maintenance(), c.meetings());
   }
 
   /** Waits for start; installs the stop on SIGTERM that exits 0. */

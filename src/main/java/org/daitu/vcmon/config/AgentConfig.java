@@ -27,7 +27,8 @@ public record AgentConfig(
     Inventory inventory,
     ZoneId zone,
     SelfCheck selfCheck,
-    List<Maintenance> maintenance) {
+    List<Maintenance> maintenance,
+    List<Meeting> meetings) {
 
   /**
    * {@code http:} the web server (status page, API, metrics).
@@ -117,8 +118,64 @@ public record AgentConfig(
   /** {@code store:} where history is kept. */
   public record Store(Path path) {}
 
-  /** {@code alerts:} notification channels. */
-  public record Alerts(List<Webhook> webhooks) {}
+  /**
+   * {@code alerts:} what is sent, and where. Severities are {@code info}, {@code warning},
+   * {@code critical}; a channel gets its {@code min_severity} and above.
+   *
+   * @param language "vi" (default) or "en": the language of every message
+   * @param digestWindow changes within this window are gathered; when at least {@code
+   *     digestMinSites} sites changed, one digest goes out instead of one message each
+   * @param degradedAfter a DEGRADED site is announced (to channels that opt in) once it has lasted
+   *     this long
+   * @param reminderInterval re-announce a site still DOWN this often; zero = never
+   */
+  public record Alerts(
+      String language,
+      Duration digestWindow,
+      int digestMinSites,
+      Duration degradedAfter,
+      Duration reminderInterval,
+      List<Webhook> webhooks,
+      List<Telegram> telegram,
+      List<Email> email,
+      List<AlertmanagerTarget> alertmanager) {
 
-  public record Webhook(String url) {}
+    /** No channels, every default. */
+    public static Alerts none() {
+      return new Alerts(
+          "vi", Duration.ofSeconds(10), 3, Duration.ofMinutes(10), Duration.ZERO,
+          List.of(), List.of(), List.of(), List.of());
+    }
+  }
+
+  /** A webhook: POST of the notification JSON; header values may be secrets (from env). */
+  public record Webhook(String url, Map<String, Secret> headers, String minSeverity, boolean degraded) {}
+
+  /** A Telegram chat through the Bot API's sendMessage; {@code apiBase} default https://api.telegram.org. */
+  public record Telegram(
+      Secret botToken, String chatId, String apiBase, String minSeverity, boolean degraded) {}
+
+  /** E-mail over SMTP (STARTTLS when {@code starttls}; authentication when a username is set). */
+  public record Email(
+      String host,
+      int port,
+      boolean starttls,
+      String username,
+      Secret password,
+      String from,
+      List<String> to,
+      String minSeverity,
+      boolean degraded) {}
+
+  /** An Alertmanager fed through POST /api/v2/alerts; active alerts are re-sent every resendInterval. */
+  public record AlertmanagerTarget(
+      String url, Duration resendInterval, String minSeverity, boolean degraded) {}
+
+  /**
+   * {@code meetings:} a scheduled district or province meeting: one-off ({@code start}) or weekly
+   * ({@code day} at {@code time}, in the district's time zone); {@code rooms} are the site ids
+   * expected (empty: every commune and town); a readiness summary goes out {@code lead} before.
+   */
+  public record Meeting(
+      String name, Instant start, DayOfWeek day, LocalTime time, List<String> rooms, Duration lead) {}
 }

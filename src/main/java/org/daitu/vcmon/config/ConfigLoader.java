@@ -166,7 +166,8 @@ public final class ConfigLoader {
         inventory,
         zone,
         selfCheck,
-        List.copyOf(maintenance));
+        List.copyOf(maintenance),
+        List.of());
   }
 
   private ConfigException failure() {
@@ -656,11 +657,21 @@ public final class ConfigLoader {
               url,
               "e.g. http://127.0.0.1:9099/hook");
         } else if (url != null) {
-          hooks.add(new AgentConfig.Webhook(url.strip()));
+          hooks.add(new AgentConfig.Webhook(url.strip(), Map.of(), "warning", false));
         }
       }
     }
-    return new AgentConfig.Alerts(List.copyOf(hooks));
+    AgentConfig.Alerts defaults = AgentConfig.Alerts.none();
+    return new AgentConfig.Alerts(
+        defaults.language(),
+        defaults.digestWindow(),
+        defaults.digestMinSites(),
+        defaults.degradedAfter(),
+        defaults.reminderInterval(),
+        List.copyOf(hooks),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   private static boolean isHttpUrl(String text) {

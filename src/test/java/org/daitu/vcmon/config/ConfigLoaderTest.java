@@ -101,7 +101,7 @@ class ConfigLoaderTest {
       assertThat(c.state()).isEqualTo(defaultState());
       assertThat(c.store().path()).isEqualTo(Path.of("config", "data", "vcmon.db"));
       assertThat(c.alerts().webhooks())
-          .containsExactly(new AgentConfig.Webhook("http://127.0.0.1:9099/hook"));
+          .extracting(AgentConfig.Webhook::url).containsExactly("http://127.0.0.1:9099/hook");
     }
 
     @Test
