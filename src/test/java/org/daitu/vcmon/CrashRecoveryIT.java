@@ -1,16 +1,14 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.ApiClient.count;
+import static org.daitu.vcmon.testing.ApiClient.state;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
   static final Path JAR = Path.of("target", "vcmon.jar");
-  final HttpClient http = HttpClient.newHttpClient();
   int port;
 
   @Test
@@ -153,37 +151,11 @@ class CrashRecoveryIT {
   }
 
   JsonObject get(String path) throws Exception {
-    HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return new JsonObject(r.body());
+    return new ApiClient(port).json(path);
   }
 
   void waitFor(String what, Predicate<JsonObject> condition) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-    JsonObject last = null;
-    while (System.nanoTime() < end) {
-      try {
-        last = get("/api/v1/sites");
-        if (condition.test(last)) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not within 40s: " + what + "; last: " + last);
-  }
-
-  static Predicate<JsonObject> state(String id, String state) {
-    return body -> body.getJsonArray("sites").stream().map(JsonObject.class::cast)
-        .anyMatch(s -> s.getString("id").equals(id) && s.getString("state").equals(state));
-  }
-
-  static long count(JsonObject body, String state) {
-    return body.getJsonArray("sites").stream().map(JsonObject.class::cast).filter(s -> s.getString("state").equals(state)).count();
+    new ApiClient(port).waitFor(what, Duration.ofSeconds(40), condition);
   }
 
   static int freePort() throws IOException {

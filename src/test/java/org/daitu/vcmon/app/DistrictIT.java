@@ -1,12 +1,12 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.ApiClient.count;
+import static org.daitu.vcmon.testing.ApiClient.state;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,7 @@ class DistrictIT {
   static NetnsFleet fleet;
   static Vertx vertx;
   static Agent agent;
-  static WebClient client;
+  static ApiClient api;
   static final Map<String, String> figures = new HashMap<>();
 
   @BeforeAll
@@ -82,7 +83,7 @@ class DistrictIT {
     agent =
         Agent.start(vertx, cfg, new Agent.Options("agent", UnaryOperator.identity(), Clock.systemUTC()))
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    client = WebClient.create(vertx);
+    api = new ApiClient(agent.httpPort());
   }
 
   @AfterAll
@@ -102,43 +103,19 @@ class DistrictIT {
   }
 
   static JsonObject get(String path) throws Exception {
-    return client.get(agent.httpPort(), "127.0.0.1", path).send()
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsJsonObject();
+    return api.json(path);
   }
 
   static String metrics() throws Exception {
-    return client.get(agent.httpPort(), "127.0.0.1", "/metrics").send()
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).bodyAsString();
+    return api.get("/metrics").body();
   }
 
   static JsonObject site(String id) throws Exception {
     return get("/api/v1/sites/" + id);
   }
 
-  /** Polls the API until the condition holds; returns the seconds it took. */
   static double waitFor(String what, Duration limit, Predicate<JsonObject> condition) throws Exception {
-    long start = System.nanoTime();
-    long deadline = start + limit.toNanos();
-    JsonObject last = null;
-    while (System.nanoTime() < deadline) {
-      last = get("/api/v1/sites");
-      if (condition.test(last)) {
-        return (System.nanoTime() - start) / 1e9;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what + "; last answer: " + last.encodePrettily());
-  }
-
-  static Predicate<JsonObject> state(String id, String state) {
-    return body -> body.getJsonArray("sites").stream()
-        .map(JsonObject.class::cast)
-        .anyMatch(s -> s.getString("id").equals(id) && s.getString("state").equals(state));
-  }
-
-  static long count(JsonObject body, String state) {
-    JsonArray sites = body.getJsonArray("sites");
-    return sites.stream().map(JsonObject.class::cast).filter(s -> s.getString("state").equals(state)).count();
+    return api.waitFor(what, limit, condition);
   }
 
   static String id(int i) {

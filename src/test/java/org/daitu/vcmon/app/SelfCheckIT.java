@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
@@ -45,10 +44,8 @@ class SelfCheckIT {
       Vertx vertx = Vertx.vertx();
       try {
         Agent agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        WebClient client = WebClient.create(vertx);
-        Getter get = path -> client.get(agent.httpPort(), "127.0.0.1", path).send()
-            .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        waitFor(get, "all UP", body -> body.getJsonObject("summary").getJsonObject("states").getInteger("UP") == 3);
+        ApiClient api = new ApiClient(agent.httpPort());
+        api.waitFor("all UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 3);
 
         fleet.failCore();
         long start = System.nanoTime();
@@ -56,7 +53,7 @@ class SelfCheckIT {
         JsonObject body = null;
         // Watch every 200 ms for 15 s: never a DOWN, and all UNKNOWN with the reason.
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15)) {
-          body = get.apply("/api/v1/sites").bodyAsJsonObject();
+          body = api.sites();
           sawDown |= body.getJsonObject("summary").getJsonObject("states").getInteger("DOWN") > 0;
           Thread.sleep(200);
         }
@@ -64,15 +61,14 @@ class SelfCheckIT {
         assertThat(body.getJsonObject("summary").getJsonObject("states").getInteger("UNKNOWN")).isEqualTo(3);
         assertThat(body.getJsonArray("sites").getJsonObject(0).getString("reason"))
             .isEqualTo("vcmon's own uplink is down: self-check targets " + fleet.coreAddress() + " do not answer");
-        HttpResponse<Buffer> ready = get.apply("/readyz");
+        HttpResponse<String> ready = api.get("/readyz");
         assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.bodyAsString()).contains("own uplink is down");
-        assertThat(get.apply("/api/v1/incidents").bodyAsJsonObject().getJsonArray("incidents")).isEmpty();
+        assertThat(ready.body()).contains("own uplink is down");
+        assertThat(api.json("/api/v1/incidents").getJsonArray("incidents")).isEmpty();
 
         fleet.recoverCore();
-        waitFor(get, "all UP again", b -> b.getJsonObject("summary").getJsonObject("states").getInteger("UP") == 3);
-        JsonObject day = get.apply("/api/v1/availability").bodyAsJsonObject()
-            .getJsonArray("sites").getJsonObject(0).getJsonObject("24h");
+        api.waitFor("all UP again", Duration.ofSeconds(30), b -> ApiClient.count(b, "UP") == 3);
+        JsonObject day = api.json("/api/v1/availability").getJsonArray("sites").getJsonObject(0).getJsonObject("24h");
         assertThat(day.getLong("excluded_seconds")).as("the blind time is a gap").isGreaterThanOrEqualTo(10);
         assertThat(day.getLong("down_seconds")).isZero();
         agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -80,22 +76,5 @@ class SelfCheckIT {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  interface Getter {
-    HttpResponse<Buffer> apply(String path) throws Exception;
-  }
-
-  static void waitFor(Getter get, String what, Predicate<JsonObject> condition) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    JsonObject last = null;
-    while (System.nanoTime() < end) {
-      last = get.apply("/api/v1/sites").bodyAsJsonObject();
-      if (condition.test(last)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("not within 30s: " + what + "; last: " + last);
   }
 }
