@@ -209,7 +209,7 @@ class StatusPageIT {
     // Screenshots for the docs, in Vietnamese, with the outage on screen.
     driver.findElement(By.id("lang-vi")).click();
     wait.until(d -> text(row + " td.state").equals("Mất kết nối"));
-    assertThat(text(row + " td.reason")).as("the reason in Vietnamese too").isEqualTo("không trả lời 5 gói ping");
+    assertThat(text(row + " td.reason")).as("the reason in Vietnamese too").isEqualTo("không trả lời 3 gói ping");
     assertThat(driver.getCurrentUrl()).doesNotContain("lang=");
     screenshot(390, 844, 2600, "status-page-phone.png");
     screenshot(1280, 900, 6000, "status-page.png");
