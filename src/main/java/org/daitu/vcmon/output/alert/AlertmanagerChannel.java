@@ -132,7 +132,14 @@ public final class AlertmanagerChannel implements Channel {
             "annotations",
             new JsonObject().put("summary", n.title()).put("description", n.text()))
         .put("startsAt", startsAt.toString())
-        .put("generatorURL", "vcmon://" + n.key().replace(' ', '_'));
+        // Alertmanager wants a URI here; the agent's own address is not known to the channel, so
+        // the site's API path (relative to the agent) it is.
+        .put(
+            "generatorURL",
+            labels.getString("site").isEmpty()
+                ? "/api/v1/sites"
+                : "/api/v1/sites/"
+                    + java.net.URLEncoder.encode(labels.getString("site"), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private Future<Void> post(JsonArray alerts) {
