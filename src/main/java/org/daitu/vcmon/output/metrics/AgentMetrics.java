@@ -39,6 +39,8 @@ public final class AgentMetrics {
   private final Timer checkDuration;
   private final AtomicLong lagMillis = new AtomicLong();
   private final Counter storeErrors;
+  private final AtomicLong outboxQueued = new AtomicLong();
+  private final AtomicLong outboxOldestMillis = new AtomicLong();
 
   public AgentMetrics(
       MeterRegistry registry,
@@ -105,6 +107,13 @@ public final class AgentMetrics {
         Counter.builder("vcmon.store.errors")
             .description("History writes that failed (disk full, read-only, corrupt file)")
             .register(registry);
+    Gauge.builder("vcmon.notifications.queued", outboxQueued, AtomicLong::get)
+        .description("Notifications stored in the outbox and not delivered yet, all channels")
+        .register(registry);
+    Gauge.builder("vcmon.notifications.oldest.queued.age", outboxOldestMillis, l -> l.get() / 1000.0)
+        .description("Age of the oldest undelivered notification; 0 when none is queued")
+        .baseUnit("seconds")
+        .register(registry);
     Gauge.builder("vcmon.schedule.lag", lagMillis, l -> l.get() / 1000.0)
         .description("How late the most overdue check was at the last scheduler tick")
         .baseUnit("seconds")
@@ -206,6 +215,34 @@ public final class AgentMetrics {
 
   public void storeError() {
     storeErrors.increment();
+  }
+
+  /** A notification reached {@code channel}. */
+  public void notificationSent(String channel) {
+    notificationCounter("vcmon.notifications.sent", "Notifications delivered", channel).increment();
+  }
+
+  /** One delivery attempt to {@code channel} failed (it will be retried). */
+  public void notificationFailed(String channel) {
+    notificationCounter("vcmon.notifications.failed", "Notification delivery attempts that failed", channel)
+        .increment();
+  }
+
+  /** A delivery attempt to {@code channel} that repeats an earlier failed one. */
+  public void notificationRetried(String channel) {
+    notificationCounter("vcmon.notifications.retried", "Notification delivery attempts after a failure", channel)
+        .increment();
+  }
+
+  /** The outbox's backlog, as last read from the store. */
+  public void setOutbox(int queued, Duration oldestAge) {
+    outboxQueued.set(queued);
+    outboxOldestMillis.set(oldestAge.toMillis());
+  }
+
+  private Counter notificationCounter(String name, String help, String channel) {
+    // Micrometer returns the registered counter when one with these tags exists.
+    return Counter.builder(name).description(help).tag("channel", channel).register(registry);
   }
 
   public void setScheduleLag(long millis) {

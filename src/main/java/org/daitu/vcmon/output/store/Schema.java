@@ -87,7 +87,25 @@ final class Schema {
                       + " day TEXT PRIMARY KEY,"
                       + " connected INTEGER NOT NULL,"
                       + " online_max INTEGER NOT NULL,"
-                      + " online_min INTEGER NOT NULL)")));
+                      + " online_min INTEGER NOT NULL)")),
+          new Migration(
+              2,
+              "notification outbox",
+              List.of(
+                  // id is the creation order, which is the delivery order per channel. Delivered
+                  // rows stay: UNIQUE(channel, key) then refuses a second delivery of one event.
+                  "CREATE TABLE outbox ("
+                      + " id INTEGER PRIMARY KEY,"
+                      + " channel TEXT NOT NULL,"
+                      + " key TEXT NOT NULL,"
+                      + " payload TEXT NOT NULL,"
+                      + " created_at INTEGER NOT NULL,"
+                      + " attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+                      + " next_attempt_at INTEGER NOT NULL,"
+                      + " delivered_at INTEGER,"
+                      + " last_error TEXT,"
+                      + " UNIQUE (channel, key))",
+                  "CREATE INDEX outbox_undelivered ON outbox (channel, id) WHERE delivered_at IS NULL")));
 
   /** The version this vcmon writes; a file above it was written by a newer vcmon. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

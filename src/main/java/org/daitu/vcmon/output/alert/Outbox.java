@@ -1,0 +1,240 @@
+package org.daitu.vcmon.output.alert;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.output.store.OutboxItem;
+import org.daitu.vcmon.output.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable outbox between the alert policy and the channels. {@link #submit} stores one item
+ * per channel that accepts a notification and completes once that is committed, so a crash after
+ * it loses nothing; delivery then runs on its own:
+ *
+ * <ul>
+ *   <li>per channel strictly in creation order: a failing item holds back its channel's later
+ *       items (a site's recovery never overtakes its alert), other channels go on;
+ *   <li>retries with exponential backoff (1 s, 2 s, 4 s, ... capped at 5 min), for as long as it
+ *       takes: a chat that is down for an hour still gets every message afterwards;
+ *   <li>at most once per (channel, key): a duplicate submit is ignored by the store, and a
+ *       delivered item is marked before the next one of its channel is sent;
+ *   <li>what was pending when vcmon stopped is delivered after {@link #start()}.
+ * </ul>
+ *
+ * <p>Confined to the Vert.x context that calls {@link #start()}; never blocks it (the store works
+ * on its own thread).
+ */
+public final class Outbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** How often due retries are looked for when nothing else wakes the outbox up. */
+  static final Duration TICK = Duration.ofMillis(500);
+  /** Items read per round: bounds memory after a long outage. */
+  static final int BATCH = 200;
+
+  private final Vertx vertx;
+  private final Store store;
+  private final Map<String, Channel> channels = new LinkedHashMap<>();
+  private final AgentMetrics metrics;
+  private final Clock clock;
+
+  private Context context;
+  private long timer = -1;
+  private boolean pumping;
+  private boolean again;
+  private final Set<String> busy = new HashSet<>();
+
+  /**
+   * @param metrics where delivery counts go; null to record none
+   */
+  public Outbox(Vertx vertx, Store store, List<Channel> channels, AgentMetrics metrics, Clock clock) {
+    this.vertx = vertx;
+    this.store = store;
+    for (Channel c : channels) {
+      if (this.channels.put(c.name(), c) != null) {
+        throw new IllegalArgumentException(
+            "two alert channels are named \"" + c.name() + "\": channel names must be unique");
+      }
+    }
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Starts delivering, beginning with what an earlier run left pending. Call on the owning context. */
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    timer = vertx.setPeriodic(TICK.toMillis(), id -> pump());
+    pump();
+    return Future.succeededFuture();
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /**
+   * Stores the notifications for every channel that accepts them; completes when they are
+   * durable. Delivery follows asynchronously.
+   */
+  public Future<Void> submit(List<Notification> notifications) {
+    List<OutboxItem> items = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Notification n : notifications) {
+      String payload = NotificationJson.toJson(n).encode();
+      for (Channel c : channels.values()) {
+        if (c.accepts(n)) {
+          items.add(OutboxItem.fresh(c.name(), n.key(), payload, now));
+        }
+      }
+    }
+    return store
+        .enqueue(items)
+        .onSuccess(added -> runOnContext(this::pump))
+        .mapEmpty();
+  }
+
+  /** The delay before attempt {@code attempts + 1}, after {@code attempts} failures. */
+  static Duration backoff(int attempts) {
+    int shift = Math.max(0, Math.min(attempts - 1, 20));
+    Duration d = FIRST_BACKOFF.multipliedBy(1L << shift);
+    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+  }
+
+  private void runOnContext(Runnable r) {
+    if (context == null) {
+      return; // not started: start() will pick the items up
+    }
+    context.runOnContext(v -> r.run());
+  }
+
+  /** One round: reads due items and starts a delivery chain for every idle channel. */
+  private void pump() {
+    if (timer < 0) {
+      return;
+    }
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    again = false;
+    Instant now = clock.instant();
+    store
+        .pending(now, BATCH)
+        .onComplete(
+            ar -> {
+              pumping = false;
+              if (ar.failed()) {
+                LOG.warn("Outbox cannot read pending notifications: {}", ar.cause().getMessage());
+                return;
+              }
+              Map<String, List<OutboxItem>> byChannel = new LinkedHashMap<>();
+              for (OutboxItem item : ar.result()) {
+                byChannel.computeIfAbsent(item.channel(), k -> new ArrayList<>()).add(item);
+              }
+              for (Map.Entry<String, List<OutboxItem>> e : byChannel.entrySet()) {
+                if (busy.add(e.getKey())) {
+                  deliver(e.getKey(), e.getValue(), 0)
+                      .onComplete(
+                          done -> {
+                            busy.remove(e.getKey());
+                            pump();
+                          });
+                }
+              }
+              updateStats();
+              if (again) {
+                pump();
+              }
+            });
+  }
+
+  /** Delivers items[from..] one after the other; stops at the first failure. */
+  private Future<Void> deliver(String name, List<OutboxItem> items, int from) {
+    if (from >= items.size() || timer < 0) {
+      return Future.succeededFuture();
+    }
+    OutboxItem item = items.get(from);
+    Channel channel = channels.get(name);
+    if (channel == null) {
+      // Removed from the config: kept in the store (it may come back), not retried now.
+      LOG.warn("Outbox holds notifications for channel {} which is no longer configured", name);
+      return Future.succeededFuture();
+    }
+    Notification n;
+    try {
+      n = NotificationJson.parse(item.payload());
+    } catch (RuntimeException e) {
+      return failed(channel, item, "stored payload unreadable: " + e.getMessage());
+    }
+    if (item.attempts() > 0 && metrics != null) {
+      metrics.notificationRetried(name);
+    }
+    Promise<Void> sent = Promise.promise();
+    try {
+      channel.send(n).onComplete(sent);
+    } catch (RuntimeException e) {
+      sent.fail(e);
+    }
+    return sent.future()
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                return store
+                    .delivered(item.id(), clock.instant())
+                    .onSuccess(
+                        v -> {
+                          if (metrics != null) {
+                            metrics.notificationSent(name);
+                          }
+                          LOG.info("Notification delivered channel={} key={}", name, item.key());
+                        })
+                    .compose(v -> deliver(name, items, from + 1));
+              }
+              return failed(channel, item, DeliveryException.describe(ar.cause()));
+            });
+  }
+
+  private Future<Void> failed(Channel channel, OutboxItem item, String error) {
+    int attempts = item.attempts() + 1;
+    Instant next = clock.instant().plus(backoff(attempts));
+    if (metrics != null) {
+      metrics.notificationFailed(channel.name());
+    }
+    LOG.warn(
+        "Notification not delivered channel={} key={} attempts={} next_attempt={} error=\"{}\"",
+        channel.name(),
+        item.key(),
+        attempts,
+        next,
+        error);
+    return store.failed(item.id(), attempts, next, error);
+  }
+
+  private void updateStats() {
+    if (metrics == null) {
+      return;
+    }
+    store
+        .outboxStats(clock.instant())
+        .onSuccess(s -> metrics.setOutbox(s.queued(), s.oldestAge()));
+  }
+}
