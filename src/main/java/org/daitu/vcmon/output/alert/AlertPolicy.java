@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.Notification.Kind;
 import org.daitu.vcmon.output.alert.Notification.Severity;
@@ -43,10 +44,11 @@ public final class AlertPolicy {
   private final Readiness readiness;
   private final Clock clock;
 
+  // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
   /** Sites with an outage that began with an announced DOWN (kept through UNKNOWN and blind spells). */
-  private final Map<String, Outage> outages = new HashMap<>();
+  private final Map<String, Outage> outages = new TreeMap<>();
   /** Sites DEGRADED now, waiting for degraded_after or already warned. */
-  private final Map<String, Degraded> degraded = new HashMap<>();
+  private final Map<String, Degraded> degraded = new TreeMap<>();
   /** Changes waiting for the digest window to close. */
   private final List<Held> held = new ArrayList<>();
 
@@ -76,7 +78,7 @@ public final class AlertPolicy {
   }
 
   /** A held change: a DOWN to announce or a recovery to tell, with the outage it belongs to. */
-  private record Held(Transition t, Instant outageSince) {
+  private record Held(Transition t, Outage outage) {
     boolean down() {
       return t.to() == SiteState.DOWN;
     }
@@ -132,8 +134,9 @@ public final class AlertPolicy {
           // Back from UNKNOWN or MAINTENANCE into the same outage: told already.
           return;
         }
-        outages.put(id, new Outage(t.at(), t.reason()));
-        hold(new Held(t, t.at()));
+        Outage begun = new Outage(t.at(), t.reason());
+        outages.put(id, begun);
+        hold(new Held(t, begun));
         return;
       case UP:
       case DEGRADED:
@@ -142,7 +145,7 @@ public final class AlertPolicy {
         }
         Outage o = outages.remove(id);
         if (o != null && o.announced) {
-          hold(new Held(t, o.since));
+          hold(new Held(t, o));
         } else if (o != null) {
           // Down and back within the window: neither goes out.
           held.removeIf(h -> h.down() && h.t().siteId().equals(id));
@@ -166,11 +169,13 @@ public final class AlertPolicy {
 
   private void dropHeld() {
     for (Held h : held) {
-      if (h.down()) {
-        Outage o = outages.get(h.t().siteId());
-        if (o != null && !o.announced) {
-          outages.remove(h.t().siteId());
-        }
+      String id = h.t().siteId();
+      if (h.down() && outages.get(id) == h.outage() && !h.outage().announced) {
+        outages.remove(id);
+      } else if (!h.down() && !outages.containsKey(id)) {
+        // The recovery of an announced outage is not lost: it goes out when the site is seen
+        // back after the blind spell.
+        outages.put(id, h.outage());
       }
     }
     held.clear();
@@ -215,7 +220,6 @@ public final class AlertPolicy {
           out.add(reminder(s, o, n, now, snap));
         }
       }
-      out.sort((a, b) -> a.key().compareTo(b.key()));
     }
     readinessSent.values().removeIf(start -> start.isBefore(now));
     for (Readiness.Occurrence o : readiness.due(now)) {
@@ -326,7 +330,7 @@ public final class AlertPolicy {
         true,
         t.at(),
         text.recoveryTitle(name),
-        text.recoveryText(name, h.outageSince(), t.at(), t.to()),
+        text.recoveryText(name, h.outage().since, t.at(), t.to()),
         List.of(line(t, name)));
   }
 

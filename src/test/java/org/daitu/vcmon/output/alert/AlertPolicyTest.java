@@ -351,4 +351,35 @@ class AlertPolicyTest {
     assertThat(runs.get(0)).isEqualTo(runs.get(1)).contains("digest:" + T0.plusSeconds(1).toEpochMilli(),
         "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:2");
   }
+  @Test
+  void aRecoveryHeldWhenVcmonGoesBlindIsToldOnceItSeesAgain() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(600), null));
+    d.blind = "không ping được bộ định tuyến lõi";
+    assertThat(tick(T0.plusSeconds(605))).isEmpty();
+    d.blind = null;
+    Instant seen = T0.plusSeconds(900);
+    feed(d.move("cat-ne", SiteState.UP, seen, null));
+    assertThat(tick(seen.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("sau 15 phút mất kết nối (từ 07:42)");
+    });
+  }
+
+  @Test
+  void backToDegradedIsARecoveryThenADegradedWarningLater() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "x"));
+    tick(T0.plus(WINDOW));
+    Instant back = T0.plus(Duration.ofMinutes(5));
+    feed(d.move("cat-ne", SiteState.DEGRADED, back, "mất gói 60 %"));
+    assertThat(tick(back.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.key()).isEqualTo("site:cat-ne:DEGRADED:" + back.toEpochMilli());
+      assertThat(n.text()).endsWith("Hiện tại: chất lượng kém.");
+    });
+    assertThat(tick(back.plus(Duration.ofMinutes(10))))
+        .extracting(Notification::key)
+        .containsExactly("degraded:cat-ne:" + back.toEpochMilli());
+  }
 }
