@@ -2,12 +2,9 @@ package org.daitu.vcmon.config;
 
 import static org.daitu.vcmon.config.YamlFile.child;
 import static org.daitu.vcmon.config.YamlFile.isNull;
-import static org.daitu.vcmon.config.YamlFile.item;
 import static org.daitu.vcmon.config.YamlFile.line;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -16,13 +13,11 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,7 +62,8 @@ public final class ConfigLoader {
           "sites_file",
           "timezone",
           "self_check",
-          "maintenance");
+          "maintenance",
+          "meetings");
   private static final List<String> PROFILE =
       List.of(
           "version",
@@ -146,10 +142,12 @@ public final class ConfigLoader {
         new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(sitesSource(top));
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
-    AgentConfig.Alerts alerts = alerts(top.get("alerts"));
+    AlertsBinder alertsBinder = new AlertsBinder(yaml, env);
+    AgentConfig.Alerts alerts = alertsBinder.alerts(top.get("alerts"));
     Set<String> ids = new HashSet<>();
     sites.forEach(site -> ids.add(site.id()));
     List<AgentConfig.Maintenance> maintenance = ops.maintenance(top.get("maintenance"), ids, zone);
+    List<AgentConfig.Meeting> meetings = alertsBinder.meetings(top.get("meetings"), ids, zone);
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -167,7 +165,7 @@ public final class ConfigLoader {
         zone,
         selfCheck,
         List.copyOf(maintenance),
-        List.of());
+        List.copyOf(meetings));
   }
 
   private ConfigException failure() {
@@ -634,54 +632,6 @@ public final class ConfigLoader {
     String text = yaml.optional(m, "store", "path", false);
     Path path = resolve(text == null ? Defaults.STORE_PATH : text, "store.path", m.get("path"));
     return new AgentConfig.Store(path);
-  }
-
-  private AgentConfig.Alerts alerts(Node node) {
-    Map<String, Node> m = yaml.optionalMap(node, "alerts", List.of("webhooks"));
-    List<AgentConfig.Webhook> hooks = new ArrayList<>();
-    Node list = m.get("webhooks");
-    if (!isNull(list)) {
-      List<Node> items = yaml.list(list, "alerts.webhooks");
-      for (int i = 0; items != null && i < items.size(); i++) {
-        String p = item("alerts.webhooks", i);
-        Map<String, Node> h = yaml.map(items.get(i), p, List.of("url"));
-        if (h == null) {
-          continue;
-        }
-        String url = yaml.required(h, p, "url", items.get(i), false);
-        if (url != null && !isHttpUrl(url.strip())) {
-          yaml.problem(
-              child(p, "url"),
-              h.get("url"),
-              "must be an http:// or https:// URL with a host",
-              url,
-              "e.g. http://127.0.0.1:9099/hook");
-        } else if (url != null) {
-          hooks.add(new AgentConfig.Webhook(url.strip(), Map.of(), "warning", false));
-        }
-      }
-    }
-    AgentConfig.Alerts defaults = AgentConfig.Alerts.none();
-    return new AgentConfig.Alerts(
-        defaults.language(),
-        defaults.digestWindow(),
-        defaults.digestMinSites(),
-        defaults.degradedAfter(),
-        defaults.reminderInterval(),
-        List.copyOf(hooks),
-        List.of(),
-        List.of(),
-        List.of());
-  }
-
-  private static boolean isHttpUrl(String text) {
-    try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   private static <T> T orElse(T value, T def) {

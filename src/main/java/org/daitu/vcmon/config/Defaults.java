@@ -42,6 +42,23 @@ public final class Defaults {
   /** An admin token shorter than this is too easy to guess. */
   public static final int ADMIN_TOKEN_MIN_LENGTH = 16;
 
+  /** Language of alert messages: vi (default) or en. */
+  public static final String ALERT_LANGUAGE = "vi";
+  /** Changes this close together are gathered, so a district link failure is one message. */
+  public static final Duration DIGEST_WINDOW = Duration.ofSeconds(10);
+  public static final int DIGEST_MIN_SITES = 3;
+  /** A short dip in quality is common on rural links; only a lasting one is worth a warning. */
+  public static final Duration DEGRADED_AFTER = Duration.ofMinutes(10);
+  /** Zero: no reminders while a site stays DOWN. */
+  public static final Duration REMINDER_INTERVAL = Duration.ZERO;
+  public static final String MIN_SEVERITY = "warning";
+  public static final String TELEGRAM_API_BASE = "https://api.telegram.org";
+  public static final int SMTP_PORT = 587;
+  public static final boolean SMTP_STARTTLS = true;
+  public static final Duration ALERTMANAGER_RESEND = Duration.ofMinutes(1);
+  /** The readiness summary goes out this long before a meeting: time to call a commune. */
+  public static final Duration MEETING_LEAD = Duration.ofMinutes(30);
+
   /**
    * A site without a stage is installed: listed in the config, so its room is expected to answer.
    * Only sites marked {@code planned} are not.

@@ -1,0 +1,413 @@
+package org.daitu.vcmon.output.alert;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.output.alert.Notification.Kind;
+import org.daitu.vcmon.output.alert.Notification.Severity;
+import org.daitu.vcmon.output.alert.Notification.SiteLine;
+import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.StateSnapshot;
+import org.daitu.vcmon.state.Transition;
+
+/**
+ * Decides which notifications go out for the tracker's transitions, and when; knows nothing of
+ * channels (each channel filters with {@link Channel#accepts}) nor of delivery (the outbox).
+ *
+ * <p>Rules, from the issue: only {@link Transition#announce() announced} changes count (flapping is
+ * silent); a confirmed DOWN is critical and names the sites UNREACHABLE behind it, whose own
+ * changes never alert; a recovery from an announced outage is {@code resolved} with the outage's
+ * duration; DEGRADED becomes a warning only once it lasted {@code degraded_after}; changes are held
+ * for {@code digest.window} and go out as one digest when {@code min_sites} sites changed together
+ * (a storm has one cause, and thirty messages hide it); reminders every {@code reminder_interval}
+ * while DOWN. Nothing goes out for MAINTENANCE, nor while vcmon is blind (its own uplink down):
+ * held changes are dropped then, and an outage announced before the blind spell is not announced
+ * again after it.
+ *
+ * <p>Pure: no I/O, no Vert.x, time from the transitions, {@link #tick} and the injected clock.
+ * Keys are built from the events alone, so two instances fed the same input give the same keys and
+ * the outbox can drop a duplicate after a restart. Not thread-safe: one owner calls it.
+ */
+public final class AlertPolicy {
+  private final AgentConfig.Alerts cfg;
+  private final Messages text;
+  private final Readiness readiness;
+  private final Clock clock;
+
+  // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
+  /** Sites with an outage that began with an announced DOWN (kept through UNKNOWN and blind spells). */
+  private final Map<String, Outage> outages = new TreeMap<>();
+  /** Sites DEGRADED now, waiting for degraded_after or already warned. */
+  private final Map<String, Degraded> degraded = new TreeMap<>();
+  /** Changes waiting for the digest window to close. */
+  private final List<Held> held = new ArrayList<>();
+
+  private Instant windowStart;
+  /** Readiness summaries sent, by key, until their meeting starts. */
+  private final Map<String, Instant> readinessSent = new HashMap<>();
+
+  private static final class Outage {
+    final Instant since;
+    final String reason;
+    boolean announced;
+    long reminders;
+
+    Outage(Instant since, String reason) {
+      this.since = since;
+      this.reason = reason;
+    }
+  }
+
+  private static final class Degraded {
+    final Instant since;
+    boolean warned;
+
+    Degraded(Instant since) {
+      this.since = since;
+    }
+  }
+
+  /** A held change: a DOWN to announce or a recovery to tell, with the outage it belongs to. */
+  private record Held(Transition t, Outage outage) {
+    boolean down() {
+      return t.to() == SiteState.DOWN;
+    }
+  }
+
+  /**
+   * @param readiness the meetings whose readiness summaries {@link #tick} sends at their lead time
+   * @param clock "now" for {@link #onTransitions}: a window that closed before new changes arrive
+   *     goes out first
+   */
+  public AlertPolicy(AgentConfig.Alerts cfg, Messages text, Readiness readiness, Clock clock) {
+    this.cfg = cfg;
+    this.text = text;
+    this.readiness = readiness;
+    this.clock = clock;
+  }
+
+  /** The notifications due for these transitions (often none: they are held for the digest window). */
+  public List<Notification> onTransitions(List<Transition> ts, StateSnapshot snap) {
+    List<Notification> out = new ArrayList<>();
+    if (snap.blind() != null) {
+      dropHeld();
+      return out;
+    }
+    Instant now = clock.instant();
+    if (windowStart != null && !now.isBefore(windowStart.plus(cfg.digestWindow()))) {
+      out.addAll(release(snap, now));
+    }
+    for (Transition t : ts) {
+      if (!t.announce()) {
+        continue;
+      }
+      handle(t, snap, out);
+    }
+    if (cfg.digestWindow().isZero() && !held.isEmpty()) {
+      out.addAll(release(snap, now));
+    }
+    return out;
+  }
+
+  private void handle(Transition t, StateSnapshot snap, List<Notification> out) {
+    String id = t.siteId();
+    SiteState to = t.to();
+    if (to != SiteState.DEGRADED) {
+      Degraded d = degraded.remove(id);
+      if (d != null && d.warned && to == SiteState.UP) {
+        out.add(degradedRecovery(t, d, snap));
+      }
+    }
+    switch (to) {
+      case DOWN:
+        if (outages.containsKey(id)) {
+          // Back from UNKNOWN or MAINTENANCE into the same outage: told already.
+          return;
+        }
+        Outage begun = new Outage(t.at(), t.reason());
+        outages.put(id, begun);
+        hold(new Held(t, begun));
+        return;
+      case UP:
+      case DEGRADED:
+        if (to == SiteState.DEGRADED && !degraded.containsKey(id)) {
+          degraded.put(id, new Degraded(t.at()));
+        }
+        Outage o = outages.remove(id);
+        if (o != null && o.announced) {
+          hold(new Held(t, o));
+        } else if (o != null) {
+          // Down and back within the window: neither goes out.
+          held.removeIf(h -> h.down() && h.t().siteId().equals(id));
+          if (held.isEmpty()) {
+            windowStart = null;
+          }
+        }
+        return;
+      default:
+        // UNREACHABLE is told by the parent's alert; UNKNOWN, MAINTENANCE, PLANNED never alert.
+        return;
+    }
+  }
+
+  private void hold(Held h) {
+    if (held.isEmpty()) {
+      windowStart = h.t().at();
+    }
+    held.add(h);
+  }
+
+  private void dropHeld() {
+    for (Held h : held) {
+      String id = h.t().siteId();
+      if (h.down() && outages.get(id) == h.outage() && !h.outage().announced) {
+        outages.remove(id);
+      } else if (!h.down() && !outages.containsKey(id)) {
+        // The recovery of an announced outage is not lost: it goes out when the site is seen
+        // back after the blind spell.
+        outages.put(id, h.outage());
+      }
+    }
+    held.clear();
+    windowStart = null;
+  }
+
+  /**
+   * What time alone makes due: held changes whose window closed, DEGRADED warnings, reminders,
+   * meeting readiness summaries.
+   * Call it every few seconds with the latest snapshot.
+   */
+  public List<Notification> tick(Instant now, StateSnapshot snap) {
+    List<Notification> out = new ArrayList<>();
+    if (snap.blind() != null) {
+      dropHeld();
+      return out;
+    }
+    if (windowStart != null && !now.isBefore(windowStart.plus(cfg.digestWindow()))) {
+      out.addAll(release(snap, now));
+    }
+    for (Map.Entry<String, Degraded> e : degraded.entrySet()) {
+      Degraded d = e.getValue();
+      SiteStatus s = snap.site(e.getKey()).orElse(null);
+      if (d.warned || s == null || s.state() != SiteState.DEGRADED) {
+        continue;
+      }
+      if (!now.isBefore(d.since.plus(cfg.degradedAfter()))) {
+        d.warned = true;
+        out.add(degradedWarning(s, d, now));
+      }
+    }
+    if (!cfg.reminderInterval().isZero()) {
+      for (Map.Entry<String, Outage> e : outages.entrySet()) {
+        Outage o = e.getValue();
+        SiteStatus s = snap.site(e.getKey()).orElse(null);
+        if (!o.announced || s == null || s.state() != SiteState.DOWN) {
+          continue;
+        }
+        long n = Duration.between(o.since, now).toMillis() / cfg.reminderInterval().toMillis();
+        if (n > o.reminders) {
+          o.reminders = n;
+          out.add(reminder(s, o, n, now, snap));
+        }
+      }
+    }
+    readinessSent.values().removeIf(start -> start.isBefore(now));
+    for (Readiness.Occurrence o : readiness.due(now)) {
+      if (readinessSent.putIfAbsent(o.key(), o.start()) == null) {
+        out.add(readiness.readiness(o.meeting(), o.start(), snap));
+      }
+    }
+    return out;
+  }
+
+  private List<Notification> release(StateSnapshot snap, Instant now) {
+    List<Held> batch = new ArrayList<>();
+    for (Held h : held) {
+      SiteStatus s = snap.site(h.t().siteId()).orElse(null);
+      if (h.down() && s != null && s.state() == SiteState.MAINTENANCE) {
+        outages.remove(h.t().siteId());
+        continue;
+      }
+      batch.add(h);
+    }
+    Instant first = windowStart;
+    held.clear();
+    windowStart = null;
+    List<Notification> out = new ArrayList<>();
+    if (batch.isEmpty()) {
+      return out;
+    }
+    for (Held h : batch) {
+      if (h.down()) {
+        Outage o = outages.get(h.t().siteId());
+        if (o != null) {
+          o.announced = true;
+        }
+      }
+    }
+    Set<String> sites = new LinkedHashSet<>();
+    batch.forEach(h -> sites.add(h.t().siteId()));
+    if (sites.size() >= cfg.digestMinSites()) {
+      out.add(digest(batch, first, snap, now));
+    } else {
+      for (Held h : batch) {
+        out.add(h.down() ? down(h.t(), snap, now) : recovery(h, snap));
+      }
+    }
+    return out;
+  }
+
+  private String name(String id, StateSnapshot snap) {
+    return snap.site(id).map(s -> s.site().name()).orElse(id);
+  }
+
+  /** Names of the sites UNREACHABLE behind {@code parent}, at any depth, in inventory order. */
+  private List<SiteStatus> behind(String parent, StateSnapshot snap) {
+    Set<String> ancestors = new HashSet<>();
+    ancestors.add(parent);
+    List<SiteStatus> out = new ArrayList<>();
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (SiteStatus s : snap.sites()) {
+        String p = s.site().parent();
+        if (p != null && ancestors.contains(p) && !ancestors.contains(s.id())) {
+          ancestors.add(s.id());
+          grew = true;
+        }
+      }
+    }
+    for (SiteStatus s : snap.sites()) {
+      if (!s.id().equals(parent) && ancestors.contains(s.id()) && s.state() == SiteState.UNREACHABLE) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static SiteLine line(SiteStatus s) {
+    return new SiteLine(s.id(), s.site().name(), s.state().name(), null, s.since(), s.reason());
+  }
+
+  private static SiteLine line(Transition t, String name) {
+    return new SiteLine(t.siteId(), name, t.to().name(), t.from().name(), t.at(), t.reason());
+  }
+
+  private Notification down(Transition t, StateSnapshot snap, Instant now) {
+    String name = name(t.siteId(), snap);
+    List<SiteStatus> children = behind(t.siteId(), snap);
+    List<SiteLine> lines = new ArrayList<>();
+    lines.add(line(t, name));
+    children.forEach(c -> lines.add(line(c)));
+    return new Notification(
+        "site:" + t.siteId() + ":DOWN:" + t.at().toEpochMilli(),
+        Kind.SITE,
+        Severity.CRITICAL,
+        false,
+        t.at(),
+        text.downTitle(name),
+        text.downText(name, t.at(), now, t.reason(), children.stream().map(c -> c.site().name()).toList()),
+        lines);
+  }
+
+  private Notification recovery(Held h, StateSnapshot snap) {
+    Transition t = h.t();
+    String name = name(t.siteId(), snap);
+    return new Notification(
+        "site:" + t.siteId() + ":" + t.to().name() + ":" + t.at().toEpochMilli(),
+        Kind.SITE,
+        Severity.CRITICAL,
+        true,
+        t.at(),
+        text.recoveryTitle(name),
+        text.recoveryText(name, h.outage().since, t.at(), t.to()),
+        List.of(line(t, name)));
+  }
+
+  private Notification reminder(SiteStatus s, Outage o, long n, Instant now, StateSnapshot snap) {
+    String name = s.site().name();
+    List<SiteStatus> children = behind(s.id(), snap);
+    List<SiteLine> lines = new ArrayList<>();
+    lines.add(line(s));
+    children.forEach(c -> lines.add(line(c)));
+    return new Notification(
+        "reminder:" + s.id() + ":" + n,
+        Kind.SITE,
+        Severity.CRITICAL,
+        false,
+        now,
+        text.reminderTitle(name),
+        text.reminderText(name, o.since, now, o.reason, children.stream().map(c -> c.site().name()).toList()),
+        lines);
+  }
+
+  private Notification degradedWarning(SiteStatus s, Degraded d, Instant now) {
+    String name = s.site().name();
+    return new Notification(
+        "degraded:" + s.id() + ":" + d.since.toEpochMilli(),
+        Kind.SITE,
+        Severity.WARNING,
+        false,
+        now,
+        text.degradedTitle(name),
+        text.degradedText(name, d.since, now, s.reason()),
+        List.of(line(s)));
+  }
+
+  private Notification degradedRecovery(Transition t, Degraded d, StateSnapshot snap) {
+    String name = name(t.siteId(), snap);
+    return new Notification(
+        "site:" + t.siteId() + ":" + t.to().name() + ":" + t.at().toEpochMilli(),
+        Kind.SITE,
+        Severity.WARNING,
+        true,
+        t.at(),
+        text.degradedRecoveryTitle(name),
+        text.degradedRecoveryText(name, d.since, t.at(), t.to()),
+        List.of(line(t, name)));
+  }
+
+  private Notification digest(List<Held> batch, Instant first, StateSnapshot snap, Instant now) {
+    List<SiteLine> lines = new ArrayList<>();
+    StringBuilder body = new StringBuilder();
+    int downUnits = 0;
+    int downs = 0;
+    for (Held h : batch) {
+      Transition t = h.t();
+      String name = name(t.siteId(), snap);
+      lines.add(line(t, name));
+      body.append('\n').append(text.digestLine(name, t.to(), t.at(), now, t.reason()));
+      if (h.down()) {
+        downs++;
+        boolean unit = snap.site(t.siteId()).map(s -> s.site().type().isUnit()).orElse(false);
+        if (unit) {
+          downUnits++;
+        }
+      }
+    }
+    int units = (int) snap.sites().stream().filter(s -> s.site().type().isUnit()).count();
+    boolean suspect = downUnits >= cfg.digestMinSites();
+    Set<String> changed = new LinkedHashSet<>();
+    batch.forEach(h -> changed.add(h.t().siteId()));
+    String title = text.digestTitle(downUnits, units, changed.size(), suspect);
+    return new Notification(
+        "digest:" + first.toEpochMilli(),
+        Kind.DIGEST,
+        Severity.CRITICAL,
+        downs == 0,
+        first,
+        title,
+        title + body,
+        lines);
+  }
+}

@@ -1,0 +1,385 @@
+package org.daitu.vcmon.output.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.inventory.SiteType;
+import org.daitu.vcmon.output.alert.Notification.Kind;
+import org.daitu.vcmon.output.alert.Notification.Severity;
+import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.StateSnapshot;
+import org.daitu.vcmon.state.Transition;
+import org.daitu.vcmon.testing.ManualClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The alert policy, driven by transitions and ticks as the notifier would drive it. */
+class AlertPolicyTest {
+  static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+  /** 07:42 on 12/08 in the district. */
+  static final Instant T0 = Instant.parse("2020-08-12T00:42:00Z");
+  static final Duration WINDOW = Duration.ofSeconds(10);
+
+  /** A small district: a core router, Cát Nê and La Bằng, 12 communes behind the core, and 20 more. */
+  static final class District {
+    final Map<String, SiteStatus> sites = new LinkedHashMap<>();
+    String blind;
+
+    District() {
+      add("core", "Lõi huyện", SiteType.NETWORK, null);
+      add("cat-ne", "Cát Nê", SiteType.COMMUNE, null);
+      add("la-bang", "La Bằng", SiteType.COMMUNE, null);
+      for (int i = 1; i <= 12; i++) {
+        add("behind-" + i, "Xã Sau " + i, SiteType.COMMUNE, "core");
+      }
+      for (int i = 1; i <= 16; i++) {
+        add("x-" + i, "Xã " + i, SiteType.COMMUNE, null);
+      }
+    }
+
+    void add(String id, String name, SiteType type, String parent) {
+      Site site = new Site(id, "", name, type, "198.18.1.1", null, parent, RolloutStage.CONNECTED, null);
+      sites.put(id, status(site, SiteState.UP, T0.minus(Duration.ofDays(1)), null));
+    }
+
+    static SiteStatus status(Site site, SiteState state, Instant since, String reason) {
+      return new SiteStatus(site, state, since, reason, false, since, null, null, null, 0, null, since);
+    }
+
+    /** Moves a site and returns the transition the tracker would publish. */
+    Transition move(String id, SiteState to, Instant at, String reason, boolean announce) {
+      SiteStatus old = sites.get(id);
+      sites.put(id, status(old.site(), to, at, reason));
+      return new Transition(id, old.state(), to, at, reason, announce, !announce);
+    }
+
+    Transition move(String id, SiteState to, Instant at, String reason) {
+      return move(id, to, at, reason, true);
+    }
+
+    StateSnapshot snap(Instant at) {
+      return new StateSnapshot(at, new ArrayList<>(sites.values()), 1, blind);
+    }
+  }
+
+  final District d = new District();
+  final ManualClock clock = new ManualClock(T0);
+
+  static AgentConfig.Alerts cfg(String language, Duration reminder) {
+    AgentConfig.Alerts n = AgentConfig.Alerts.none();
+    return new AgentConfig.Alerts(
+        language, WINDOW, 3, Duration.ofMinutes(10), reminder, List.of(), List.of(), List.of(), List.of());
+  }
+
+  static AlertPolicy policy(String language, Duration reminder, ManualClock clock) {
+    Messages m = new Messages(language, ZONE);
+    return new AlertPolicy(cfg(language, reminder), m, new Readiness(List.of(), m), clock);
+  }
+
+  final AlertPolicy policy = policy("vi", Duration.ZERO, clock);
+
+  List<Notification> feed(Transition... ts) {
+    clock.advance(Duration.between(clock.instant(), ts[0].at()));
+    return policy.onTransitions(List.of(ts), d.snap(clock.instant()));
+  }
+
+  List<Notification> tick(Instant at) {
+    return policy.tick(at, d.snap(at));
+  }
+
+  @Test
+  void downIsHeldForTheWindowThenAnnouncedOnceWithExactText() {
+    assertThat(feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"))).isEmpty();
+    assertThat(tick(T0.plusSeconds(9))).as("window still open").isEmpty();
+    List<Notification> out = tick(T0.plus(WINDOW));
+    assertThat(out).hasSize(1);
+    Notification n = out.get(0);
+    assertThat(n.key()).isEqualTo("site:cat-ne:DOWN:" + T0.toEpochMilli());
+    assertThat(n.kind()).isEqualTo(Kind.SITE);
+    assertThat(n.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(n.resolved()).isFalse();
+    assertThat(n.title()).isEqualTo("[NGHIÊM TRỌNG] Cát Nê mất kết nối");
+    assertThat(n.text()).isEqualTo("Cát Nê mất kết nối từ 07:42. Lý do: không trả lời ping.");
+    assertThat(n.sites()).singleElement().satisfies(s -> {
+      assertThat(s.id()).isEqualTo("cat-ne");
+      assertThat(s.state()).isEqualTo("DOWN");
+      assertThat(s.previousState()).isEqualTo("UP");
+      assertThat(s.since()).isEqualTo(T0);
+    });
+    assertThat(tick(T0.plusSeconds(60))).as("announced once").isEmpty();
+  }
+
+  @Test
+  void flappingChangesAreNotAnnounced() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping", false));
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(30), null, false));
+    assertThat(tick(T0.plusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void maintenanceIsSilent() {
+    assertThat(feed(d.move("cat-ne", SiteState.MAINTENANCE, T0, "bảo trì"))).isEmpty();
+    assertThat(feed(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(1), "x"))).isEmpty();
+    // La Bằng went into maintenance before the window closed: its DOWN is dropped.
+    d.move("la-bang", SiteState.MAINTENANCE, T0.plusSeconds(5), "bảo trì", true);
+    assertThat(tick(T0.plusSeconds(30))).isEmpty();
+  }
+
+  @Test
+  void blindIsSilentAndAnOutageFromBeforeIsNotReannounced() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    // The uplink fails: held DOWNs of the others are dropped, nothing goes out.
+    feed(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(20), "x"));
+    d.blind = "không ping được bộ định tuyến lõi";
+    assertThat(feed(d.move("cat-ne", SiteState.UNKNOWN, T0.plusSeconds(25), "mù"))).isEmpty();
+    assertThat(tick(T0.plusSeconds(60))).isEmpty();
+    d.blind = null;
+    feed(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(120), "không trả lời ping"));
+    assertThat(tick(T0.plusSeconds(200))).as("Cát Nê was announced before the blind spell").isEmpty();
+    // When it comes back the recovery counts the whole outage.
+    feed(d.move("cat-ne", SiteState.UP, T0.plus(Duration.ofMinutes(125)), null));
+    List<Notification> out = tick(T0.plus(Duration.ofMinutes(126)));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("sau 2 giờ 5 phút mất kết nối");
+    });
+  }
+
+  @Test
+  void parentDownNamesItsUnreachableChildrenInOneMessage() {
+    List<Transition> ts = new ArrayList<>();
+    ts.add(d.move("core", SiteState.DOWN, T0, "không trả lời ping"));
+    for (int i = 1; i <= 12; i++) {
+      ts.add(d.move("behind-" + i, SiteState.UNREACHABLE, T0, "tuyến trên mất kết nối"));
+    }
+    clock.advance(Duration.ZERO);
+    assertThat(policy.onTransitions(ts, d.snap(T0))).isEmpty();
+    List<Notification> out = tick(T0.plus(WINDOW));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.kind()).isEqualTo(Kind.SITE);
+      assertThat(n.title()).isEqualTo("[NGHIÊM TRỌNG] Lõi huyện mất kết nối");
+      assertThat(n.text())
+          .endsWith(
+              "\n12 điểm phía sau không liên lạc được: "
+                  + String.join(", ", IntStream.rangeClosed(1, 12).mapToObj(i -> "Xã Sau " + i).toList()));
+      assertThat(n.sites()).hasSize(13);
+      assertThat(n.sites().get(1).state()).isEqualTo("UNREACHABLE");
+    });
+  }
+
+  @Test
+  void aChildBecomingUnreachableAloneDoesNotAlert() {
+    feed(d.move("behind-3", SiteState.UNREACHABLE, T0, "tuyến trên mất kết nối"));
+    feed(d.move("behind-3", SiteState.UP, T0.plusSeconds(60), null));
+    assertThat(tick(T0.plusSeconds(120))).isEmpty();
+  }
+
+  @Test
+  void aStormOfTwentyIsOneDigestListingThemAll() {
+    List<Transition> ts = new ArrayList<>();
+    for (int i = 1; i <= 16; i++) {
+      ts.add(d.move("x-" + i, SiteState.DOWN, T0.plusMillis(i * 300L), "không trả lời ping"));
+    }
+    ts.add(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(6), "không trả lời ping"));
+    ts.add(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(7), "không trả lời ping"));
+    ts.add(d.move("behind-1", SiteState.DOWN, T0.plusSeconds(8), "không trả lời ping"));
+    ts.add(d.move("behind-2", SiteState.DOWN, T0.plusSeconds(9), "không trả lời ping"));
+    for (Transition t : ts) {
+      assertThat(feed(t)).isEmpty();
+    }
+    List<Notification> out = tick(T0.plusMillis(300).plus(WINDOW));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.kind()).isEqualTo(Kind.DIGEST);
+      assertThat(n.key()).isEqualTo("digest:" + T0.plusMillis(300).toEpochMilli());
+      assertThat(n.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(n.title()).isEqualTo("20/30 xã mất kết nối — nghi sự cố đường truyền huyện");
+      assertThat(n.sites()).hasSize(20).extracting(Notification.SiteLine::state).containsOnly("DOWN");
+      assertThat(n.text().lines()).hasSize(21).contains("- Cát Nê: mất kết nối từ 07:42 (không trả lời ping)");
+    });
+    assertThat(tick(T0.plusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void twoChangesInTheWindowAreTwoMessages() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "a"));
+    feed(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(3), "b"));
+    assertThat(tick(T0.plus(WINDOW)))
+        .extracting(Notification::key)
+        .containsExactly(
+            "site:cat-ne:DOWN:" + T0.toEpochMilli(),
+            "site:la-bang:DOWN:" + T0.plusSeconds(3).toEpochMilli());
+  }
+
+  @Test
+  void aChangeAfterTheWindowClosedReleasesTheHeldOnesFirst() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "a"));
+    List<Notification> out = feed(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(30), "b"));
+    assertThat(out).extracting(Notification::key).containsExactly("site:cat-ne:DOWN:" + T0.toEpochMilli());
+  }
+
+  @Test
+  void downAndBackWithinTheWindowSaysNothing() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "a"));
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(5), null));
+    assertThat(tick(T0.plusSeconds(30))).isEmpty();
+  }
+
+  @Test
+  void recoveryCarriesTheOutageDuration() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    tick(T0.plus(WINDOW));
+    Instant back = T0.plus(Duration.ofMinutes(125));
+    feed(d.move("cat-ne", SiteState.UP, back, null));
+    List<Notification> out = tick(back.plus(WINDOW));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.key()).isEqualTo("site:cat-ne:UP:" + back.toEpochMilli());
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(n.title()).isEqualTo("[ĐÃ KHÔI PHỤC] Cát Nê đã kết nối lại");
+      assertThat(n.text())
+          .isEqualTo(
+              "Cát Nê đã kết nối lại lúc 09:47, sau 2 giờ 5 phút mất kết nối (từ 07:42)."
+                  + " Hiện tại: hoạt động bình thường.");
+    });
+  }
+
+  @ParameterizedTest(name = "DEGRADED for {0} min: warning {1}")
+  @CsvSource({"5, false", "9, false", "10, true", "30, true"})
+  void degradedWarnsOnlyOnceItLasted(int minutes, boolean warned) {
+    feed(d.move("la-bang", SiteState.DEGRADED, T0, "mất gói 35 %"));
+    List<Notification> all = new ArrayList<>();
+    for (int m = 0; m < minutes; m++) {
+      all.addAll(tick(T0.plus(Duration.ofMinutes(m + 1))));
+    }
+    Instant end = T0.plus(Duration.ofMinutes(minutes)).plusSeconds(30);
+    all.addAll(feed(d.move("la-bang", SiteState.UP, end, null)));
+    all.addAll(tick(end.plus(WINDOW)));
+    if (!warned) {
+      assertThat(all).isEmpty();
+      return;
+    }
+    assertThat(all).hasSize(2);
+    Notification w = all.get(0);
+    assertThat(w.key()).isEqualTo("degraded:la-bang:" + T0.toEpochMilli());
+    assertThat(w.severity()).isEqualTo(Severity.WARNING);
+    assertThat(w.resolved()).isFalse();
+    assertThat(w.title()).isEqualTo("[CẢNH BÁO] La Bằng chất lượng kém");
+    assertThat(w.text()).isEqualTo("La Bằng chất lượng kém từ 07:42 (đã 10 phút). Lý do: mất gói 35 %.");
+    Notification r = all.get(1);
+    assertThat(r.resolved()).isTrue();
+    assertThat(r.severity()).isEqualTo(Severity.WARNING);
+    assertThat(r.key()).isEqualTo("site:la-bang:UP:" + end.toEpochMilli());
+  }
+
+  @Test
+  void remindersAtTheInterval() {
+    AlertPolicy p = policy("vi", Duration.ofMinutes(30), clock);
+    p.onTransitions(List.of(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping")), d.snap(T0));
+    List<String> keys = new ArrayList<>();
+    List<Notification> all = new ArrayList<>();
+    for (int s = 10; s <= 95 * 60; s += 10) {
+      Instant at = T0.plusSeconds(s);
+      all.addAll(p.tick(at, d.snap(at)));
+    }
+    all.forEach(n -> keys.add(n.key()));
+    assertThat(keys)
+        .containsExactly(
+            "site:cat-ne:DOWN:" + T0.toEpochMilli(), "reminder:cat-ne:1", "reminder:cat-ne:2", "reminder:cat-ne:3");
+    assertThat(all.get(1).title()).isEqualTo("[NHẮC LẠI] Cát Nê vẫn mất kết nối");
+    assertThat(all.get(1).text()).isEqualTo("Cát Nê vẫn mất kết nối từ 07:42 (đã 30 phút). Lý do: không trả lời ping.");
+    assertThat(all.get(1).at()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void noRemindersByDefault() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "x"));
+    assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    assertThat(tick(T0.plus(Duration.ofDays(1)))).isEmpty();
+  }
+
+  @Test
+  void englishTexts() {
+    AlertPolicy p = policy("en", Duration.ofMinutes(30), clock);
+    p.onTransitions(List.of(d.move("cat-ne", SiteState.DOWN, T0, "no ping reply")), d.snap(T0));
+    Notification down = p.tick(T0.plus(WINDOW), d.snap(T0.plus(WINDOW))).get(0);
+    assertThat(down.title()).isEqualTo("[CRITICAL] Cát Nê is down");
+    assertThat(down.text()).isEqualTo("Cát Nê is down since 07:42. Reason: no ping reply.");
+    Instant late = T0.plus(Duration.ofHours(1)).plus(Duration.ofDays(1));
+    Notification reminder = p.tick(late, d.snap(late)).get(0);
+    assertThat(reminder.text())
+        .isEqualTo("Cát Nê is still down since 07:42 12/08 (for 1 day 1 h). Reason: no ping reply.");
+    Instant back = late.plusSeconds(60);
+    p.onTransitions(List.of(d.move("cat-ne", SiteState.UP, back, null)), d.snap(back));
+    Notification up = p.tick(back.plus(WINDOW), d.snap(back.plus(WINDOW))).get(0);
+    assertThat(up.title()).isEqualTo("[RESOLVED] Cát Nê is back");
+    assertThat(up.text()).isEqualTo("Cát Nê is back at 08:43 after 1 day 1 h down (since 07:42 12/08). Now: up.");
+  }
+
+  @Test
+  void keysAreStableAcrossInstances() {
+    List<List<String>> runs = new ArrayList<>();
+    for (int run = 0; run < 2; run++) {
+      District fresh = new District();
+      ManualClock c = new ManualClock(T0);
+      AlertPolicy p = policy("vi", Duration.ofMinutes(15), c);
+      List<String> keys = new ArrayList<>();
+      List<Transition> storm = new ArrayList<>();
+      for (int i = 1; i <= 5; i++) {
+        storm.add(fresh.move("x-" + i, SiteState.DOWN, T0.plusSeconds(i), "x"));
+      }
+      p.onTransitions(storm, fresh.snap(T0));
+      p.onTransitions(List.of(fresh.move("la-bang", SiteState.DEGRADED, T0.plusSeconds(60), "y")), fresh.snap(T0));
+      for (int m = 0; m <= 40; m++) {
+        Instant at = T0.plus(Duration.ofMinutes(m));
+        p.tick(at, fresh.snap(at)).forEach(n -> keys.add(n.key()));
+      }
+      runs.add(keys);
+    }
+    assertThat(runs.get(0)).isEqualTo(runs.get(1)).contains("digest:" + T0.plusSeconds(1).toEpochMilli(),
+        "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:2");
+  }
+  @Test
+  void aRecoveryHeldWhenVcmonGoesBlindIsToldOnceItSeesAgain() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(600), null));
+    d.blind = "không ping được bộ định tuyến lõi";
+    assertThat(tick(T0.plusSeconds(605))).isEmpty();
+    d.blind = null;
+    Instant seen = T0.plusSeconds(900);
+    feed(d.move("cat-ne", SiteState.UP, seen, null));
+    assertThat(tick(seen.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("sau 15 phút mất kết nối (từ 07:42)");
+    });
+  }
+
+  @Test
+  void backToDegradedIsARecoveryThenADegradedWarningLater() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "x"));
+    tick(T0.plus(WINDOW));
+    Instant back = T0.plus(Duration.ofMinutes(5));
+    feed(d.move("cat-ne", SiteState.DEGRADED, back, "mất gói 60 %"));
+    assertThat(tick(back.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.key()).isEqualTo("site:cat-ne:DEGRADED:" + back.toEpochMilli());
+      assertThat(n.text()).endsWith("Hiện tại: chất lượng kém.");
+    });
+    assertThat(tick(back.plus(Duration.ofMinutes(10))))
+        .extracting(Notification::key)
+        .containsExactly("degraded:cat-ne:" + back.toEpochMilli());
+  }
+}
