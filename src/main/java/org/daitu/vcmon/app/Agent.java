@@ -16,6 +16,7 @@ import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.output.store.Store;
 import org.daitu.vcmon.output.web.AdminRoutes;
 import org.daitu.vcmon.output.web.HistoryRoutes;
+import org.daitu.vcmon.output.web.ReadinessRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.icmp.FpingProbe;
@@ -108,6 +109,7 @@ public final class Agent {
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
+              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock);
               web =
                   new WebVerticle(
                       config.http(),
@@ -117,9 +119,16 @@ public final class Agent {
                       options.mode(),
                       List.of(
                           new HistoryRoutes(store, board, config.rollout(), config.zone(), clock, admin::calendar),
-                          new AdminRoutes(config.http().adminToken(), admin, board, config.zone(), clock)));
+                          new AdminRoutes(config.http().adminToken(), admin, board, config.zone(), clock),
+                          new ReadinessRoutes(alerts::readinessView)));
+              // Alerts first: no transition of the first checks may go unnoticed.
               return vertx
-                  .deployVerticle(monitor)
+                  .deployVerticle(alerts)
+                  .compose(
+                      id -> {
+                        deployments.add(0, id);
+                        return vertx.deployVerticle(monitor);
+                      })
                   .compose(
                       id -> {
                         deployments.add(0, id);

@@ -1,0 +1,98 @@
+package org.daitu.vcmon.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.output.alert.AlertPolicy;
+import org.daitu.vcmon.output.alert.AlertmanagerChannel;
+import org.daitu.vcmon.output.alert.Channel;
+import org.daitu.vcmon.output.alert.Channels;
+import org.daitu.vcmon.output.alert.EmailChannel;
+import org.daitu.vcmon.output.alert.Messages;
+import org.daitu.vcmon.output.alert.Notification;
+import org.daitu.vcmon.output.alert.Outbox;
+import org.daitu.vcmon.output.alert.Readiness;
+import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.state.StateBoard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells people: the alert policy decides what to send from the monitor's transitions and the
+ * passing time, and the durable outbox delivers it to every channel. Both live on this verticle's
+ * context (the policy is single-threaded plain Java); transitions hop here from the monitor.
+ */
+final class AlertVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AlertVerticle.class);
+
+  private final AgentConfig config;
+  private final Store store;
+  private final StateBoard board;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final Readiness readiness;
+  private AlertPolicy policy;
+  private Outbox outbox;
+  private List<Channel> channels = List.of();
+  private long timer = -1;
+
+  AlertVerticle(AgentConfig config, Store store, StateBoard board, AgentMetrics metrics, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.board = board;
+    this.metrics = metrics;
+    this.clock = clock;
+    Messages messages = new Messages(config.alerts().language(), config.zone());
+    this.readiness = new Readiness(config.meetings(), messages);
+    this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
+  }
+
+  /** What /api/v1/readiness shows: the next meeting and its rooms, now. */
+  Map<String, Object> readinessView() {
+    return readiness.view(clock.instant(), board.snapshot());
+  }
+
+  @Override
+  public Future<?> start() {
+    channels = Channels.fromConfig(vertx, WebClient.create(vertx), config.alerts());
+    outbox = new Outbox(vertx, store, channels, metrics, clock);
+    board.onTransitions(
+        ts -> context.runOnContext(v -> submit(policy.onTransitions(ts, board.snapshot()))));
+    // Held changes (the digest window), DEGRADED delays, reminders and meetings come with time.
+    timer = vertx.setPeriodic(1000, id -> submit(policy.tick(clock.instant(), board.snapshot())));
+    log.info("Alerting started channels={}", channels.stream().map(Channel::name).toList());
+    return outbox.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    outbox.stop();
+    for (Channel c : channels) {
+      if (c instanceof AlertmanagerChannel am) {
+        am.stop();
+      } else if (c instanceof EmailChannel mail) {
+        mail.close();
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private void submit(List<Notification> notifications) {
+    if (notifications.isEmpty()) {
+      return;
+    }
+    for (Notification n : notifications) {
+      log.info("Notification kind={} severity={} key={} title=\"{}\"", n.kind(), n.severity(), n.key(), n.title());
+    }
+    outbox.submit(notifications)
+        .onFailure(err -> log.error("Notifications not queued count={} error=\"{}\"", notifications.size(), err.getMessage()));
+  }
+}
