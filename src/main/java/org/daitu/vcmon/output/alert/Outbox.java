@@ -58,6 +58,8 @@ public final class Outbox {
   private boolean pumping;
   private boolean again;
   private final Set<String> busy = new HashSet<>();
+  /** Channels no longer configured whose stored items were already reported (once each). */
+  private final Set<String> unknownReported = new HashSet<>();
 
   /**
    * @param metrics where delivery counts go; null to record none
@@ -176,7 +178,9 @@ public final class Outbox {
     Channel channel = channels.get(name);
     if (channel == null) {
       // Removed from the config: kept in the store (it may come back), not retried now.
-      LOG.warn("Outbox holds notifications for channel {} which is no longer configured", name);
+      if (unknownReported.add(name)) {
+        LOG.warn("Outbox holds notifications for channel {} which is no longer configured", name);
+      }
       return Future.succeededFuture();
     }
     Notification n;
