@@ -57,6 +57,7 @@ public final class Outbox {
   private long timer = -1;
   private boolean pumping;
   private boolean again;
+  private static final Duration UNKNOWN_CHANNEL_PARK = Duration.ofHours(1);
   private final Set<String> busy = new HashSet<>();
   /** Channels no longer configured whose stored items were already reported (once each). */
   private final Set<String> unknownReported = new HashSet<>();
@@ -181,7 +182,9 @@ public final class Outbox {
       if (unknownReported.add(name)) {
         LOG.warn("Outbox holds notifications for channel {} which is no longer configured", name);
       }
-      return Future.succeededFuture();
+      // Park its items an hour ahead so they cannot crowd the configured channels out of a batch.
+      return store.failed(item.id(), item.attempts(), clock.instant().plus(UNKNOWN_CHANNEL_PARK), "channel not configured")
+          .compose(v -> deliver(name, items, from + 1));
     }
     Notification n;
     try {
