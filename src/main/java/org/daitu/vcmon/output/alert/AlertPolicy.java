@@ -53,6 +53,9 @@ public final class AlertPolicy {
   private final List<Held> held = new ArrayList<>();
 
   private Instant windowStart;
+  /** When the latest held change happened (a storm's window slides with it). */
+  private Instant lastHeldAt;
+  static final int STORM_WINDOWS = 6;
   /** Readiness summaries sent, by key, until their meeting starts. */
   private final Map<String, Instant> readinessSent = new HashMap<>();
 
@@ -104,7 +107,7 @@ public final class AlertPolicy {
       return out;
     }
     Instant now = clock.instant();
-    if (windowStart != null && !now.isBefore(windowStart.plus(cfg.digestWindow()))) {
+    if (windowClosed(now)) {
       out.addAll(release(snap, now));
     }
     for (Transition t : ts) {
@@ -164,7 +167,26 @@ public final class AlertPolicy {
     if (held.isEmpty()) {
       windowStart = h.t().at();
     }
+    lastHeldAt = h.t().at();
     held.add(h);
+  }
+
+  /**
+   * The digest window closes {@code digest.window} after its first change. Once {@code
+   * min_sites} sites have changed (a storm), it stays open while changes keep coming, until a
+   * whole window passes without one, and at most {@link #STORM_WINDOWS} windows after the first:
+   * a storm whose detections spread over a check interval still goes out as one digest.
+   */
+  private boolean windowClosed(Instant now) {
+    if (windowStart == null) {
+      return false;
+    }
+    Duration w = cfg.digestWindow();
+    long sites = held.stream().map(h -> h.t().siteId()).distinct().count();
+    if (sites < cfg.digestMinSites()) {
+      return !now.isBefore(windowStart.plus(w));
+    }
+    return !now.isBefore(lastHeldAt.plus(w)) || !now.isBefore(windowStart.plus(w.multipliedBy(STORM_WINDOWS)));
   }
 
   private void dropHeld() {
@@ -193,7 +215,7 @@ public final class AlertPolicy {
       dropHeld();
       return out;
     }
-    if (windowStart != null && !now.isBefore(windowStart.plus(cfg.digestWindow()))) {
+    if (windowClosed(now)) {
       out.addAll(release(snap, now));
     }
     for (Map.Entry<String, Degraded> e : degraded.entrySet()) {

@@ -200,7 +200,9 @@ class AlertPolicyTest {
     for (Transition t : ts) {
       assertThat(feed(t)).isEmpty();
     }
-    List<Notification> out = tick(T0.plusMillis(300).plus(WINDOW));
+    // A storm keeps the window open while changes come: nothing until a quiet window passed.
+    assertThat(tick(T0.plusMillis(300).plus(WINDOW))).isEmpty();
+    List<Notification> out = tick(T0.plusSeconds(9).plus(WINDOW));
     assertThat(out).singleElement().satisfies(n -> {
       assertThat(n.kind()).isEqualTo(Kind.DIGEST);
       assertThat(n.key()).isEqualTo("digest:" + T0.plusMillis(300).toEpochMilli());
@@ -210,6 +212,20 @@ class AlertPolicyTest {
       assertThat(n.text().lines()).hasSize(21).contains("- Cát Nê: mất kết nối từ 07:42 (không trả lời ping)");
     });
     assertThat(tick(T0.plusSeconds(60))).isEmpty();
+  }
+
+  @Test
+  void aStormSpreadOverAWholeCheckIntervalIsStillOneDigest() {
+    // 16 communes cut at once are confirmed over 20 s (each at its own offset in the interval).
+    for (int i = 1; i <= 16; i++) {
+      assertThat(feed(d.move("x-" + i, SiteState.DOWN, T0.plusMillis(i * 1250L), "không trả lời ping"))).isEmpty();
+    }
+    assertThat(tick(T0.plusSeconds(21))).isEmpty();
+    List<Notification> out = tick(T0.plusSeconds(20).plus(WINDOW));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.kind()).isEqualTo(Kind.DIGEST);
+      assertThat(n.sites()).hasSize(16);
+    });
   }
 
   @Test
