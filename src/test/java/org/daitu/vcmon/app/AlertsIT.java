@@ -1,0 +1,193 @@
+package org.daitu.vcmon.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.NetnsFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alerts against real endpoints in network namespaces, with the acceptance settings (interval
+ * 10s, recheck 2s, down_after 3, timeout 1s, digest window 10s for 3 sites): the time from a cut
+ * to the webhook's DOWN message and from the repair to the recovery; a storm of 20 cuts is one
+ * digest; a receiver down for two minutes gets everything afterwards, once and in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlertsIT {
+  static final int SITES = 22;
+  static NetnsFleet fleet;
+  static Vertx vertx;
+  static Agent agent;
+  static ApiClient api;
+  static int receiverPort;
+  static HttpServer receiver;
+  static final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  static final List<Long> receivedAt = new CopyOnWriteArrayList<>();
+  static final Map<String, String> figures = new HashMap<>();
+
+  @BeforeAll
+  static void start(@TempDir Path dir) throws Exception {
+    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    fleet = NetnsFleet.up(SITES);
+    vertx = Vertx.vertx();
+    receiverPort = startReceiver(0);
+    StringBuilder yaml = new StringBuilder()
+        .append("http: { host: 127.0.0.1, port: 0 }\n")
+        .append("probe: { interval: 10s, timeout: 1s, recheck_interval: 2s }\n")
+        .append("state: { down_after: 3, up_after: 2 }\n")
+        .append("store: { path: ").append(dir.resolve("h.db")).append(" }\n")
+        .append("alerts:\n")
+        .append("  digest: { window: 10s, min_sites: 3 }\n")
+        .append("  webhooks: [ { url: \"http://127.0.0.1:").append(receiverPort).append("/hook\" } ]\n")
+        .append("sites:\n");
+    for (FleetSite s : fleet.sites()) {
+      yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
+          .append("\", type: xã, address: ").append(s.address()).append(" }\n");
+    }
+    Files.writeString(dir.resolve("vcmon.yaml"), yaml);
+    AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
+    agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    api = new ApiClient(agent.httpPort());
+    api.waitFor("all UP", Duration.ofSeconds(60), b -> ApiClient.count(b, "UP") == SITES);
+  }
+
+  static int startReceiver(int port) throws Exception {
+    receiver =
+        vertx.createHttpServer()
+            .requestHandler(req -> req.body().onSuccess(b -> {
+              received.add(b.toJsonObject());
+              receivedAt.add(System.nanoTime());
+              req.response().setStatusCode(204).end();
+            }))
+            .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return receiver.actualPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (agent != null) {
+      agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (!figures.isEmpty()) {
+      System.out.println("Alert times (interval 10s, recheck 2s, down_after 3, timeout 1s, digest 10s): " + figures);
+    }
+  }
+
+  /** Waits for a message received after index {@code from} matching the condition; returns its index. */
+  static int awaitMessage(int from, Duration limit, Predicate<JsonObject> what, String description) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < end) {
+      for (int i = from; i < received.size(); i++) {
+        if (what.test(received.get(i))) {
+          return i;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not within " + limit.toSeconds() + "s: " + description + "; received " + received.subList(from, received.size()));
+  }
+
+  static Predicate<JsonObject> about(String site, boolean resolved) {
+    return m -> m.getString("kind").equals("site")
+        && m.getBoolean("resolved", false) == resolved
+        && m.getJsonArray("sites").getJsonObject(0).getString("id").equals(site);
+  }
+
+  @Test
+  @Order(1)
+  void oneCutReachesTheWebhookWithinIntervalConfirmationAndTheWindow() throws Exception {
+    String id = fleet.sites().get(0).id();
+    int from = received.size();
+    fleet.fail(1);
+    long cut = System.nanoTime();
+    int i = awaitMessage(from, Duration.ofSeconds(40), about(id, false), "DOWN of " + id);
+    double down = (receivedAt.get(i) - cut) / 1e9;
+    assertThat(received.get(i).getString("text")).contains("Xã 1").contains("mất kết nối");
+    // interval 10 s + confirmation (3 checks ~2 s apart) + the 10 s digest window + margin
+    assertThat(down).isLessThan(32);
+    fleet.recover(1);
+    long repaired = System.nanoTime();
+    int j = awaitMessage(i + 1, Duration.ofSeconds(40), about(id, true), "recovery of " + id);
+    double up = (receivedAt.get(j) - repaired) / 1e9;
+    assertThat(up).isLessThan(32);
+    figures.put("cut -> DOWN message", String.format("%.1fs", down));
+    figures.put("repair -> recovery message", String.format("%.1fs", up));
+  }
+
+  @Test
+  @Order(2)
+  void twentyCutsAtOnceAreOneDigest() throws Exception {
+    int from = received.size();
+    for (int n = 3; n <= SITES; n++) {
+      fleet.fail(n);
+    }
+    long cut = System.nanoTime();
+    int i = awaitMessage(from, Duration.ofSeconds(90), m -> m.getString("kind").equals("digest"), "the digest");
+    figures.put("20 cuts -> one digest", String.format("%.1fs", (receivedAt.get(i) - cut) / 1e9));
+    assertThat(received.get(i).getJsonArray("sites")).hasSize(20);
+    assertThat(received.get(i).getString("title")).startsWith("20/22 xã mất kết nối");
+    Thread.sleep(15_000);
+    assertThat(received.subList(from, received.size())).as("one digest, not 20 messages").hasSize(1);
+    for (int n = 3; n <= SITES; n++) {
+      fleet.recover(n);
+    }
+    api.waitFor("all UP again", Duration.ofSeconds(60), b -> ApiClient.count(b, "UP") == SITES);
+  }
+
+  @Test
+  @Order(3)
+  void aReceiverDownForTwoMinutesGetsEverythingAfterwardsOnceAndInOrder() throws Exception {
+    Thread.sleep(30_000); // let the recoveries of the storm go out first
+    int from = received.size();
+    receiver.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String id = fleet.sites().get(1).id();
+    fleet.fail(2);
+    api.waitFor(id + " DOWN", Duration.ofSeconds(40), ApiClient.state(id, "DOWN"));
+    Thread.sleep(15_000); // the DOWN message is due and fails against the closed port
+    fleet.recover(2);
+    api.waitFor(id + " UP", Duration.ofSeconds(40), ApiClient.state(id, "UP"));
+    long down = System.nanoTime();
+    while (System.nanoTime() - down < TimeUnit.SECONDS.toNanos(120 - 45)) {
+      Thread.sleep(1000);
+    }
+    assertThat(api.get("/metrics").body()).containsPattern("vcmon_notifications_queued [1-9]");
+    startReceiver(receiverPort);
+    // Retries back off exponentially (1 s, 2 s, 4 s ... at most 5 min): the next try may be minutes away.
+    int up = awaitMessage(from, Duration.ofSeconds(200), about(id, true), "the recovery after the receiver came back");
+    int dn = awaitMessage(from, Duration.ofSeconds(1), about(id, false), "the DOWN after the receiver came back");
+    assertThat(dn).as("in order: DOWN before its recovery").isLessThan(up);
+    Thread.sleep(5_000);
+    List<String> keys = new ArrayList<>();
+    received.subList(from, received.size()).forEach(m -> keys.add(m.getString("key")));
+    assertThat(keys).as("each once").doesNotHaveDuplicates();
+  }
+}
