@@ -5,8 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
@@ -50,6 +53,8 @@ public final class Agent {
   private final PrometheusMeterRegistry registry;
   private final SiteTracker tracker;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  /** Sites whose outage an earlier run opened (and announced): not announced twice. */
+  private final Map<String, Instant> openOutages = new HashMap<>();
   private HistoryRecorder recorder;
   private WebVerticle web;
 
@@ -89,6 +94,15 @@ public final class Agent {
               AgentAdmin admin = new AgentAdmin(store, clock, config.zone(), windows);
               tracker.maintenance(admin.schedule());
               board.publish(tracker.snapshot(0), List.of());
+              // An outage counts as announced when its digest hold ended before the last heartbeat
+              // (its message was in the outbox by then); a younger one is announced again.
+              Instant lastSeen = recovered.lastHeartbeat();
+              for (var incident : recovered.openIncidents()) {
+                if (lastSeen != null
+                    && incident.openedAt().plus(config.alerts().digestWindow()).isBefore(lastSeen)) {
+                  openOutages.put(incident.siteId(), incident.openedAt());
+                }
+              }
               return store.startRun(clock.instant()).map(admin);
             })
         .compose(admin -> snmp.start().map(admin))
@@ -109,7 +123,7 @@ public final class Agent {
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
-              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock);
+              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
               web =
                   new WebVerticle(
                       config.http(),

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.daitu.vcmon.config.AgentConfig;
@@ -36,12 +37,22 @@ final class AlertVerticle extends VerticleBase {
   private final AgentMetrics metrics;
   private final Clock clock;
   private final Readiness readiness;
-  private AlertPolicy policy;
+  private final AlertPolicy policy;
   private Outbox outbox;
   private List<Channel> channels = List.of();
   private long timer = -1;
 
-  AlertVerticle(AgentConfig config, Store store, StateBoard board, AgentMetrics metrics, Clock clock) {
+  /**
+   * @param openOutages site id to the start of its open incident, from the store: outages an
+   *     earlier run announced, not to be announced again
+   */
+  AlertVerticle(
+      AgentConfig config,
+      Store store,
+      StateBoard board,
+      AgentMetrics metrics,
+      Clock clock,
+      Map<String, Instant> openOutages) {
     this.config = config;
     this.store = store;
     this.board = board;
@@ -50,6 +61,7 @@ final class AlertVerticle extends VerticleBase {
     Messages messages = new Messages(config.alerts().language(), config.zone());
     this.readiness = new Readiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
+    policy.restore(openOutages);
   }
 
   /** What /api/v1/readiness shows: the next meeting and its rooms, now. */

@@ -99,6 +99,20 @@ public final class AlertPolicy {
     this.clock = clock;
   }
 
+  /**
+   * Outages an earlier run already announced (the store's open incidents): after a restart the
+   * site comes back through UNKNOWN to DOWN, which is the same outage and must not be announced
+   * again; its recovery is told with the whole outage's length.
+   */
+  public void restore(Map<String, Instant> openOutages) {
+    openOutages.forEach(
+        (id, since) -> {
+          Outage o = new Outage(since, null);
+          o.announced = true;
+          outages.putIfAbsent(id, o);
+        });
+  }
+
   /** The notifications due for these transitions (often none: they are held for the digest window). */
   public List<Notification> onTransitions(List<Transition> ts, StateSnapshot snap) {
     List<Notification> out = new ArrayList<>();

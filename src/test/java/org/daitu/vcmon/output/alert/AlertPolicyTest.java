@@ -229,6 +229,18 @@ class AlertPolicyTest {
   }
 
   @Test
+  void anOutageAnnouncedBeforeARestartIsNotAnnouncedAgainAndItsRecoveryCountsFromItsStart() {
+    policy.restore(Map.of("cat-ne", T0.minus(Duration.ofHours(2))));
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    assertThat(tick(T0.plus(WINDOW))).isEmpty();
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(60), null));
+    assertThat(tick(T0.plusSeconds(60).plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("2 giờ 1 phút");
+    });
+  }
+
+  @Test
   void twoChangesInTheWindowAreTwoMessages() {
     feed(d.move("cat-ne", SiteState.DOWN, T0, "a"));
     feed(d.move("la-bang", SiteState.DOWN, T0.plusSeconds(3), "b"));
