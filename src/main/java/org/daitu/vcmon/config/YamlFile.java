@@ -1,7 +1,11 @@
 package org.daitu.vcmon.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ParserException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -22,6 +28,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Strict, typed reads from the node tree of one YAML file. We bind from snakeyaml-engine's node
@@ -32,6 +41,15 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class YamlFile {
   static final String SECRET = "<secret>";
+
+  /** Far above any real config (30 sites take a few KiB); bounds memory on a wrong file. */
+  static final int MAX_BYTES = 10 * 1024 * 1024;
+
+  /** A real config nests a handful of levels; this leaves room and keeps the composer's stack small. */
+  static final int MAX_DEPTH = 64;
+
+  /** Anchors are rare in a config; a cap stops an alias bomb ("billion laughs"). */
+  static final int MAX_ALIASES = 50;
 
   private final String prefix;
   private final int rank;
@@ -57,7 +75,30 @@ final class YamlFile {
   Optional<Node> parse(Path file, String path, int refLine, int refRank) {
     String text;
     try {
-      text = Files.readString(file);
+      byte[] bytes;
+      // Read at most one byte past the limit: a huge file (or /dev/zero) is refused without being
+      // read into memory whole.
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        problems.add(
+            refRank,
+            new ConfigProblem(
+                path,
+                refLine,
+                "file is too large",
+                file.toString(),
+                "a config file is at most " + MAX_BYTES / (1024 * 1024) + " MiB"));
+        return Optional.empty();
+      }
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (NoSuchFileException e) {
       problems.add(
           refRank, new ConfigProblem(path, refLine, "file not found", file.toString(), null));
@@ -78,8 +119,15 @@ final class YamlFile {
     try {
       // The label stays empty: marks are only used for their line, never printed as a snippet
       // (a snippet could show a secret written on that line).
-      LoadSettings settings = LoadSettings.builder().setLabel("").build();
-      return new Compose(settings).composeString(text);
+      LoadSettings settings =
+          LoadSettings.builder()
+              .setLabel("")
+              .setCodePointLimit(MAX_BYTES)
+              .setMaxAliasesForCollections(MAX_ALIASES)
+              .setAllowRecursiveKeys(false)
+              .build();
+      Parser parser = new DepthLimit(new ParserImpl(settings, new StreamReader(settings, text)));
+      return new Composer(settings, parser).getSingleNode();
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(0);
       String what =
@@ -89,6 +137,52 @@ final class YamlFile {
     } catch (YamlEngineException e) {
       problem("", 0, "YAML syntax error: " + e.getMessage(), null, null);
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Refuses lists and maps nested deeper than {@link #MAX_DEPTH}. snakeyaml-engine's composer
+   * recurses once per level and has no depth setting of its own, so without this a file of ten
+   * thousand "[" ends in a StackOverflowError instead of a problem report. The parser underneath
+   * keeps its own stack on the heap, so counting its events is safe at any depth.
+   */
+  private static final class DepthLimit implements Parser {
+    private final Parser parser;
+    private int depth;
+
+    DepthLimit(Parser parser) {
+      this.parser = parser;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID id) {
+      return parser.checkEvent(id);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
+
+    @Override
+    public Event next() {
+      Event e = parser.next();
+      Event.ID id = e.getEventId();
+      if (id == Event.ID.SequenceStart || id == Event.ID.MappingStart) {
+        if (++depth > MAX_DEPTH) {
+          throw new ParserException(
+              "lists and maps are nested more than " + MAX_DEPTH + " levels deep",
+              e.getStartMark());
+        }
+      } else if (id == Event.ID.SequenceEnd || id == Event.ID.MappingEnd) {
+        depth--;
+      }
+      return e;
     }
   }
 
