@@ -4,7 +4,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -12,7 +17,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -42,7 +52,34 @@ public final class WebVerticle extends VerticleBase {
           + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none';"
           + " frame-ancestors 'none'";
 
+  /**
+   * Bounds on what one client may cost. A browser, Prometheus and curl stay far inside them; a
+   * broken or hostile client is refused with a JSON reason instead of holding memory or sockets.
+   *
+   * @param maxHeaderBytes all request headers together (431 beyond)
+   * @param maxInitialLineBytes the request line, i.e. the URL (414 beyond)
+   * @param idleTimeout a connection with no traffic either way is closed
+   * @param headerTimeout time to send a complete request head; the idle timeout alone would let a
+   *     client that sends one byte at a time ("slowloris") keep a connection forever
+   * @param maxConnections open connections; requests on the ones beyond get 503
+   */
+  record Limits(
+      int maxHeaderBytes,
+      int maxInitialLineBytes,
+      Duration idleTimeout,
+      Duration headerTimeout,
+      int maxConnections) {
+    static final Limits DEFAULT =
+        new Limits(16 * 1024, 8 * 1024, Duration.ofSeconds(30), Duration.ofSeconds(10), 256);
+  }
+
   private final AgentConfig.Http http;
+  private final Limits limits;
+  /** Connections still waiting for a complete request head, with their deadline timer. */
+  private final Map<HttpConnection, Long> awaitingHead = new HashMap<>();
+  /** Connections opened while {@link Limits#maxConnections} were already open. */
+  private final Set<HttpConnection> excess = new HashSet<>();
+  private int openConnections;
   private final StateBoard board;
   private final PrometheusMeterRegistry registry;
   private final int target;
@@ -87,6 +124,21 @@ public final class WebVerticle extends VerticleBase {
       List<RouteGroup> groups,
       int maxEventStreams,
       Duration heartbeat) {
+    this(http, board, registry, target, mode, groups, maxEventStreams, heartbeat, Limits.DEFAULT);
+  }
+
+  /** With other connection limits (tests). */
+  WebVerticle(
+      AgentConfig.Http http,
+      StateBoard board,
+      PrometheusMeterRegistry registry,
+      int target,
+      String mode,
+      List<RouteGroup> groups,
+      int maxEventStreams,
+      Duration heartbeat,
+      Limits limits) {
+    this.limits = limits;
     this.maxEventStreams = maxEventStreams;
     this.heartbeat = heartbeat;
     this.groups = List.copyOf(groups);
@@ -127,10 +179,35 @@ public final class WebVerticle extends VerticleBase {
           log.error("Request failed path={}", ctx.request().path(), ctx.failure());
           error(ctx, 500, "internal error");
         });
-    HttpServerOptions options = new HttpServerOptions().setHost(http.host()).setPort(http.port());
+    // No CORS handler on purpose: the page is same-origin and the admin API must not be
+    // callable from another site's scripts.
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(http.host())
+            .setPort(http.port())
+            .setMaxHeaderSize(limits.maxHeaderBytes())
+            .setMaxInitialLineLength(limits.maxInitialLineBytes())
+            .setIdleTimeout((int) limits.idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // Without h2c, a connection is set up on accept rather than on its first bytes, so a
+            // client that connects and sends nothing is counted and timed too.
+            .setHttp2ClearTextEnabled(false);
     return vertx
         .createHttpServer(options)
-        .requestHandler(router)
+        .connectionHandler(this::opened)
+        .invalidRequestHandler(this::invalid)
+        .requestHandler(
+            req -> {
+              HttpConnection conn = req.connection();
+              headArrived(conn);
+              if (excess.contains(conn)) {
+                tooMany(req);
+                return;
+              }
+              // Keep-alive: the next request head on this connection gets the same deadline.
+              req.response().endHandler(v -> awaitHead(conn));
+              router.handle(req);
+            })
         .listen()
         .recover(
             err ->
@@ -152,11 +229,98 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private static void securityHeaders(RoutingContext ctx) {
-    ctx.response()
+    securityHeaders(ctx.response());
+    ctx.next();
+  }
+
+  private static void securityHeaders(HttpServerResponse response) {
+    response
         .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "no-referrer");
-    ctx.next();
+  }
+
+  private void opened(HttpConnection conn) {
+    openConnections++;
+    if (openConnections > limits.maxConnections()) {
+      excess.add(conn);
+    }
+    awaitHead(conn);
+    conn.closeHandler(
+        v -> {
+          openConnections--;
+          excess.remove(conn);
+          headArrived(conn);
+        });
+  }
+
+  private void awaitHead(HttpConnection conn) {
+    headArrived(conn);
+    long timer =
+        vertx.setTimer(
+            limits.headerTimeout().toMillis(),
+            t -> {
+              awaitingHead.remove(conn);
+              log.warn(
+                  "Closing connection that sent no complete request in time remote={} timeout={}",
+                  conn.remoteAddress(),
+                  limits.headerTimeout());
+              conn.close();
+            });
+    awaitingHead.put(conn, timer);
+  }
+
+  private void headArrived(HttpConnection conn) {
+    Long timer = awaitingHead.remove(conn);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  private void tooMany(HttpServerRequest req) {
+    log.warn("Refusing request: too many connections open max={}", limits.maxConnections());
+    HttpServerResponse response = req.response();
+    securityHeaders(response);
+    response
+        .setStatusCode(503)
+        .putHeader("Content-Type", JSON)
+        .putHeader("Connection", "close")
+        .putHeader("Retry-After", "10")
+        .end(
+            new JsonObject()
+                .put("error", "too many connections: at most " + limits.maxConnections())
+                .put("path", req.path())
+                .encode());
+  }
+
+  /**
+   * Requests Netty could not decode never reach the router: answer them as JSON too (the default
+   * is an empty body) and close, since the rest of the stream cannot be trusted.
+   */
+  private void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "the request headers are too large: at most " + limits.maxHeaderBytes() + " bytes";
+    } else if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message =
+          "the request line (URL) is too long: at most " + limits.maxInitialLineBytes() + " bytes";
+    } else {
+      status = 400;
+      message = "malformed HTTP request";
+    }
+    HttpServerResponse response = req.response();
+    securityHeaders(response);
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", JSON)
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("error", message).encode())
+        .onComplete(v -> req.connection().close());
   }
 
   /** The bound port (useful when the config asks for port 0). */
