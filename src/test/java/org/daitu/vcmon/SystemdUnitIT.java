@@ -1,0 +1,72 @@
+package org.daitu.vcmon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shipped systemd unit: systemd's own checker accepts it, and the settings the deployment
+ * depends on (unprivileged user, only CAP_NET_RAW, read-only system) are there.
+ */
+class SystemdUnitIT {
+  private static final Path UNIT = Path.of("config", "vcmon.service");
+
+  @Test
+  void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
+    assumeTrue(
+        onPath("systemd-analyze"),
+        "systemd-analyze not found: install the systemd package to check config/vcmon.service");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/java")),
+        "/usr/bin/java missing: systemd-analyze verify refuses an ExecStart it cannot find");
+    Process p =
+        new ProcessBuilder("systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("systemd-analyze finished").isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    // Unknown or misspelt settings are only warnings to systemd, but a silent no-op to us.
+    assertThat(out).as("warnings from systemd-analyze").isBlank();
+  }
+
+  @Test
+  void runsUnprivilegedWithOnlyTheCapabilityFpingNeeds() throws IOException {
+    List<String> lines = Files.readAllLines(UNIT);
+    assertThat(lines)
+        .contains(
+            "User=vcmon",
+            "Group=vcmon",
+            "ExecStart=/usr/bin/java -jar /opt/vcmon/vcmon.jar --config /etc/vcmon/vcmon.yaml",
+            "EnvironmentFile=-/etc/vcmon/secrets.env",
+            "AmbientCapabilities=CAP_NET_RAW",
+            "CapabilityBoundingSet=CAP_NET_RAW",
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "ReadWritePaths=/var/lib/vcmon",
+            "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK",
+            "SystemCallFilter=@system-service",
+            "Restart=on-failure",
+            "RestartPreventExitStatus=2");
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(":")) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
