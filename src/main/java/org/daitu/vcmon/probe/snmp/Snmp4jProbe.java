@@ -44,6 +44,7 @@ import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.smi.Address;
+import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
@@ -159,6 +160,11 @@ public final class Snmp4jProbe implements SnmpProbe {
       }
     }
     return null;
+  }
+
+  /** REPORT PDUs held for requests in flight, over all sessions: bounded, for tests. */
+  int keptReports() {
+    return sessions.stream().mapToInt(Session::keptReports).sum();
   }
 
   /** Opens every session's UDP socket (on a worker thread: binding is blocking I/O). */
@@ -462,18 +468,19 @@ public final class Snmp4jProbe implements SnmpProbe {
     private Future<PDU> exchange(PDU request) {
       Promise<PDU> answer = Promise.promise();
       AtomicBoolean ended = new AtomicBoolean();
+      UdpAddress agent = target.getAddress();
+      int requestId = session.begin(agent);
+      request.setRequestID(new Integer32(requestId));
       ResponseListener listener =
           new ResponseListener() {
             @Override
             public <A extends Address> void onResponse(ResponseEvent<A> event) {
               // without cancel SNMP4J keeps the request (and retries it) until it times out
               snmp.cancel(event.getRequest(), this);
-              PDU report =
-                  event.getRequest() == null ? null
-                      : session.takeReport(event.getRequest().getRequestID().getValue());
               if (!ended.compareAndSet(false, true)) {
                 return;
               }
+              PDU report = session.end(agent, requestId);
               inFlight.remove(this);
               Object outcome = outcome(event, report);
               onContext(
@@ -492,6 +499,7 @@ public final class Snmp4jProbe implements SnmpProbe {
           listener,
           () -> {
             if (ended.compareAndSet(false, true)) {
+              session.end(agent, requestId);
               snmp.cancel(request, listener);
               onContext(ctx, () -> answer.fail(new Stop(SnmpResult.failed(
                   SnmpStatus.UNAVAILABLE, "SNMP request failed locally: the probe was closed"))));
@@ -502,6 +510,7 @@ public final class Snmp4jProbe implements SnmpProbe {
       } catch (IOException | RuntimeException e) {
         inFlight.remove(listener);
         if (ended.compareAndSet(false, true)) {
+          session.end(agent, requestId);
           answer.fail(
               new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
                   "cannot send SNMP request: " + e.getMessage())));
