@@ -71,8 +71,11 @@ public final class HostileSnmpAgent implements AutoCloseable {
      * OctetString, ifOperStatus a Counter64.
      */
     WRONG_TYPES,
-    /** As NORMAL, but the system group is right and only the table objects have wrong types. */
-    WRONG_TYPES_IN_TABLE,
+    /**
+     * sysUpTime.0 right, but sysObjectID.0 an OctetString of an OID's raw bytes and the ifTable
+     * statuses of the wrong types as in WRONG_TYPES.
+     */
+    WRONG_TYPES_BESIDE_UPTIME,
     /** Every GETBULK answered with further rows whose indexes keep growing, never an end. */
     ENDLESS_GETBULK,
     /** Every GETBULK answered from the first row again, whatever it asked for. */
@@ -297,9 +300,11 @@ public final class HostileSnmpAgent implements AutoCloseable {
   private TreeMap<OID, Variable> mib() {
     TreeMap<OID, Variable> m = new TreeMap<>();
     boolean wrong = mode == Mode.WRONG_TYPES;
-    boolean wrongTable = wrong || mode == Mode.WRONG_TYPES_IN_TABLE;
+    boolean wrongTable = wrong || mode == Mode.WRONG_TYPES_BESIDE_UPTIME;
     m.put(SYS_DESCR, new OctetString("Hostile room codec"));
-    m.put(SYS_OBJECT_ID, wrong ? new Null() : new OID("1.3.6.1.4.1.99999.1"));
+    m.put(SYS_OBJECT_ID, wrong ? new Null()
+        : wrongTable ? new OctetString(new OID("1.3.6.1.4.1.13885.101").toByteArray())
+        : new OID("1.3.6.1.4.1.99999.1"));
     m.put(SYS_UPTIME, wrong ? new OctetString("12345") : new TimeTicks(12_345));
     m.put(SYS_NAME, wrong ? new Counter64(42) : new OctetString("hostile"));
     for (int i = 1; i <= NORMAL_INTERFACES; i++) {

@@ -147,8 +147,17 @@ final class Session {
           public <A extends Address> void processMessage(
               TransportMapping<? super A> source, A from, ByteBuffer message,
               TransportStateReference state) {
-            if (from != null && peers.containsKey(from)) {
+            if (from == null || !peers.containsKey(from)) {
+              return;
+            }
+            try {
               super.processMessage(source, from, message, state);
+            } catch (RuntimeException undecodable) {
+              // SNMP4J's BER decoding throws IllegalArgumentException or
+              // BufferUnderflowException on some damaged datagrams (see BerDecodingFuzzTest).
+              // SNMP4J swallows them itself unless SNMP4JSettings.forwardRuntimeExceptions is
+              // on, a JVM-wide switch anything may flip; either way a datagram that cannot be
+              // read is dropped like other garbage and the socket's listener thread lives on
             }
           }
         };

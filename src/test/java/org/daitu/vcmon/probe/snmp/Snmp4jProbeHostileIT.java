@@ -88,10 +88,13 @@ class Snmp4jProbeHostileIT {
   }
 
   @Test
-  void wrongTypesInTheInterfaceTableGiveUnknownStatuses() throws Exception {
-    try (HostileSnmpAgent agent = HostileSnmpAgent.start(Mode.WRONG_TYPES_IN_TABLE, 7)) {
+  void wrongTypesBesideSysUpTimeAreUnknownValuesNotErrors() throws Exception {
+    try (HostileSnmpAgent agent = HostileSnmpAgent.start(Mode.WRONG_TYPES_BESIDE_UPTIME, 7)) {
       SnmpResult r = timedPoll(agent);
       assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+      // a string is no sysObjectID: unknown, so no vendor profile is guessed from it
+      assertThat(r.sysObjectId()).isNull();
+      assertThat(r.vendorProfile()).isEqualTo("generic");
       assertThat(r.interfaces())
           .containsExactly(
               new InterfaceStatus(1, "eth1", 4, 4),
