@@ -30,8 +30,10 @@ final class InterfaceRows {
       if (rows.size() >= max) {
         break;
       }
-      if (index.size() != 1) {
-        continue; // ifTable has one index; anything else is not an interface row
+      if (index.size() != 1 || index.get(0) <= 0) {
+        // ifTable has one index, 1..2147483647 (IF-MIB InterfaceIndex); a sub-identifier above
+        // that reads as a negative int, and anything else is not an interface row
+        continue;
       }
       int ifIndex = index.get(0);
       String name = SnmpReplies.text(descr.get(index));

@@ -51,7 +51,7 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  * one session, so sessions cannot mix each other's answers up.
  */
 final class Session {
-  /** A bound for reports whose request ended before they came (late or duplicated answers). */
+  /** A bound for reports kept at once; only requests in flight have any, so it is never hit. */
   private static final int MAX_KEPT_REPORTS = 10_000;
 
   private final int index;

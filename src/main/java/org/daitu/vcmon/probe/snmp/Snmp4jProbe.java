@@ -66,6 +66,11 @@ import org.snmp4j.smi.VariableBinding;
  * profiles whose user names do not conflict share the first session; each further credential
  * set for a user name already taken costs one more session, never more than needed.
  *
+ * <p>Agents are not trusted (see Snmp4jProbeHostileIT): a session reads datagrams only from
+ * agents it has requests in flight to, keeps REPORTs only for those requests, and every walk
+ * and value read is bounded and type-checked; garbage ends a poll as a TIMEOUT, values of the
+ * wrong type as AGENT_ERROR or unknown values, never as an exception.
+ *
  * <p>Life cycle: {@link #start()} opens the sockets, {@link #close()} closes them; polls after
  * close end as UNAVAILABLE.
  */

@@ -151,8 +151,10 @@ class Snmp4jProbeHostileIT {
     long before = memory.getHeapMemoryUsage().getUsed();
     try (HostileSnmpAgent agent = HostileSnmpAgent.start(Mode.FLOOD, 7, 2_000)) {
       SnmpResult r = timedPoll(agent);
-      // the real answer comes after the flood; whether it is read in time depends on how fast
-      // the probe drops the junk, so the outcome is OK or, under load, a plain timeout
+      // the real answer comes after the flood, which overflows the kernel's socket buffer more
+      // often than not on loopback: the answer is then lost like any dropped datagram and the
+      // poll is an honest timeout (the retry meets a flood of its own). What matters is that
+      // the flood ends in one of these two, in time, and costs nothing afterwards
       assertThat(r.status()).as(r.reason()).isIn(SnmpStatus.OK, SnmpStatus.TIMEOUT);
       if (r.status() == SnmpStatus.TIMEOUT) {
         assertThat(r.reason()).isEqualTo(SILENT);
