@@ -3,11 +3,11 @@ package org.daitu.vcmon.probe.snmp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.snmp4j.smi.OID;
+import org.snmp4j.smi.SMIConstants;
 import org.snmp4j.smi.Variable;
 
 /** Builds IF-MIB rows from the walked ifDescr, ifAdminStatus and ifOperStatus columns. */
@@ -30,8 +30,10 @@ final class InterfaceRows {
       if (rows.size() >= max) {
         break;
       }
-      if (index.size() != 1) {
-        continue; // ifTable has one index; anything else is not an interface row
+      if (index.size() != 1 || index.get(0) <= 0) {
+        // ifTable has one index, 1..2147483647 (IF-MIB InterfaceIndex); a sub-identifier above
+        // that reads as a negative int, and anything else is not an interface row
+        continue;
       }
       int ifIndex = index.get(0);
       String name = SnmpReplies.text(descr.get(index));
@@ -46,7 +48,12 @@ final class InterfaceRows {
   }
 
   private static int status(Map<OID, Variable> column, OID index) {
-    OptionalLong v = SnmpReplies.number(column.get(index));
-    return v.isPresent() && v.getAsLong() >= 1 && v.getAsLong() <= 7 ? (int) v.getAsLong() : 4;
+    Variable v = column.get(index);
+    // the statuses are INTEGER enumerations: a counter or string is a broken agent, not a status
+    if (v == null || v.getSyntax() != SMIConstants.SYNTAX_INTEGER) {
+      return 4;
+    }
+    long code = v.toLong();
+    return code >= 1 && code <= 7 ? (int) code : 4;
   }
 }

@@ -1,6 +1,7 @@
 package org.daitu.vcmon.probe.snmp;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,7 +16,10 @@ import org.daitu.vcmon.config.SnmpProfile;
 import org.snmp4j.CommandResponderEvent;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
+import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
+import org.snmp4j.TransportMapping;
+import org.snmp4j.TransportStateReference;
 import org.snmp4j.mp.MPv2c;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.PduHandle;
@@ -47,7 +51,7 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  * one session, so sessions cannot mix each other's answers up.
  */
 final class Session {
-  /** A bound for reports whose request ended before they came (late or duplicated answers). */
+  /** A bound for reports kept at once; only requests in flight have any, so it is never hit. */
   private static final int MAX_KEPT_REPORTS = 10_000;
 
   private final int index;
@@ -61,6 +65,19 @@ final class Session {
    * Per session, because request IDs are only unique within one dispatcher.
    */
   private final Map<Integer, PDU> reports = new ConcurrentHashMap<>();
+  /**
+   * Request IDs of the requests in flight. Only their REPORTs are kept: anyone who can send a
+   * datagram could otherwise fill {@link #reports} with random IDs that no request ever takes.
+   */
+  private final Set<Integer> awaited = ConcurrentHashMap.newKeySet();
+  /**
+   * Agents with requests in flight, with how many. Datagrams from anywhere else are dropped
+   * before decoding: SNMP4J matches answers by request ID only, so an answer from another
+   * address (a spoofer, or a device answering from the wrong interface) would otherwise be
+   * taken as the agent's, and it would also end the request, leaving the real answer unread.
+   */
+  private final Map<Address, Integer> peers = new ConcurrentHashMap<>();
+  private volatile MessageDispatcherImpl dispatcher;
   private volatile Snmp snmp;
   private volatile MPv3 mpv3;
 
@@ -124,7 +141,26 @@ final class Session {
     for (SnmpProfile p : usersByName.values()) {
       usm.addUser(usmUser(p));
     }
-    MessageDispatcherImpl dispatcher = new MessageDispatcherImpl();
+    MessageDispatcherImpl dispatcher =
+        new MessageDispatcherImpl() {
+          @Override
+          public <A extends Address> void processMessage(
+              TransportMapping<? super A> source, A from, ByteBuffer message,
+              TransportStateReference state) {
+            if (from == null || !peers.containsKey(from)) {
+              return;
+            }
+            try {
+              super.processMessage(source, from, message, state);
+            } catch (RuntimeException undecodable) {
+              // SNMP4J's BER decoding throws IllegalArgumentException or
+              // BufferUnderflowException on some damaged datagrams (see BerDecodingFuzzTest).
+              // SNMP4J swallows them itself unless SNMP4JSettings.forwardRuntimeExceptions is
+              // on, a JVM-wide switch anything may flip; either way a datagram that cannot be
+              // read is dropped like other garbage and the socket's listener thread lives on
+            }
+          }
+        };
     dispatcher.addMessageProcessingModel(new MPv2c());
     MPv3 mp = new MPv3(usm);
     dispatcher.addMessageProcessingModel(mp);
@@ -136,13 +172,16 @@ final class Session {
           public <A extends Address> void processReport(
               PduHandle handle, CommandResponderEvent<A> event) {
             PDU report = event.getPDU();
-            if (report != null && report.size() > 0 && reports.size() < MAX_KEPT_REPORTS) {
-              reports.put(handle.getTransactionID(), report);
+            int id = handle.getTransactionID();
+            if (report != null && report.size() > 0 && awaited.contains(id)
+                && reports.size() < MAX_KEPT_REPORTS) {
+              reports.put(id, firstBinding(report));
             }
             standard.processReport(handle, event);
           }
         });
     s.listen();
+    this.dispatcher = dispatcher;
     mpv3 = mp;
     snmp = s;
   }
@@ -157,12 +196,48 @@ final class Session {
     Snmp s = snmp;
     snmp = null;
     reports.clear();
+    awaited.clear();
+    peers.clear();
     return s;
   }
 
-  /** The REPORT kept for a request, removed; null when none came. */
-  PDU takeReport(int requestId) {
+  /**
+   * Announces a request to {@code agent} before it is sent: from now on the agent's datagrams
+   * are read and a REPORT for the returned request ID is kept. Every call needs one {@link #end}.
+   *
+   * @return the request ID to put in the PDU (SNMP4J keeps a non-zero one)
+   */
+  int begin(Address agent) {
+    MessageDispatcherImpl d = dispatcher;
+    int id = 0;
+    while (id == 0) {
+      // the dispatcher's own sequence, so the ID cannot collide with SNMP4J's internal requests
+      id = d == null ? 1 : d.getNextRequestID();
+    }
+    awaited.add(id);
+    peers.merge(agent, 1, Integer::sum);
+    return id;
+  }
+
+  /** Ends what {@link #begin} started; returns the REPORT kept for the request, or null. */
+  PDU end(Address agent, int requestId) {
+    awaited.remove(requestId);
+    peers.computeIfPresent(agent, (a, n) -> n == 1 ? null : n - 1);
     return reports.remove(requestId);
+  }
+
+  /** Only the first binding of a REPORT says anything (its counter): keep no more. */
+  private static PDU firstBinding(PDU report) {
+    PDU kept = report instanceof ScopedPDU ? new ScopedPDU() : new PDU();
+    kept.setType(report.getType());
+    kept.setRequestID(report.getRequestID());
+    kept.add(report.get(0));
+    return kept;
+  }
+
+  /** How many REPORTs are kept now. */
+  int keptReports() {
+    return reports.size();
   }
 
   /** Forgets the agent's engine ID so the next request discovers it again. */

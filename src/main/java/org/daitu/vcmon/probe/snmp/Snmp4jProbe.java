@@ -44,6 +44,7 @@ import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.smi.Address;
+import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
@@ -64,6 +65,11 @@ import org.snmp4j.smi.VariableBinding;
  * {@link Session}s, each an {@link Snmp} with its own USM and socket. v2c profiles and all v3
  * profiles whose user names do not conflict share the first session; each further credential
  * set for a user name already taken costs one more session, never more than needed.
+ *
+ * <p>Agents are not trusted (see Snmp4jProbeHostileIT): a session reads datagrams only from
+ * agents it has requests in flight to, keeps REPORTs only for those requests, and every walk
+ * and value read is bounded and type-checked; garbage ends a poll as a TIMEOUT, values of the
+ * wrong type as AGENT_ERROR or unknown values, never as an exception.
  *
  * <p>Life cycle: {@link #start()} opens the sockets, {@link #close()} closes them; polls after
  * close end as UNAVAILABLE.
@@ -159,6 +165,11 @@ public final class Snmp4jProbe implements SnmpProbe {
       }
     }
     return null;
+  }
+
+  /** REPORT PDUs held for requests in flight, over all sessions: bounded, for tests. */
+  int keptReports() {
+    return sessions.stream().mapToInt(Session::keptReports).sum();
   }
 
   /** Opens every session's UDP socket (on a worker thread: binding is blocking I/O). */
@@ -462,18 +473,19 @@ public final class Snmp4jProbe implements SnmpProbe {
     private Future<PDU> exchange(PDU request) {
       Promise<PDU> answer = Promise.promise();
       AtomicBoolean ended = new AtomicBoolean();
+      UdpAddress agent = target.getAddress();
+      int requestId = session.begin(agent);
+      request.setRequestID(new Integer32(requestId));
       ResponseListener listener =
           new ResponseListener() {
             @Override
             public <A extends Address> void onResponse(ResponseEvent<A> event) {
               // without cancel SNMP4J keeps the request (and retries it) until it times out
               snmp.cancel(event.getRequest(), this);
-              PDU report =
-                  event.getRequest() == null ? null
-                      : session.takeReport(event.getRequest().getRequestID().getValue());
               if (!ended.compareAndSet(false, true)) {
                 return;
               }
+              PDU report = session.end(agent, requestId);
               inFlight.remove(this);
               Object outcome = outcome(event, report);
               onContext(
@@ -492,6 +504,7 @@ public final class Snmp4jProbe implements SnmpProbe {
           listener,
           () -> {
             if (ended.compareAndSet(false, true)) {
+              session.end(agent, requestId);
               snmp.cancel(request, listener);
               onContext(ctx, () -> answer.fail(new Stop(SnmpResult.failed(
                   SnmpStatus.UNAVAILABLE, "SNMP request failed locally: the probe was closed"))));
@@ -502,6 +515,7 @@ public final class Snmp4jProbe implements SnmpProbe {
       } catch (IOException | RuntimeException e) {
         inFlight.remove(listener);
         if (ended.compareAndSet(false, true)) {
+          session.end(agent, requestId);
           answer.fail(
               new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
                   "cannot send SNMP request: " + e.getMessage())));

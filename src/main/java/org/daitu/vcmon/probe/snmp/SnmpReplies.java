@@ -121,7 +121,7 @@ final class SnmpReplies {
         uptime.toLong(),
         text(value(response, Mib.SYS_NAME)),
         text(value(response, Mib.SYS_DESCR)),
-        text(value(response, Mib.SYS_OBJECT_ID)),
+        objectId(value(response, Mib.SYS_OBJECT_ID)),
         List.of(),
         null,
         null,
@@ -148,6 +148,14 @@ final class SnmpReplies {
           java.nio.charset.StandardCharsets.UTF_8);
     }
     return v.toString();
+  }
+
+  /**
+   * The dotted text of an OBJECT IDENTIFIER; null for anything else. An agent that sends a string
+   * for sysObjectID has no usable one: its text is not an OID to choose a vendor profile by.
+   */
+  static String objectId(Variable v) {
+    return v != null && v.getSyntax() == SMIConstants.SYNTAX_OBJECT_IDENTIFIER ? v.toString() : null;
   }
 
   /** The value as a number when it is one (INTEGER, Gauge, Counter, TimeTicks). */

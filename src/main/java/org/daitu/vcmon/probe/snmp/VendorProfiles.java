@@ -29,12 +29,18 @@ public final class VendorProfiles {
     return new VendorProfiles(m);
   }
 
-  /** The profile for a sysObjectID (dotted, a leading dot allowed); generic when null or unknown. */
+  /** The profile for a sysObjectID (dotted, a leading dot allowed); generic when null, unknown or not
+   * an OID at all. */
   public VendorProfile forSysObjectId(String sysObjectId) {
     if (sysObjectId == null || sysObjectId.isBlank()) {
       return GenericProfile.INSTANCE;
     }
-    OID oid = new OID(sysObjectId.startsWith(".") ? sysObjectId.substring(1) : sysObjectId);
+    OID oid;
+    try {
+      oid = new OID(sysObjectId.startsWith(".") ? sysObjectId.substring(1) : sysObjectId);
+    } catch (RuntimeException notAnOid) {
+      return GenericProfile.INSTANCE; // SNMP4J throws a bare RuntimeException for bad text
+    }
     VendorProfile best = GenericProfile.INSTANCE;
     int bestLength = -1;
     for (Map.Entry<OID, VendorProfile> e : byPrefix.entrySet()) {
