@@ -143,8 +143,15 @@ public record AgentConfig(
     /** No channels, every default. */
     public static Alerts none() {
       return new Alerts(
-          "vi", Duration.ofSeconds(10), 3, Duration.ofMinutes(10), Duration.ZERO,
-          List.of(), List.of(), List.of(), List.of());
+          Defaults.ALERT_LANGUAGE,
+          Defaults.DIGEST_WINDOW,
+          Defaults.DIGEST_MIN_SITES,
+          Defaults.DEGRADED_AFTER,
+          Defaults.REMINDER_INTERVAL,
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of());
     }
   }
 
