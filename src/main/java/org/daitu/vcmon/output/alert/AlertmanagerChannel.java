@@ -24,12 +24,10 @@ import org.daitu.vcmon.config.AgentConfig;
  *
  * <p>Confined to the context that created it (the timer and the map of active alerts).
  */
-public final class AlertmanagerChannel implements Channel {
-  private final String name;
+public final class AlertmanagerChannel extends ConfiguredChannel {
   private final Vertx vertx;
   private final WebClient client;
   private final AgentConfig.AlertmanagerTarget config;
-  private final Acceptance acceptance;
   private final Duration timeout;
   /** Firing alerts by site id, as last sent. */
   private final Map<String, JsonObject> active = new LinkedHashMap<>();
@@ -41,23 +39,14 @@ public final class AlertmanagerChannel implements Channel {
       WebClient client,
       AgentConfig.AlertmanagerTarget config,
       Duration timeout) {
-    this.name = name;
+    super(name, config.minSeverity(), config.degraded());
     this.vertx = vertx;
     this.client = client;
     this.config = config;
-    this.acceptance = Acceptance.of(config.minSeverity(), config.degraded());
     this.timeout = timeout;
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
 
-  @Override
-  public boolean accepts(Notification n) {
-    return acceptance.accepts(n);
-  }
 
   /** The alert name for a site in a given state: VcmonSiteDown, VcmonSiteDegraded, ... */
   static String alertName(Notification.Kind kind, String state) {

@@ -17,11 +17,9 @@ import org.daitu.vcmon.config.AgentConfig;
  * arrive intact). With {@code starttls} the upgrade is required, never silently skipped, so a
  * password never crosses the wire in clear; with a username it authenticates (PLAIN or LOGIN).
  */
-public final class EmailChannel implements Channel {
-  private final String name;
+public final class EmailChannel extends ConfiguredChannel {
   private final Vertx vertx;
   private final AgentConfig.Email config;
-  private final Acceptance acceptance;
   private final Duration timeout;
   private final MailClient client;
 
@@ -35,10 +33,9 @@ public final class EmailChannel implements Channel {
    */
   public EmailChannel(
       String name, Vertx vertx, AgentConfig.Email config, Duration timeout, TrustOptions trust) {
-    this.name = name;
+    super(name, config.minSeverity(), config.degraded());
     this.vertx = vertx;
     this.config = config;
-    this.acceptance = Acceptance.of(config.minSeverity(), config.degraded());
     this.timeout = timeout;
     MailConfig mail =
         new MailConfig()
@@ -61,15 +58,7 @@ public final class EmailChannel implements Channel {
     this.client = MailClient.create(vertx, mail);
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
 
-  @Override
-  public boolean accepts(Notification n) {
-    return acceptance.accepts(n);
-  }
 
   @Override
   public Future<Void> send(Notification n) {

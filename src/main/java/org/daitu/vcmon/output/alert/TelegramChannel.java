@@ -12,30 +12,19 @@ import org.daitu.vcmon.config.AgentConfig;
  * "ok": true}; its {@code description} explains a refusal (wrong chat, bot blocked). The bot token
  * is part of the URL path, so failures never show the URL's path.
  */
-public final class TelegramChannel implements Channel {
-  private final String name;
+public final class TelegramChannel extends ConfiguredChannel {
   private final WebClient client;
   private final AgentConfig.Telegram config;
-  private final Acceptance acceptance;
   private final Duration timeout;
 
   public TelegramChannel(String name, WebClient client, AgentConfig.Telegram config, Duration timeout) {
-    this.name = name;
+    super(name, config.minSeverity(), config.degraded());
     this.client = client;
     this.config = config;
-    this.acceptance = Acceptance.of(config.minSeverity(), config.degraded());
     this.timeout = timeout;
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
 
-  @Override
-  public boolean accepts(Notification n) {
-    return acceptance.accepts(n);
-  }
 
   /** The message as Telegram HTML: bold title, blank line, text. */
   static String html(Notification n) {

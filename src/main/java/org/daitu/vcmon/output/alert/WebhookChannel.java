@@ -12,30 +12,19 @@ import org.daitu.vcmon.config.Secret;
  * 2xx answer means delivered. Header values are secrets (e.g. an Authorization token): they go on
  * the wire and nowhere else.
  */
-public final class WebhookChannel implements Channel {
-  private final String name;
+public final class WebhookChannel extends ConfiguredChannel {
   private final WebClient client;
   private final AgentConfig.Webhook config;
-  private final Acceptance acceptance;
   private final Duration timeout;
 
   public WebhookChannel(String name, WebClient client, AgentConfig.Webhook config, Duration timeout) {
-    this.name = name;
+    super(name, config.minSeverity(), config.degraded());
     this.client = client;
     this.config = config;
-    this.acceptance = Acceptance.of(config.minSeverity(), config.degraded());
     this.timeout = timeout;
   }
 
-  @Override
-  public String name() {
-    return name;
-  }
 
-  @Override
-  public boolean accepts(Notification n) {
-    return acceptance.accepts(n);
-  }
 
   @Override
   public Future<Void> send(Notification n) {
