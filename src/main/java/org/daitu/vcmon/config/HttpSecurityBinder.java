@@ -16,7 +16,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -214,41 +213,20 @@ final class HttpSecurityBinder {
       return false;
     }
     if (!type.equals("PRIVATE KEY") || cert == null) {
-      return true; // traditional RSA/EC keys are checked against the certificate when the server starts
+      return true; // traditional RSA and EC keys are matched when the server loads them
     }
     PublicKey pub = cert.getPublicKey();
     try {
       PrivateKey priv =
           KeyFactory.getInstance(pub.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
-      String alg = signature(pub.getAlgorithm());
-      if (alg == null) {
-        return true;
-      }
-      byte[] probe = "vcmon".getBytes(StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(alg);
-      signer.initSign(priv);
-      signer.update(probe);
-      byte[] sig = signer.sign();
-      Signature verifier = Signature.getInstance(alg);
-      verifier.initVerify(pub);
-      verifier.update(probe);
-      if (verifier.verify(sig)) {
+      if (KeyMatch.belongs(priv, pub)) {
         return true;
       }
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      // Not a key of the certificate's algorithm, or not a key at all: the same advice.
+      // Not a key of the certificate's algorithm: the same advice.
     }
     yaml.problem(key, at, "the key does not belong to the certificate in " + child(p, "cert_file"),
         file.toString(), "give the key the certificate was made with");
     return false;
-  }
-
-  private static String signature(String keyAlgorithm) {
-    return switch (keyAlgorithm) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      case "EdDSA", "Ed25519" -> "Ed25519";
-      default -> null;
-    };
   }
 }
