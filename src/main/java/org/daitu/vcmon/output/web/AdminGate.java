@@ -93,15 +93,18 @@ public final class AdminGate {
   private void refused(RoutingContext ctx, String address, String reason) {
     failures.accept(reason);
     OptionalLong budget = logBudget.take();
-    if (budget.isPresent()) {
-      log.warn(
-          "Admin request refused remote={} method={} path={} reason={} not_logged_before={}",
-          address,
-          ctx.request().method(),
-          ctx.request().path(),
-          reason,
-          budget.getAsLong());
+    if (budget.isEmpty()) {
+      return;
     }
+    if (budget.getAsLong() > 0) {
+      log.warn("Admin refusals not logged (too many) count={}", budget.getAsLong());
+    }
+    log.warn(
+        "Admin request refused remote={} method={} path={} reason={}",
+        address,
+        ctx.request().method(),
+        ctx.request().path(),
+        reason);
   }
 
   private static String address(SocketAddress remote) {
