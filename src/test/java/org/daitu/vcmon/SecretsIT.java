@@ -127,14 +127,7 @@ class SecretsIT {
               "  - { id: cu-van, name: Cù Vân, type: xã, address: 127.0.0.63, snmp: { profile: v2c, port: " + closed + " } }",
               ""));
       Path log = dir.resolve("vcmon.log");
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                  CommandLineIT.JAR.toString(), "--config", cfg.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      pb.environment().putAll(ENV);
-      Process vcmon = pb.start();
+      Process vcmon = CommandLineIT.start(log, ENV, "--config", cfg.toString());
       try {
         waitUntil(() -> statusOf(ANONYMOUS, "GET", "/healthz") == 200, 60, "vcmon listening", log);
         // The v3 password is refused and the site is DEGRADED; the channels fail to tell about it.
@@ -391,16 +384,10 @@ class SecretsIT {
             "  - { id: ok-site, name: Xã, type: xã, address: 127.0.0.9, snmp: { profile: v3env, port: 70000 } }",
             ""));
     Path out = dir.resolve("check.log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                CommandLineIT.JAR.toString(), "check-config", bad.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile());
-    pb.environment().putAll(ENV);
+    Map<String, String> env = new LinkedHashMap<>(ENV);
     // A token too short to be accepted, made of the admin token: its refusal must not show it.
-    pb.environment().put("VCMON_SECRETS_SHORT_ADMIN", ADMIN_TOKEN.substring(0, 12));
-    Process p = pb.start();
+    env.put("VCMON_SECRETS_SHORT_ADMIN", ADMIN_TOKEN.substring(0, 12));
+    Process p = CommandLineIT.start(out, env, "check-config", bad.toString());
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     return read(out);

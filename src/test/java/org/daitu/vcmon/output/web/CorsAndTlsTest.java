@@ -27,11 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.Secret;
-import org.daitu.vcmon.inventory.Inventory;
-import org.daitu.vcmon.inventory.RolloutStage;
-import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.inventory.SiteType;
-import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.testing.ManualClock;
 import org.daitu.vcmon.testing.SelfSignedCert;
@@ -49,12 +44,8 @@ class CorsAndTlsTest {
   int port;
 
   private int deploy(AgentConfig.Http http) throws Exception {
-    Site site =
-        new Site("ha-thuong", "05812", "Hà Thượng", SiteType.COMMUNE, "198.18.1.10", null, null,
-            RolloutStage.CONNECTED, null);
     Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
-    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site)), WebVerticleTest.STATE, clock);
-    StateBoard board = new StateBoard(tracker.snapshot(0));
+    StateBoard board = HttpHardeningTest.oneSite(clock);
     AdminRoutes admin =
         new AdminRoutes(Secret.of(TOKEN), new HttpHardeningTest.NoActions(), board, ZoneId.of("Asia/Ho_Chi_Minh"), clock);
     WebVerticle web =

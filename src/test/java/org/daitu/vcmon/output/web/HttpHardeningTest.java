@@ -93,15 +93,20 @@ class HttpHardeningTest {
     }
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  /** One commune, ha-thuong, not checked yet. */
+  static StateBoard oneSite(Clock clock) {
     Site site =
         new Site("ha-thuong", "05812", "Hà Thượng", SiteType.COMMUNE, "198.18.1.10", null, null,
             RolloutStage.CONNECTED, null);
-    Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
     SiteTracker tracker = new SiteTracker(new Inventory(List.of(site)), WebVerticleTest.STATE, clock);
-    StateBoard board = new StateBoard(tracker.snapshot(0));
+    return new StateBoard(tracker.snapshot(0));
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
+    StateBoard board = oneSite(clock);
     store = new SqliteStore(vertx, dir.resolve("vcmon.db"));
     await(store.open());
     HistoryRoutes history =
