@@ -143,7 +143,7 @@ public final class Main {
 
   static AgentConfig withPort(AgentConfig c, int port) {
     return new AgentConfig(
-        c.source(), new AgentConfig.Http(c.http().host(), port, c.http().adminToken()), c.probe(),
+        c.source(), c.http().withPort(port), c.probe(),
         c.state(), c.snmpProfiles(), c.rollout(), c.store(), c.alerts(), c.inventory(), c.zone(),
         c.selfCheck(), c.maintenance(), c.meetings());
   }

@@ -17,7 +17,9 @@ import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.output.web.AdminGate;
 import org.daitu.vcmon.output.web.AdminRoutes;
+import org.daitu.vcmon.output.web.AuthFailureLimiter;
 import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.ReadinessRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
@@ -133,7 +135,11 @@ public final class Agent {
                       options.mode(),
                       List.of(
                           new HistoryRoutes(store, board, config.rollout(), config.zone(), clock, admin::calendar),
-                          new AdminRoutes(config.http().adminToken(), admin, board, config.zone(), clock),
+                          new AdminRoutes(
+                              new AdminGate(
+                                  config.http().adminToken(), AuthFailureLimiter.Settings.DEFAULT,
+                                  clock, metrics::adminAuthFailure),
+                              admin, board, config.zone(), clock),
                           new ReadinessRoutes(alerts::readinessView)));
               // Alerts first: no transition of the first checks may go unnoticed.
               return vertx

@@ -35,12 +35,26 @@ public record AgentConfig(
    *
    * @param adminToken bearer token every write through the API must carry; null when no token is
    *     configured, and then writes are disabled
+   * @param corsOrigins origins whose scripts may read the API ({@code http.cors.allowed_origins});
+   *     empty: CORS is off
+   * @param tls certificate and key to serve HTTPS with; null: plain HTTP
    */
-  public record Http(String host, int port, Secret adminToken) {
+  public record Http(String host, int port, Secret adminToken, List<String> corsOrigins, Tls tls) {
     public Http(String host, int port) {
       this(host, port, null);
     }
+
+    public Http(String host, int port, Secret adminToken) {
+      this(host, port, adminToken, List.of(), null);
+    }
+
+    public Http withPort(int newPort) {
+      return new Http(host, newPort, adminToken, corsOrigins, tls);
+    }
   }
+
+  /** {@code http.tls:} PEM files, checked when the config is loaded. */
+  public record Tls(Path certFile, Path keyFile) {}
 
   /**
    * {@code self_check:} addresses vcmon pings to know its own uplink works (the district core

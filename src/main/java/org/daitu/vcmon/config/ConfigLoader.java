@@ -130,8 +130,10 @@ public final class ConfigLoader {
     }
     OperationsBinder ops = new OperationsBinder(yaml, env);
     Map<String, Node> httpKeys =
-        yaml.optionalMap(top.get("http"), "http", List.of("host", "port", "admin_token_env"));
-    AgentConfig.Http http = http(httpKeys, ops.adminToken(httpKeys));
+        yaml.optionalMap(
+            top.get("http"), "http", List.of("host", "port", "admin_token_env", "cors", "tls"));
+    AgentConfig.Http http =
+        http(httpKeys, ops.adminToken(httpKeys), new HttpSecurityBinder(yaml, baseDir));
     ZoneId zone = ops.zone(top.get("timezone"));
     AgentConfig.SelfCheck selfCheck = ops.selfCheck(top.get("self_check"));
     AgentConfig.Probe probe = probe(top.get("probe"));
@@ -172,11 +174,15 @@ public final class ConfigLoader {
     return new ConfigException(file.toString(), problems.sorted());
   }
 
-  private AgentConfig.Http http(Map<String, Node> m, Secret adminToken) {
+  private AgentConfig.Http http(Map<String, Node> m, Secret adminToken, HttpSecurityBinder security) {
     String host = yaml.optional(m, "http", "host", false);
     Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 0, 65535);
     return new AgentConfig.Http(
-        orElse(host, Defaults.HTTP_HOST), orElse(port, Defaults.HTTP_PORT), adminToken);
+        orElse(host, Defaults.HTTP_HOST),
+        orElse(port, Defaults.HTTP_PORT),
+        adminToken,
+        security.corsOrigins(m),
+        security.tls(m));
   }
 
   private AgentConfig.Probe probe(Node node) {

@@ -234,6 +234,15 @@ public final class AgentMetrics {
         .increment();
   }
 
+  /** An API write refused for its token: {@code missing}, {@code invalid} or {@code locked} (address locked out). */
+  public void adminAuthFailure(String reason) {
+    Counter.builder("vcmon.admin.auth.failures")
+        .description("API writes refused: no token, a wrong token, or from an address locked out")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
   /** The outbox's backlog, as last read from the store. */
   public void setOutbox(int queued, Duration oldestAge) {
     outboxQueued.set(queued);

@@ -6,9 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -41,7 +38,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
   private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
 
-  private final byte[] tokenDigest;
+  private final AdminGate gate;
   private final AdminActions actions;
   private final StateBoard board;
   private final ZoneId zone;
@@ -49,7 +46,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
 
   /** @param token null when writes are disabled */
   public AdminRoutes(Secret token, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
-    this.tokenDigest = token == null ? null : digest(token.reveal());
+    this(new AdminGate(token, clock), actions, board, zone, clock);
+  }
+
+  public AdminRoutes(AdminGate gate, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
+    this.gate = gate;
     this.actions = actions;
     this.board = board;
     this.zone = zone;
@@ -66,28 +67,9 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     router.post("/api/v1/incidents/:id/ack").handler(body).handler(this::authorize).handler(this::acknowledge);
   }
 
-  /** Bearer token check, in constant time (digests of equal length, compared whole). */
+  /** The bearer token check, failure counting and lockout: {@link AdminGate}. */
   private void authorize(RoutingContext ctx) {
-    if (tokenDigest == null) {
-      throw new HistoryRoutes.BadRequest(
-          403,
-          "writes are disabled: no admin token is configured (set http.admin_token_env to the name"
-              + " of an environment variable holding a token of 16+ characters)");
-    }
-    String header = ctx.request().getHeader("Authorization");
-    String presented =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-    if (presented == null || !MessageDigest.isEqual(tokenDigest, digest(presented))) {
-      log.warn(
-          "Admin request refused method={} path={} remote={} reason={}",
-          ctx.request().method(),
-          ctx.request().path(),
-          ctx.request().remoteAddress(),
-          presented == null ? "no bearer token" : "wrong token");
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vcmon\"");
-      throw new HistoryRoutes.BadRequest(401, "a valid bearer token is required for writes");
-    }
-    ctx.next();
+    gate.authorize(ctx);
   }
 
   private void setStage(RoutingContext ctx) {
@@ -290,13 +272,5 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
       o.put("start_utc", w.start().toString()).put("end_utc", w.end().toString());
     }
     return o;
-  }
-
-  private static byte[] digest(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 }

@@ -153,7 +153,10 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     events = new SiteEvents(context, board, target, mode, maxEventStreams, heartbeat);
     Router router = Router.router(vertx);
-    router.route().handler(WebVerticle::securityHeaders);
+    router.route().handler(this::securityHeaders);
+    if (!http.corsOrigins().isEmpty()) {
+      router.route().handler(new CorsPolicy(http.corsOrigins())::handle);
+    }
     router.get("/api/v1/events").handler(events::open);
     router.get("/api/v1/sites").handler(this::sites);
     router.get("/api/v1/sites/:id").handler(this::site);
@@ -179,8 +182,8 @@ public final class WebVerticle extends VerticleBase {
           log.error("Request failed path={}", ctx.request().path(), ctx.failure());
           error(ctx, 500, "internal error");
         });
-    // No CORS handler on purpose: the page is same-origin and the admin API must not be
-    // callable from another site's scripts.
+    // CORS only for the configured origins, and only for reads (CorsPolicy): the page is
+    // same-origin and the admin API must not be callable from another site's scripts.
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(http.host())
@@ -192,8 +195,8 @@ public final class WebVerticle extends VerticleBase {
             // Without h2c, a connection is set up on accept rather than on its first bytes, so a
             // client that connects and sends nothing is counted and timed too.
             .setHttp2ClearTextEnabled(false);
-    return vertx
-        .createHttpServer(options)
+    return TlsKeys.apply(vertx, http.tls(), options)
+        .compose(tlsReady -> vertx.createHttpServer(options)
         .connectionHandler(this::opened)
         .invalidRequestHandler(this::invalid)
         .requestHandler(
@@ -213,10 +216,13 @@ public final class WebVerticle extends VerticleBase {
             err ->
                 Future.failedFuture(
                     "cannot listen on " + http.host() + ":" + http.port() + ": " + err.getMessage()
-                        + " (is another vcmon running? change http.port)"))
+                        + " (is another vcmon running? change http.port)")))
         .onSuccess(s -> server = s)
         .onSuccess(
-            s -> log.info("HTTP server listening host={} port={} mode={}", http.host(), s.actualPort(), mode));
+            s ->
+                log.info(
+                    "HTTP server listening host={} port={} mode={} tls={} cors_origins={}",
+                    http.host(), s.actualPort(), mode, http.tls() != null, http.corsOrigins().size()));
   }
 
   @Override
@@ -228,17 +234,21 @@ public final class WebVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private static void securityHeaders(RoutingContext ctx) {
+  private void securityHeaders(RoutingContext ctx) {
     securityHeaders(ctx.response());
     ctx.next();
   }
 
-  private static void securityHeaders(HttpServerResponse response) {
+  private void securityHeaders(HttpServerResponse response) {
     response
         .putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Referrer-Policy", "no-referrer");
+    if (http.tls() != null) {
+      // Browsers that once saw vcmon over HTTPS never fall back to plain HTTP for it.
+      response.putHeader("Strict-Transport-Security", "max-age=31536000");
+    }
   }
 
   private void opened(HttpConnection conn) {

@@ -38,10 +38,14 @@ import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.testing.ManualClock;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hostile and broken clients against the real server on a loopback port: oversized heads and
@@ -89,15 +93,20 @@ class HttpHardeningTest {
     }
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    vertx = Vertx.vertx();
+  /** One commune, ha-thuong, not checked yet. */
+  static StateBoard oneSite(Clock clock) {
     Site site =
         new Site("ha-thuong", "05812", "Hà Thượng", SiteType.COMMUNE, "198.18.1.10", null, null,
             RolloutStage.CONNECTED, null);
-    Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
     SiteTracker tracker = new SiteTracker(new Inventory(List.of(site)), WebVerticleTest.STATE, clock);
-    StateBoard board = new StateBoard(tracker.snapshot(0));
+    return new StateBoard(tracker.snapshot(0));
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
+    StateBoard board = oneSite(clock);
     store = new SqliteStore(vertx, dir.resolve("vcmon.db"));
     await(store.open());
     HistoryRoutes history =
@@ -218,6 +227,44 @@ class HttpHardeningTest {
       assertThat(r.json().getString("error")).as(body).contains("JSON");
     }
     assertJsonError(post("/api/v1/maintenance", "{not json", false), 401);
+  }
+
+  Reply put(String path, String body, String authorization) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return raw(
+        "PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+            + "Content-Type: application/json\r\nContent-Length: " + bytes.length + "\r\n\r\n"
+            + body);
+  }
+
+  @Test
+  void fiveFailedAuthenticationsLockTheAddressOutEvenForTheRightToken() throws IOException {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger gateLog = (Logger) LoggerFactory.getLogger(AdminGate.class);
+    gateLog.addAppender(logs);
+    try {
+      String wrong = TOKEN.substring(0, TOKEN.length() - 4) + "zzzz";
+      for (int i = 0; i < 5; i++) {
+        Reply r = put("/api/v1/sites/ha-thuong/rollout", "{\"stage\":\"connected\"}", i % 2 == 0 ? null : "Bearer " + wrong);
+        assertJsonError(r, 401);
+      }
+      Reply locked = put("/api/v1/sites/ha-thuong/rollout", "{\"stage\":\"connected\"}", "Bearer " + TOKEN);
+      assertJsonError(locked, 429);
+      assertThat(locked.head()).contains("Retry-After: 300");
+      assertThat(locked.json().getString("error")).contains("too many failed authentications");
+      assertThat(get("/api/v1/sites").status()).as("reads stay open").isEqualTo(200);
+    } finally {
+      gateLog.detachAppender(logs);
+    }
+    List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    assertThat(lines).filteredOn(l -> l.contains("reason=missing")).hasSize(3);
+    assertThat(lines).filteredOn(l -> l.contains("reason=invalid")).hasSize(2);
+    assertThat(lines).filteredOn(l -> l.contains("reason=locked")).hasSize(1);
+    assertThat(lines).anyMatch(l -> l.startsWith("Admin address locked out remote=127.0.0.1"));
+    assertThat(lines)
+        .allSatisfy(l -> assertThat(l).contains("remote=127.0.0.1").doesNotContain(TOKEN.substring(0, 8)).doesNotContain("zzzz"));
   }
 
   @Test
