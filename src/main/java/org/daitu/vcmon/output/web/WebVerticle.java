@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -167,7 +168,7 @@ public final class WebVerticle extends VerticleBase {
     // The chart library comes from its WebJar (META-INF/resources/webjars/NAME/VERSION/...).
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().last().handler(ctx -> error(ctx, 404, "not found"));
+    router.route().last().handler(this::unrouted);
     router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
     router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
     router.errorHandler(400, ctx -> error(ctx, 400, bodyProblem(ctx)));
@@ -232,6 +233,20 @@ public final class WebVerticle extends VerticleBase {
       events.close();
     }
     return Future.succeededFuture();
+  }
+
+  /**
+   * Nothing matched: reading an unknown path is 404; any other method on a path that is not a
+   * write route is 405, since everything outside the admin routes is read-only.
+   */
+  private void unrouted(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      error(ctx, 404, "not found");
+    } else {
+      ctx.response().putHeader("Allow", "GET, HEAD");
+      error(ctx, 405, "method not allowed: " + method.name() + " (this path is read-only)");
+    }
   }
 
   private void securityHeaders(RoutingContext ctx) {

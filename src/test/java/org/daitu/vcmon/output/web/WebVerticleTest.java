@@ -150,6 +150,19 @@ class WebVerticleTest {
   }
 
   @Test
+  void writingToAReadPathIsJson405WithAllow() throws Exception {
+    for (String path : List.of("/api/v1/sites", "/metrics", "/api/v2/nothing")) {
+      HttpResponse<Buffer> r =
+          client.post(web.actualPort(), "127.0.0.1", path).send()
+              .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(path).isEqualTo(405);
+      assertThat(r.getHeader("Allow")).isEqualTo("GET, HEAD");
+      assertThat(r.bodyAsJsonObject().getString("error")).startsWith("method not allowed: POST");
+    }
+    assertThat(get("/api/v1/sites").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void readyOnlyAfterEverySiteWasChecked() throws Exception {
     HttpResponse<Buffer> before = get("/readyz");
     assertThat(before.statusCode()).isEqualTo(503);
