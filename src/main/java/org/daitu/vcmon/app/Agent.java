@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ReloadPlan;
+import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.store.SqliteStore;
@@ -57,6 +60,7 @@ public final class Agent {
   private final Map<String, Instant> openOutages = new HashMap<>();
   private HistoryRecorder recorder;
   private WebVerticle web;
+  private Reloader reloader;
 
   private Agent(Vertx vertx, AgentConfig config, Options options) {
     this.vertx = vertx;
@@ -89,7 +93,7 @@ public final class Agent {
               // What earlier runs recorded comes back before the first check.
               tracker.restore(recovered.firstConnected());
               recovered.stages().forEach(tracker::setStage);
-              List<MaintenanceWindow> windows = new ArrayList<>(configWindows());
+              List<MaintenanceWindow> windows = new ArrayList<>(configWindows(config));
               windows.addAll(recovered.maintenance());
               AgentAdmin admin = new AgentAdmin(store, clock, config.zone(), windows);
               tracker.maintenance(admin.schedule());
@@ -123,6 +127,10 @@ public final class Agent {
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
+              // Only an agent started from a file can reload it; the demo has none.
+              Path file = options.mode().equals("agent") ? config.source() : null;
+              reloader = new Reloader(vertx, file, config, plan -> apply(plan, admin, monitor, metrics), metrics, clock);
+              admin.reloader(reloader);
               AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
               web =
                   new WebVerticle(
@@ -153,8 +161,36 @@ public final class Agent {
             });
   }
 
+  /**
+   * Applies a valid reloaded config: the recorder learns the new parents first (transitions of new
+   * sites may follow at once), then the monitor swaps sites and rules, then metrics and the
+   * config's maintenance windows follow.
+   */
+  private Future<Void> apply(ReloadPlan plan, AgentAdmin admin, MonitorVerticle monitor, AgentMetrics metrics) {
+    AgentConfig next = plan.inForce();
+    recorder.inventory(next.inventory());
+    return monitor
+        .reconfigure(next)
+        .compose(
+            v -> {
+              metrics.inventory(next.inventory());
+              return admin.configWindows(configWindows(next));
+            });
+  }
+
+  /** Re-reads the config file now, as on SIGHUP. */
+  public Future<ReloadResult> reload(String trigger) {
+    return reloader.reload(trigger);
+  }
+
+  /** Command-line settings that win over the file's at every reload (as they did at start). */
+  public Agent overrides(UnaryOperator<AgentConfig> overrides) {
+    reloader.overrides(overrides);
+    return this;
+  }
+
   /** Config windows get negative ids, so they can never be mistaken for stored ones. */
-  private List<MaintenanceWindow> configWindows() {
+  private static List<MaintenanceWindow> configWindows(AgentConfig config) {
     List<MaintenanceWindow> out = new ArrayList<>();
     long id = -1;
     for (AgentConfig.Maintenance m : config.maintenance()) {
