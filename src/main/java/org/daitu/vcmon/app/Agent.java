@@ -129,9 +129,10 @@ public final class Agent {
               admin.monitor(monitor);
               // Only an agent started from a file can reload it; the demo has none.
               Path file = options.mode().equals("agent") ? config.source() : null;
-              reloader = new Reloader(vertx, file, config, plan -> apply(plan, admin, monitor, metrics), metrics, clock);
-              admin.reloader(reloader);
               AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
+              reloader =
+                  new Reloader(vertx, file, config, plan -> apply(plan, admin, monitor, alerts, metrics), metrics, clock);
+              admin.reloader(reloader);
               web =
                   new WebVerticle(
                       config.http(),
@@ -163,10 +164,11 @@ public final class Agent {
 
   /**
    * Applies a valid reloaded config: the recorder learns the new parents first (transitions of new
-   * sites may follow at once), then the monitor swaps sites and rules, then metrics and the
-   * config's maintenance windows follow.
+   * sites may follow at once), then the monitor swaps sites and rules, then metrics, the config's
+   * maintenance windows and the alert settings and meetings follow.
    */
-  private Future<Void> apply(ReloadPlan plan, AgentAdmin admin, MonitorVerticle monitor, AgentMetrics metrics) {
+  private Future<Void> apply(
+      ReloadPlan plan, AgentAdmin admin, MonitorVerticle monitor, AlertVerticle alerts, AgentMetrics metrics) {
     AgentConfig next = plan.inForce();
     recorder.inventory(next.inventory());
     return monitor
@@ -175,7 +177,8 @@ public final class Agent {
             v -> {
               metrics.inventory(next.inventory());
               return admin.configWindows(configWindows(next));
-            });
+            })
+        .compose(v -> alerts.reconfigure(next));
   }
 
   /** Re-reads the config file now, as on SIGHUP. */

@@ -14,7 +14,8 @@ import org.daitu.vcmon.inventory.Site;
  *
  * <p>Sites are compared by id. Settings are named by their key and split in two: those the running
  * agent takes at once ({@code applied}) and those bound at start — the listening socket, the store
- * file, the probes' sockets and timeouts, the alert channels — which take effect after a restart
+ * file, the probes' sockets and timeouts, the alert channels, the rollout goal the web server and
+ * metrics were built with — which take effect after a restart
  * ({@code restart}). {@code inForce} is the new config with those restart-only parts kept as they
  * run now, so that the next reload compares against what really runs and reports them again.
  *
@@ -79,8 +80,18 @@ public record ReloadPlan(
     note(restart, "probe.snmp", rp.snmp(), np.snmp());
     note(restart, "self_check", running.selfCheck(), next.selfCheck());
     note(restart, "rollout", running.rollout(), next.rollout());
-    note(restart, "alerts", running.alerts(), next.alerts());
-    note(restart, "meetings", running.meetings(), next.meetings());
+    AgentConfig.Alerts ra = running.alerts();
+    AgentConfig.Alerts na = next.alerts();
+    note(applied, "alerts.language", ra.language(), na.language());
+    note(applied, "alerts.digest", List.of(ra.digestWindow(), ra.digestMinSites()), List.of(na.digestWindow(), na.digestMinSites()));
+    note(applied, "alerts.degraded_after", ra.degradedAfter(), na.degradedAfter());
+    note(applied, "alerts.reminder_interval", ra.reminderInterval(), na.reminderInterval());
+    note(applied, "meetings", running.meetings(), next.meetings());
+    // Channels hold connections and an outbox with deliveries in flight: they are built at start.
+    note(restart, "alerts.webhooks", ra.webhooks(), na.webhooks());
+    note(restart, "alerts.telegram", ra.telegram(), na.telegram());
+    note(restart, "alerts.email", ra.email(), na.email());
+    note(restart, "alerts.alertmanager", ra.alertmanager(), na.alertmanager());
     AgentConfig inForce =
         new AgentConfig(
             next.source(),
@@ -90,12 +101,14 @@ public record ReloadPlan(
             profiles,
             running.rollout(),
             running.store(),
-            running.alerts(),
+            new AgentConfig.Alerts(
+                na.language(), na.digestWindow(), na.digestMinSites(), na.degradedAfter(), na.reminderInterval(),
+                ra.webhooks(), ra.telegram(), ra.email(), ra.alertmanager()),
             next.inventory(),
             running.zone(),
             running.selfCheck(),
             next.maintenance(),
-            running.meetings());
+            next.meetings());
     return new ReloadPlan(inForce, added, removed, changed, applied, restart);
   }
 

@@ -87,16 +87,17 @@ class ReloadPlanTest {
     String next =
         BASE.replace("port: 8080", "port: 9090")
                 .replace("timeout: 2s", "timeout: 1s")
-            + "store: { path: other.db }\nrollout: { target: 1 }\nalerts: { language: en }\n";
+            + "store: { path: other.db }\nrollout: { target: 1 }\n"
+            + "alerts: { webhooks: [ { url: \"http://127.0.0.1:9/hook\" } ] }\n";
     ReloadPlan p = ReloadPlan.of(running, load(next));
     assertThat(p.restart())
-        .containsExactly("http.port", "store.path", "probe.timeout", "rollout", "alerts");
+        .containsExactly("http.port", "store.path", "probe.timeout", "rollout", "alerts.webhooks");
     assertThat(p.applied()).isEmpty();
     assertThat(p.inForce().http()).isEqualTo(running.http());
     assertThat(p.inForce().store()).isEqualTo(running.store());
     assertThat(p.inForce().probe().timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(p.inForce().rollout()).isEqualTo(running.rollout());
-    assertThat(p.inForce().alerts()).isEqualTo(running.alerts());
+    assertThat(p.inForce().alerts().webhooks()).isEmpty();
     // Compared with what runs, the next reload of the same file reports them again.
     assertThat(ReloadPlan.of(p.inForce(), load(next)).restart()).isEqualTo(p.restart());
   }
@@ -120,5 +121,21 @@ class ReloadPlanTest {
         plan(BASE + "maintenance:\n  - { site: b, start: \"2020-08-10 22:00\", end: \"2020-08-11 02:00\" }\n");
     assertThat(p.applied()).containsExactly("maintenance");
     assertThat(p.inForce().maintenance()).hasSize(1);
+  }
+
+  @Test
+  void alertRulesAndMeetingsApplyLiveAndTheChannelsStayAsTheyRun() throws Exception {
+    AgentConfig running = load(BASE + "alerts: { webhooks: [ { url: \"http://127.0.0.1:9/hook\" } ] }\n");
+    String next =
+        BASE
+            + "alerts: { language: en, reminder_interval: 1h, webhooks: [ { url: \"http://127.0.0.1:9/other\" } ] }\n"
+            + "meetings:\n  - { name: Giao ban, weekly: { day: monday, time: \"08:00\" }, lead: 30m }\n";
+    ReloadPlan p = ReloadPlan.of(running, load(next));
+    assertThat(p.applied()).containsExactly("alerts.language", "alerts.reminder_interval", "meetings");
+    assertThat(p.restart()).containsExactly("alerts.webhooks");
+    assertThat(p.inForce().alerts().language()).isEqualTo("en");
+    assertThat(p.inForce().alerts().reminderInterval()).isEqualTo(Duration.ofHours(1));
+    assertThat(p.inForce().alerts().webhooks()).isEqualTo(running.alerts().webhooks());
+    assertThat(p.inForce().meetings()).hasSize(1);
   }
 }
