@@ -185,6 +185,17 @@ class ConfigReloadIT {
     assertThat(transitionsAfter).containsKey("added");
     assertThat(logText()).contains("Config reloaded file=" + cfg + " trigger=api sites=3 added=[added] removed=[gone] changed=[]");
     assertThat(vcmon.isAlive()).isTrue();
+
+    // The removed site comes back (on SIGHUP this time): what the store remembers of it returns.
+    Files.writeString(cfg, config(port, kept + siteLine("added", added) + siteLine("gone", gone)));
+    hangup();
+    waitForLog("added=[gone]");
+    JsonObject back = api.sites();
+    assertThat(ids(back)).containsExactly("keep-a", "keep-b", "added", "gone");
+    assertThat(site(back, "gone").orElseThrow().getJsonObject("rollout").getString("first_connected"))
+        .as("first connection kept across removal")
+        .isEqualTo(site(before, "gone").orElseThrow().getJsonObject("rollout").getString("first_connected"));
+    waitFor("gone UP again", state("gone", "UP"));
   }
 
   void hangup() throws Exception {

@@ -17,6 +17,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
 import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.output.store.Store;
@@ -29,6 +30,7 @@ import org.daitu.vcmon.probe.icmp.FpingProbe;
 import org.daitu.vcmon.probe.snmp.Snmp4jProbe;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.Transition;
 
 /**
  * One running vcmon: the wiring of store, probes, tracker and outputs, in start order (store and
@@ -174,11 +176,34 @@ public final class Agent {
     return monitor
         .reconfigure(next)
         .compose(
+            v ->
+                plan.added().isEmpty()
+                    ? Future.<Void>succeededFuture()
+                    : store.load().compose(r -> monitor.change(t -> remembered(t, plan.added(), r))))
+        .compose(
             v -> {
               metrics.inventory(next.inventory());
               return admin.configWindows(configWindows(next));
             })
         .compose(v -> alerts.reconfigure(next));
+  }
+
+  /**
+   * A site added by a reload may have been here before: it gets back what the store remembers of
+   * it (first connection, a stage set through the API), as it would at a restart.
+   */
+  private static List<Transition> remembered(SiteTracker tracker, List<String> added, Store.Recovered r) {
+    Map<String, Instant> firstConnected = new HashMap<>(r.firstConnected());
+    firstConnected.keySet().retainAll(added);
+    tracker.restore(firstConnected);
+    List<Transition> out = new ArrayList<>();
+    for (String id : added) {
+      RolloutStage stage = r.stages().get(id);
+      if (stage != null) {
+        out.addAll(tracker.setStage(id, stage));
+      }
+    }
+    return out;
   }
 
   /** Re-reads the config file now, as on SIGHUP. */
