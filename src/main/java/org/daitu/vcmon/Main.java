@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.app.Version;
 import org.daitu.vcmon.config.AgentConfig;
@@ -13,6 +14,7 @@ import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.demo.DemoDistrict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The command line.
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Exit codes: 0 normal stop (SIGTERM/SIGINT), 2 invalid config or usage, 1 other start failure.
+ * SIGHUP re-reads the config file of a running agent.
  */
 public final class Main {
   static final int EXIT_OK = 0;
@@ -122,11 +125,10 @@ public final class Main {
       err.println(e.getMessage());
       return EXIT_CONFIG;
     }
-    if (port != null) {
-      cfg = withPort(cfg, port);
-    }
+    UnaryOperator<AgentConfig> overrides = port == null ? UnaryOperator.identity() : c -> withPort(c, port);
     Vertx vertx = Vertx.vertx();
-    return boot(vertx, Agent.start(vertx, cfg, Agent.Options.agent()), err);
+    return boot(
+        vertx, Agent.start(vertx, overrides.apply(cfg), Agent.Options.agent()).map(a -> a.overrides(overrides)), err);
   }
 
   private static int startDemo(Integer port, PrintStream err) {
@@ -148,6 +150,16 @@ public final class Main {
         c.selfCheck(), c.maintenance(), c.meetings());
   }
 
+  /** SIGHUP re-reads the config file; the reload logs its own outcome. */
+  private static void reloadOnHangup(Agent agent, Logger log) {
+    try {
+      Signal.handle(new Signal("HUP"), sig -> agent.reload("sighup"));
+    } catch (IllegalArgumentException e) {
+      // The JVM may own the signal (e.g. started with -Xrs): the admin API still reloads.
+      log.warn("SIGHUP cannot be handled here; reload through the admin API error=\"{}\"", e.getMessage());
+    }
+  }
+
   /** Waits for start; installs the stop on SIGTERM that exits 0. */
   private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
@@ -161,6 +173,7 @@ public final class Main {
       vertx.close();
       return EXIT_FAILURE;
     }
+    reloadOnHangup(agent, log);
     AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime()
         .addShutdownHook(

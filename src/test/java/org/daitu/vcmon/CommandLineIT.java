@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar as a user runs it: the README's demo command shows sites changing state in
- * the API, SIGTERM stops it with exit 0, and an invalid config exits 2 before anything starts.
+ * the API, a reload is refused for want of a file, SIGTERM stops it with exit 0, and an invalid
+ * config exits 2 before anything starts.
  */
 class CommandLineIT {
   static final Path JAR = Path.of("target", "vcmon.jar");
@@ -94,11 +95,22 @@ class CommandLineIT {
           .isTrue();
       assertThat(catNeDown).as("cat-ne went DOWN (scripted link cut)").isTrue();
       assertThat(laBangDegraded).as("la-bang went DEGRADED (scripted SNMP off)").isTrue();
+      // The demo has no config file: a reload says so, and SIGHUP leaves it running.
+      HttpResponse<String> reload = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/admin/reload"))
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(reload.statusCode()).isEqualTo(409);
+      assertThat(new JsonObject(reload.body()).getString("error")).contains("--demo").contains("nothing to reload");
+      assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(demo.pid())).start().waitFor()).isZero();
+      Thread.sleep(500);
+      assertThat(demo.isAlive()).isTrue();
       demo.destroy(); // SIGTERM
       assertThat(demo.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(demo.exitValue()).isZero();
       String out = Files.readString(log, StandardCharsets.UTF_8);
-      assertThat(out).contains("DEMO MODE").contains("Demo scenario (simulated fault)").contains("Stopped");
+      assertThat(out).contains("DEMO MODE").contains("Demo scenario (simulated fault)").contains("Stopped")
+          .contains("Config reload not possible trigger=sighup");
     } finally {
       demo.destroyForcibly();
     }

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.ReloadPlan;
+import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.output.store.Store;
@@ -28,6 +32,7 @@ import org.daitu.vcmon.probe.icmp.FpingProbe;
 import org.daitu.vcmon.probe.snmp.Snmp4jProbe;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.Transition;
 
 /**
  * One running vcmon: the wiring of store, probes, tracker and outputs, in start order (store and
@@ -59,6 +64,7 @@ public final class Agent {
   private final Map<String, Instant> openOutages = new HashMap<>();
   private HistoryRecorder recorder;
   private WebVerticle web;
+  private Reloader reloader;
 
   private Agent(Vertx vertx, AgentConfig config, Options options) {
     this.vertx = vertx;
@@ -91,7 +97,7 @@ public final class Agent {
               // What earlier runs recorded comes back before the first check.
               tracker.restore(recovered.firstConnected());
               recovered.stages().forEach(tracker::setStage);
-              List<MaintenanceWindow> windows = new ArrayList<>(configWindows());
+              List<MaintenanceWindow> windows = new ArrayList<>(configWindows(config));
               windows.addAll(recovered.maintenance());
               AgentAdmin admin = new AgentAdmin(store, clock, config.zone(), windows);
               tracker.maintenance(admin.schedule());
@@ -125,7 +131,12 @@ public final class Agent {
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
+              // Only an agent started from a file can reload it; the demo has none.
+              Path file = options.mode().equals("agent") ? config.source() : null;
               AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
+              reloader =
+                  new Reloader(vertx, file, config, plan -> apply(plan, admin, monitor, alerts, metrics), metrics, clock);
+              admin.reloader(reloader);
               web =
                   new WebVerticle(
                       config.http(),
@@ -159,8 +170,61 @@ public final class Agent {
             });
   }
 
+  /**
+   * Applies a valid reloaded config: the recorder learns the new parents first (transitions of new
+   * sites may follow at once), then the monitor swaps sites and rules, then metrics, the config's
+   * maintenance windows and the alert settings and meetings follow.
+   */
+  private Future<Void> apply(
+      ReloadPlan plan, AgentAdmin admin, MonitorVerticle monitor, AlertVerticle alerts, AgentMetrics metrics) {
+    AgentConfig next = plan.inForce();
+    recorder.inventory(next.inventory());
+    return monitor
+        .reconfigure(next)
+        .compose(
+            v ->
+                plan.added().isEmpty()
+                    ? Future.<Void>succeededFuture()
+                    : store.load().compose(r -> monitor.change(t -> remembered(t, plan.added(), r))))
+        .compose(
+            v -> {
+              metrics.inventory(next.inventory());
+              return admin.configWindows(configWindows(next));
+            })
+        .compose(v -> alerts.reconfigure(next));
+  }
+
+  /**
+   * A site added by a reload may have been here before: it gets back what the store remembers of
+   * it (first connection, a stage set through the API), as it would at a restart.
+   */
+  private static List<Transition> remembered(SiteTracker tracker, List<String> added, Store.Recovered r) {
+    Map<String, Instant> firstConnected = new HashMap<>(r.firstConnected());
+    firstConnected.keySet().retainAll(added);
+    tracker.restore(firstConnected);
+    List<Transition> out = new ArrayList<>();
+    for (String id : added) {
+      RolloutStage stage = r.stages().get(id);
+      if (stage != null) {
+        out.addAll(tracker.setStage(id, stage));
+      }
+    }
+    return out;
+  }
+
+  /** Re-reads the config file now, as on SIGHUP. */
+  public Future<ReloadResult> reload(String trigger) {
+    return reloader.reload(trigger);
+  }
+
+  /** Command-line settings that win over the file's at every reload (as they did at start). */
+  public Agent overrides(UnaryOperator<AgentConfig> overrides) {
+    reloader.overrides(overrides);
+    return this;
+  }
+
   /** Config windows get negative ids, so they can never be mistaken for stored ones. */
-  private List<MaintenanceWindow> configWindows() {
+  private static List<MaintenanceWindow> configWindows(AgentConfig config) {
     List<MaintenanceWindow> out = new ArrayList<>();
     long id = -1;
     for (AgentConfig.Maintenance m : config.maintenance()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MaintenanceWindow;
@@ -27,6 +28,7 @@ final class AgentAdmin implements AdminActions {
   private final List<MaintenanceWindow> windows = new CopyOnWriteArrayList<>();
   private volatile MaintenanceCalendar calendar;
   private MonitorVerticle monitor;
+  private Reloader reloader;
 
   AgentAdmin(Store store, Clock clock, ZoneId zone, List<MaintenanceWindow> initial) {
     this.store = store;
@@ -38,6 +40,20 @@ final class AgentAdmin implements AdminActions {
 
   void monitor(MonitorVerticle monitor) {
     this.monitor = monitor;
+  }
+
+  void reloader(Reloader reloader) {
+    this.reloader = reloader;
+  }
+
+  @Override
+  public Optional<String> reloadUnavailable() {
+    return reloader.unavailableReason();
+  }
+
+  @Override
+  public Future<ReloadResult> reload() {
+    return reloader.reload("api");
   }
 
   MaintenanceCalendar calendar() {
@@ -85,6 +101,13 @@ final class AgentAdmin implements AdminActions {
           windows.removeIf(w -> w.id() == id && "api".equals(w.source()));
           return apply().map(true);
         });
+  }
+
+  /** Replaces the windows from the config file (a reload); those added through the API stay. */
+  Future<Void> configWindows(List<MaintenanceWindow> fromConfig) {
+    windows.removeIf(w -> !"api".equals(w.source()));
+    windows.addAll(0, fromConfig);
+    return apply();
   }
 
   /** A new calendar for everyone; the tracker enters or leaves windows at once. */

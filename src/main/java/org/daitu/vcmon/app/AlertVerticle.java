@@ -1,6 +1,7 @@
 package org.daitu.vcmon.app;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
@@ -36,7 +37,8 @@ final class AlertVerticle extends VerticleBase {
   private final StateBoard board;
   private final AgentMetrics metrics;
   private final Clock clock;
-  private final Readiness readiness;
+  /** Replaced by a reload on this verticle's context; read by the web server too. */
+  private volatile Readiness readiness;
   private final AlertPolicy policy;
   private Outbox outbox;
   private List<Channel> channels = List.of();
@@ -62,6 +64,23 @@ final class AlertVerticle extends VerticleBase {
     this.readiness = new Readiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
     policy.restore(openOutages);
+  }
+
+  /**
+   * Takes a reloaded config's alert settings and meetings ({@link
+   * org.daitu.vcmon.config.ReloadPlan#inForce} keeps the channels as they run), on this
+   * verticle's context where the policy lives.
+   */
+  Future<Void> reconfigure(AgentConfig next) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          Messages messages = new Messages(next.alerts().language(), next.zone());
+          readiness = new Readiness(next.meetings(), messages);
+          policy.reconfigure(next.alerts(), messages, readiness);
+          done.complete();
+        });
+    return done.future();
   }
 
   /** What /api/v1/readiness shows: the next meeting and its rooms, now. */

@@ -34,7 +34,8 @@ final class HistoryRecorder {
   private final Store store;
   private final Clock clock;
   private final ZoneId zone;
-  private final Map<String, String> parents = new HashMap<>();
+  /** Site id to its parent; replaced whole by a reload, read on the monitor's thread. */
+  private volatile Map<String, String> parents = Map.of();
   private final Runnable onError;
   private String blind;
   private LocalDate day;
@@ -49,11 +50,18 @@ final class HistoryRecorder {
     this.clock = clock;
     this.zone = zone;
     this.onError = onError;
+    inventory(inventory);
+  }
+
+  /** Takes a reloaded inventory's parents (stored with each transition). */
+  void inventory(Inventory inventory) {
+    Map<String, String> next = new HashMap<>();
     for (Site s : inventory.sites()) {
       if (s.parent() != null) {
-        parents.put(s.id(), s.parent());
+        next.put(s.id(), s.parent());
       }
     }
+    parents = next;
   }
 
   void attach(StateBoard board) {

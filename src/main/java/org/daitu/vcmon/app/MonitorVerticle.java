@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class MonitorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MonitorVerticle.class);
 
-  private final AgentConfig config;
+  /** Replaced by a reload; read on this verticle's context only. */
+  private AgentConfig config;
   private final IcmpProbe icmp;
   private final SnmpProbe snmp;
   private final Clock clock;
@@ -86,6 +87,33 @@ public final class MonitorVerticle extends VerticleBase {
           }
         });
     return done.future();
+  }
+
+  /**
+   * Takes a reloaded config (what {@link org.daitu.vcmon.config.ReloadPlan#inForce} keeps): new
+   * sites are checked from the next tick at their usual offset, removed ones are no longer handed
+   * out (a check in flight is ignored when it ends), kept ones go on as they were.
+   */
+  public Future<Void> reconfigure(AgentConfig next) {
+    return change(
+        tracker -> {
+          long now = clock.millis();
+          for (String id : sites.keySet()) {
+            if (next.inventory().site(id).isEmpty()) {
+              scheduler.remove(id);
+            }
+          }
+          Map<String, Site> before = Map.copyOf(sites);
+          sites.clear();
+          for (Site s : next.inventory().sites()) {
+            sites.put(s.id(), s);
+            if (!before.containsKey(s.id())) {
+              scheduler.add(s.id(), now, next.probe().interval());
+            }
+          }
+          config = next;
+          return tracker.reconfigure(next.inventory(), next.state());
+        });
   }
 
   /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */

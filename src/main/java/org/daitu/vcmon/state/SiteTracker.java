@@ -48,10 +48,10 @@ public final class SiteTracker {
   /** A drop from within one hour of the wrap is the wrap, not a reboot. */
   private static final long UPTIME_WRAP_GUARD = UPTIME_WRAP - 360_000;
 
-  private final AgentConfig.State cfg;
+  private AgentConfig.State cfg;
   private final Clock clock;
-  private final CheckEvaluator evaluator;
-  private final Inventory inventory;
+  private CheckEvaluator evaluator;
+  private Inventory inventory;
   private final Map<String, Track> tracks = new LinkedHashMap<>();
   private final Set<String> wanted = new LinkedHashSet<>();
   private volatile MaintenanceSchedule maintenance;
@@ -257,6 +257,44 @@ public final class SiteTracker {
         decide(t, t.last, now, out);
       }
     }
+    return out;
+  }
+
+  /**
+   * Takes a reloaded inventory and state rules. A kept site keeps everything it has seen — state,
+   * since, counters, flapping history, first connection — so a reload causes no transition of its
+   * own; a new site starts as at startup (UNKNOWN or PLANNED) and a removed one is forgotten (its
+   * history stays in the store). A rollout stage set through the API outlives the file's, as it
+   * does across a restart; a stage changed in the file applies like one set through the API.
+   */
+  public List<Transition> reconfigure(Inventory next, AgentConfig.State nextCfg) {
+    Instant now = clock.instant();
+    Map<String, Track> previous = new LinkedHashMap<>(tracks);
+    Map<String, RolloutStage> stageChanges = new LinkedHashMap<>();
+    tracks.clear();
+    for (Site s : next.sites()) {
+      Track t = previous.get(s.id());
+      if (t == null) {
+        tracks.put(s.id(), new Track(s, now));
+        continue;
+      }
+      RolloutStage running = t.site.stage();
+      boolean setThroughApi = inventory.site(s.id()).map(Site::stage).orElse(running) != running;
+      if (!t.site.address().equals(s.address())) {
+        t.lastUptimeTicks = -1; // another device now: its uptime says nothing of this one's reboots
+      }
+      t.site = s.withStage(running);
+      if (!setThroughApi && s.stage() != running) {
+        stageChanges.put(s.id(), s.stage());
+      }
+      tracks.put(s.id(), t);
+    }
+    wanted.retainAll(tracks.keySet());
+    inventory = next;
+    cfg = nextCfg;
+    evaluator = new CheckEvaluator(nextCfg.degradedLossRatio(), nextCfg.degradedRtt());
+    List<Transition> out = new ArrayList<>();
+    stageChanges.forEach((id, stage) -> out.addAll(setStage(id, stage)));
     return out;
   }
 

@@ -548,4 +548,100 @@ class SiteTrackerTest {
       assertThat(state("a")).isEqualTo(SiteState.UNREACHABLE);
     }
   }
+
+  @Nested
+  class Reload {
+    final Site core = new Site("core", "", "Core", SiteType.DISTRICT, "198.18.0.2", null, null, RolloutStage.CONNECTED, null);
+    final Site a = site("a");
+    final Site b = site("b");
+    final SiteTracker tracker = new SiteTracker(new Inventory(List.of(core, a, b)), CFG, clock);
+
+    List<Transition> feed(String id, String checks) {
+      List<Transition> out = new ArrayList<>();
+      for (char c : checks.replace(" ", "").toCharArray()) {
+        clock.advance(Duration.ofSeconds(20));
+        out.addAll(tracker.apply(check(id, c)));
+      }
+      return out;
+    }
+
+    SiteStatus status(String id) {
+      return tracker.snapshot(0).site(id).orElseThrow();
+    }
+
+    @Test
+    void keptSitesKeepStateSinceFirstConnectionAndEveryCounter() {
+      feed("core", "GG");
+      feed("a", "GG FFF GG FFF GG FFF GG"); // flapping now
+      feed("b", "GG FF"); // UP, two failures counted toward DOWN
+      SiteStatus coreBefore = status("core");
+      SiteStatus aBefore = status("a");
+      SiteStatus bBefore = status("b");
+      assertThat(aBefore.flapping()).isTrue();
+      clock.advance(Duration.ofSeconds(5));
+
+      Site c = site("c", "core", RolloutStage.CONNECTED);
+      List<Transition> changes = tracker.reconfigure(new Inventory(List.of(core, a, b, c)), CFG);
+
+      assertThat(changes).as("a reload causes no transition of kept sites").isEmpty();
+      assertThat(status("core")).isEqualTo(coreBefore);
+      assertThat(status("a")).isEqualTo(aBefore);
+      assertThat(status("b")).isEqualTo(bBefore);
+      // b's two failures still count: the third in a row confirms DOWN, not the fifth.
+      assertThat(feed("b", "F")).singleElement().satisfies(t -> assertThat(t.to()).isEqualTo(SiteState.DOWN));
+      // a's flapping history still counts: its next change is recorded but not announced.
+      assertThat(feed("a", "FFF")).singleElement().satisfies(t -> assertThat(t.announce()).isFalse());
+    }
+
+    @Test
+    void aNewSiteStartsUncheckedAndARemovedOneIsForgotten() {
+      feed("core", "GG");
+      feed("b", "GG");
+      Site c = site("c", "core", RolloutStage.CONNECTED);
+      tracker.reconfigure(new Inventory(List.of(core, a, c)), CFG);
+
+      assertThat(tracker.snapshot(0).sites()).extracting(s -> s.site().id()).containsExactly("core", "a", "c");
+      assertThat(status("c").state()).isEqualTo(SiteState.UNKNOWN);
+      assertThat(status("c").since()).isEqualTo(clock.instant());
+      assertThat(feed("b", "FFF")).as("a check of a removed site, still in flight, is ignored").isEmpty();
+      assertThat(feed("c", "GG")).singleElement().satisfies(t -> assertThat(t.to()).isEqualTo(SiteState.UP));
+    }
+
+    @Test
+    void newStateRulesApplyFromTheNextCheck() {
+      feed("core", "GG");
+      feed("b", "GG");
+      tracker.reconfigure(
+          new Inventory(List.of(core, a, b)),
+          new AgentConfig.State(1, 1, 0.5, Duration.ofMillis(500), 6, Duration.ofMinutes(15)));
+      assertThat(feed("b", "F")).singleElement().satisfies(t -> assertThat(t.to()).isEqualTo(SiteState.DOWN));
+    }
+
+    @Test
+    void aChangedSiteKeepsItsStateAndTakesItsNewFields() {
+      feed("core", "GG");
+      feed("b", "GG");
+      SiteStatus before = status("b");
+      Site moved = new Site("b", "", "B", SiteType.COMMUNE, "198.18.9.9", null, "core", RolloutStage.CONNECTED, null);
+      assertThat(tracker.reconfigure(new Inventory(List.of(core, a, moved)), CFG)).isEmpty();
+      assertThat(status("b").state()).isEqualTo(SiteState.UP);
+      assertThat(status("b").since()).isEqualTo(before.since());
+      assertThat(status("b").site()).isEqualTo(moved);
+      // Its new parent counts: behind a DOWN core, b's confirmed failure is UNREACHABLE.
+      feed("core", "FFF");
+      assertThat(feed("b", "FFF")).singleElement().satisfies(t -> assertThat(t.to()).isEqualTo(SiteState.UNREACHABLE));
+    }
+
+    @Test
+    void aStageChangedInTheFileAppliesButOneSetThroughTheApiStays() {
+      tracker.setStage("a", RolloutStage.COMMISSIONED); // through the API
+      List<Transition> changes =
+          tracker.reconfigure(
+              new Inventory(List.of(core, site("a", null, RolloutStage.INSTALLED), site("b", null, RolloutStage.PLANNED))),
+              CFG);
+      assertThat(status("a").site().stage()).isEqualTo(RolloutStage.COMMISSIONED);
+      assertThat(status("b").state()).isEqualTo(SiteState.PLANNED);
+      assertThat(changes).singleElement().satisfies(t -> assertThat(t.siteId()).isEqualTo("b"));
+    }
+  }
 }

@@ -39,9 +39,9 @@ import org.daitu.vcmon.state.Transition;
  * the outbox can drop a duplicate after a restart. Not thread-safe: one owner calls it.
  */
 public final class AlertPolicy {
-  private final AgentConfig.Alerts cfg;
-  private final Messages text;
-  private final Readiness readiness;
+  private AgentConfig.Alerts cfg;
+  private Messages text;
+  private Readiness readiness;
   private final Clock clock;
 
   // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
@@ -97,6 +97,16 @@ public final class AlertPolicy {
     this.text = text;
     this.readiness = readiness;
     this.clock = clock;
+  }
+
+  /**
+   * Takes reloaded settings (language, digest, delays, reminders) and meetings. What it tracks —
+   * outages, warnings, held changes, summaries sent — stays, so nothing is announced twice or lost.
+   */
+  public void reconfigure(AgentConfig.Alerts nextCfg, Messages nextText, Readiness nextReadiness) {
+    this.cfg = nextCfg;
+    this.text = nextText;
+    this.readiness = nextReadiness;
   }
 
   /**

@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +43,11 @@ public final class AgentMetrics {
   private final Counter storeErrors;
   private final AtomicLong outboxQueued = new AtomicLong();
   private final AtomicLong outboxOldestMillis = new AtomicLong();
+  /** The sites whose meters are registered, as registered: a reload replaces what changed. */
+  private final Map<String, Site> registered = new HashMap<>();
+  private final Map<Boolean, Counter> reloads = new HashMap<>();
+  private final AtomicLong lastReloadOk = new AtomicLong(1);
+  private final AtomicLong lastReloadOkMillis = new AtomicLong(System.currentTimeMillis());
 
   public AgentMetrics(
       MeterRegistry registry,
@@ -51,9 +58,8 @@ public final class AgentMetrics {
       String version) {
     this.registry = registry;
     this.snapshots = snapshots;
-    for (Site site : inventory.sites()) {
-      registerSite(site);
-    }
+    inventory(inventory);
+    registerReloads();
     Gauge.builder("vcmon.sites.online", () -> snapshots.get().unitsOnline())
         .description("Communes and towns reachable now (UP or DEGRADED)")
         .register(registry);
@@ -272,5 +278,57 @@ public final class AgentMetrics {
     FunctionCounter.builder("vcmon.checks.skipped", skipped, s -> s.get())
         .description("Checks that could not start on time because the previous one still ran")
         .register(registry);
+  }
+
+  /**
+   * Follows a reloaded inventory: the meters of removed sites go (no stale series), those of new
+   * sites come, and a changed site's are registered again (its {@code vcmon_site_info} labels may
+   * have changed). Unchanged sites keep their meters.
+   */
+  public synchronized void inventory(Inventory next) {
+    Map<String, Site> wanted = new HashMap<>();
+    next.sites().forEach(s -> wanted.put(s.id(), s));
+    registered.entrySet().removeIf(
+        e -> {
+          if (e.getValue().equals(wanted.get(e.getKey()))) {
+            return false;
+          }
+          registry.getMeters().stream()
+              .filter(m -> e.getKey().equals(m.getId().getTag("site")))
+              .forEach(registry::remove);
+          return true;
+        });
+    for (Site s : next.sites()) {
+      if (registered.putIfAbsent(s.id(), s) == null) {
+        registerSite(s);
+      }
+    }
+  }
+
+  private void registerReloads() {
+    for (boolean ok : new boolean[] {true, false}) {
+      reloads.put(
+          ok,
+          Counter.builder("vcmon.config.reloads")
+              .description("Config reloads (SIGHUP or the admin API) by result")
+              .tag("result", ok ? "ok" : "failed")
+              .register(registry));
+    }
+    Gauge.builder("vcmon.config.last.reload.success", lastReloadOk, AtomicLong::get)
+        .description("1 when the last config reload was applied (or none was tried), 0 when it was rejected")
+        .register(registry);
+    Gauge.builder("vcmon.config.last.reload.success.timestamp", lastReloadOkMillis, l -> l.get() / 1000.0)
+        .description("When the config in force was last loaded successfully (start or reload; Unix time)")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** A config reload ended: applied ({@code ok}) or rejected. */
+  public void configReload(boolean ok, Instant at) {
+    reloads.get(ok).increment();
+    lastReloadOk.set(ok ? 1 : 0);
+    if (ok) {
+      lastReloadOkMillis.set(at.toEpochMilli());
+    }
   }
 }

@@ -3,6 +3,7 @@ package org.daitu.vcmon.output.web;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
+import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -30,4 +31,14 @@ public interface AdminActions {
 
   /** Acknowledges an incident; empty when none has that id. */
   Future<Optional<Incident>> acknowledge(long incidentId, String note);
+
+  /** Why this agent cannot reload its config (no file: the demo), or empty when it can. */
+  default Optional<String> reloadUnavailable() {
+    return Optional.of("config reload is not available here");
+  }
+
+  /** Re-reads the config file and applies it, or keeps the running config and says why. */
+  default Future<ReloadResult> reload() {
+    return Future.succeededFuture(ReloadResult.unavailable(reloadUnavailable().orElse("")));
+  }
 }

@@ -65,6 +65,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     router.post("/api/v1/maintenance").handler(body).handler(this::authorize).handler(this::addMaintenance);
     router.delete("/api/v1/maintenance/:id").handler(this::authorize).handler(this::removeMaintenance);
     router.post("/api/v1/incidents/:id/ack").handler(body).handler(this::authorize).handler(this::acknowledge);
+    router.post("/api/v1/admin/reload").handler(this::reloadable).handler(this::authorize).handler(this::reload);
   }
 
   /** The bearer token check, failure counting and lockout: {@link AdminGate}. */
@@ -157,6 +158,22 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
                       WebVerticle.json(ctx, 200, HistoryRoutes.incident(i, clock.instant(), board.snapshot()));
                     },
                     () -> ctx.fail(new HistoryRoutes.BadRequest(404, "no incident with id " + id))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Without a file there is nothing to reload, token or not (the demo): say so first. */
+  private void reloadable(RoutingContext ctx) {
+    String reason = actions.reloadUnavailable().orElse(null);
+    if (reason != null) {
+      throw new HistoryRoutes.BadRequest(409, reason);
+    }
+    ctx.next();
+  }
+
+  private void reload(RoutingContext ctx) {
+    actions
+        .reload()
+        .onSuccess(r -> WebVerticle.json(ctx, ReloadJson.status(r), ReloadJson.of(r)))
         .onFailure(ctx::fail);
   }
 

@@ -122,6 +122,21 @@ class AlertPolicyTest {
   }
 
   @Test
+  void aReloadKeepsAnnouncedOutagesAndSpeaksTheNewLanguage() {
+    feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
+    assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    Messages en = new Messages("en", ZONE);
+    policy.reconfigure(cfg("en", Duration.ZERO), en, new Readiness(List.of(), en));
+    assertThat(tick(T0.plusSeconds(60))).as("not announced again").isEmpty();
+    feed(d.move("cat-ne", SiteState.UP, T0.plus(Duration.ofMinutes(30)), null));
+    assertThat(tick(T0.plus(Duration.ofMinutes(31)))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.title()).isEqualTo("[RESOLVED] Cát Nê is back");
+      assertThat(n.text()).contains("after 30").contains("since");
+    });
+  }
+
+  @Test
   void flappingChangesAreNotAnnounced() {
     feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping", false));
     feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(30), null, false));
