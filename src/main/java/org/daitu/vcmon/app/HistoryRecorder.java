@@ -35,7 +35,6 @@ final class HistoryRecorder {
   private final Clock clock;
   private final ZoneId zone;
   private final Map<String, String> parents = new HashMap<>();
-  private final Runnable onError;
   private String blind;
   private LocalDate day;
   private long connected = -1;
@@ -43,12 +42,11 @@ final class HistoryRecorder {
   private long heartbeatTimer = -1;
   private boolean firstCycleDone;
 
-  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone, Runnable onError) {
+  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
     this.zone = zone;
-    this.onError = onError;
     for (Site s : inventory.sites()) {
       if (s.parent() != null) {
         parents.put(s.id(), s.parent());
@@ -109,8 +107,10 @@ final class HistoryRecorder {
   private <T> void logged(Future<T> write, String what) {
     write.onFailure(
         err -> {
-          onError.run();
-          log.error("Store write failed what=\"{}\" error=\"{}\"", what, err.getMessage());
+          // While the disk fails, the store itself logs, rate-limited, what it drops.
+          if (store.health().writable()) {
+            log.error("Store write failed what=\"{}\" error=\"{}\"", what, err.getMessage());
+          }
         });
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.output.store.Backoff;
 import org.daitu.vcmon.output.store.OutboxItem;
 import org.daitu.vcmon.output.store.Store;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class Outbox {
 
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final Backoff BACKOFF = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
   /** How often due retries are looked for when nothing else wakes the outbox up. */
   static final Duration TICK = Duration.ofMillis(500);
   /** Items read per round: bounds memory after a long outage. */
@@ -116,9 +118,7 @@ public final class Outbox {
 
   /** The delay before attempt {@code attempts + 1}, after {@code attempts} failures. */
   static Duration backoff(int attempts) {
-    int shift = Math.max(0, Math.min(attempts - 1, 20));
-    Duration d = FIRST_BACKOFF.multipliedBy(1L << shift);
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    return BACKOFF.delay(attempts);
   }
 
   private void runOnContext(Runnable r) {
