@@ -1032,21 +1032,29 @@ public final class SqliteStore implements Store {
     return connection;
   }
 
+  /**
+   * BEGIN and COMMIT by hand rather than through the driver's auto-commit switch: on SQLITE_FULL
+   * and I/O errors SQLite rolls the transaction back itself, and the driver's switch back to
+   * auto-commit then fails with "no transaction is active", hiding the cause and leaving the
+   * driver believing a transaction is open.
+   */
   private static <T> T inTransaction(Connection c, Callable<T> work) throws Exception {
-    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+    }
     try {
       T result = work.call();
-      c.commit();
+      try (Statement s = c.createStatement()) {
+        s.execute("COMMIT");
+      }
       return result;
     } catch (Exception e) {
-      try {
-        c.rollback();
+      try (Statement s = c.createStatement()) {
+        s.execute("ROLLBACK");
       } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
+        e.addSuppressed(rollback); // already rolled back by SQLite
       }
       throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 
