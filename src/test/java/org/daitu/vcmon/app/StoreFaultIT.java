@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test mounts, which it fills to ENOSPC. Sites change meanwhile (a real snmpd on loopback is
  * stopped and started; an nftables rule of this test, {@value #NFT_TABLE}, silences a loopback
  * address). The agent must say so on {@code /readyz} and in its metrics, keep probing and serving,
- * and once the disk has room again write every transition of the fault exactly once, in order.
+ * and once the disk has room again write every transition of the fault exactly once, in order, and
+ * deliver every notification of the fault to a webhook on loopback, once each.
  * Needs root (mount, nft); skipped otherwise.
  */
 class StoreFaultIT {
@@ -55,6 +56,8 @@ class StoreFaultIT {
   private Vertx vertx;
   private Agent agent;
   private Snmpd snmpd;
+  /** The states of site "b" in the notifications the webhook received, in order. */
+  private final List<String> notified = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void requireRoot(@TempDir Path dir) throws Exception {
@@ -165,12 +168,40 @@ class StoreFaultIT {
             .toList();
     assertThat(downs).hasSize(2);
     assertThat(incidents.subList(incidents.size() - 2, incidents.size())).containsExactlyElementsOf(downs);
+    // The notifications queued during the fault went out after it, each once, in order.
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (notified.size() < 4 && System.nanoTime() < end) {
+      ApiClient.pause(200);
+    }
+    ApiClient.pause(1000);
+    assertThat(notified).containsExactly("DOWN", "UP", "DOWN", "UP");
     System.out.printf(
         "store fault: %d transitions held and written after the disk had room; ready again %.1f s after%n",
         seen.size(), recovery.toMillis() / 1000.0);
   }
 
   private ApiClient start(Path dir, Path db) throws Exception {
+    vertx = Vertx.vertx();
+    int hook =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            b -> {
+                              JsonObject n = b.toJsonObject();
+                              n.getJsonArray("sites").stream()
+                                  .map(JsonObject.class::cast)
+                                  .filter(site -> site.getString("id").equals("b"))
+                                  .forEach(site -> notified.add(site.getString("state")));
+                              req.response().setStatusCode(204).end();
+                            }))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS)
+            .actualPort();
     Path file = dir.resolve("vcmon.yaml");
     Files.writeString(
         file,
@@ -179,12 +210,12 @@ class StoreFaultIT {
             + "state: { down_after: 1, up_after: 1 }\n"
             + "snmp_profiles: { v2c: { version: 2c, community: it-store } }\n"
             + "store: { path: " + db + " }\n"
+            + "alerts: { digest: { window: 1s }, webhooks: [ { url: \"http://127.0.0.1:" + hook + "/hook\" } ] }\n"
             + "sites:\n"
             + "  - { id: a, name: A, type: xã, address: " + snmpd.address()
             + ", snmp: { profile: v2c, port: " + snmpd.port() + " } }\n"
             + "  - { id: b, name: B, type: xã, address: " + SILENT + " }\n");
     AgentConfig cfg = ConfigLoader.load(file, Map.of());
-    vertx = Vertx.vertx();
     agent =
         Agent.start(vertx, cfg, Agent.Options.agent())
             .toCompletionStage()
