@@ -3,12 +3,14 @@ package org.daitu.vcmon.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class HistoryRecorder {
   private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
   static final long HEARTBEAT_MILLIS = 10_000;
+  /** How long stopping waits for the last heartbeat, should the disk fail just then. */
+  static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final Store store;
@@ -60,12 +64,19 @@ final class HistoryRecorder {
     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> logged(store.heartbeat(clock.instant()), "heartbeat"));
   }
 
-  /** The last heartbeat, then stop recording. */
+  /**
+   * The last heartbeat, then stop recording. Not waited for while the store cannot write (it
+   * would wait for the disk): closing the store makes the last try.
+   */
   Future<Void> detach() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    return store.heartbeat(clock.instant());
+    Future<Void> last = store.heartbeat(clock.instant());
+    if (!store.health().writable()) {
+      return Future.succeededFuture();
+    }
+    return last.timeout(LAST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   private void record(List<Transition> transitions) {

@@ -42,7 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  * address). The agent must say so on {@code /readyz} and in its metrics, keep probing and serving,
  * and once the disk has room again write every transition of the fault exactly once, in order, and
  * deliver every notification of the fault to a webhook on loopback, once each.
- * Needs root (mount, nft); skipped otherwise.
+ *
+ * <p>A read-only file system is made the way it happens in the field: an ext4 image on a loop
+ * device, mounted with errors=remount-ro, is told by the kernel's own trigger that it has an error.
+ * (A plain {@code mount -o remount,ro} is refused with EBUSY while vcmon holds the store open for
+ * writing, and the kernel does not let that file system back to read-write until it is unmounted,
+ * so this case ends with vcmon stopping.)
+ *
+ * <p>Needs root (mount, nft); skipped otherwise.
  */
 class StoreFaultIT {
   private static final String NFT_TABLE = "vcmon_it_store";
@@ -50,6 +57,7 @@ class StoreFaultIT {
   private static final String SILENT = "127.77.0.1";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  private Path dir;
   private Path mount;
   private boolean mounted;
   private boolean nftTable;
@@ -65,10 +73,9 @@ class StoreFaultIT {
     assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
     assumeTrue(exitCode("fping", "-v") == 0, "fping is not installed");
     assumeTrue(exitCode("nft", "--version") == 0, "nft is not installed");
+    this.dir = dir;
     mount = dir.resolve("store");
     Files.createDirectories(mount);
-    assertThat(exitCode("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString())).isZero();
-    mounted = true;
     assertThat(
             exitCode(
                 "nft",
@@ -79,31 +86,60 @@ class StoreFaultIT {
     snmpd = Snmpd.builder(dir.resolve("snmpd")).sysName("a").community("it-store").start();
   }
 
+  /** Every step runs even when an earlier one fails; the first failure is reported. */
   @AfterEach
   void cleanUp() throws Exception {
-    if (agent != null) {
-      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    List<Exception> failures = new ArrayList<>();
+    step(failures, () -> {
+      if (agent != null) {
+        agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    });
+    step(failures, () -> {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    });
+    step(failures, () -> {
+      if (snmpd != null) {
+        snmpd.close();
+      }
+    });
+    step(failures, () -> {
+      if (nftTable) {
+        exitCode("nft", "delete", "table", "ip", NFT_TABLE);
+      }
+    });
+    step(failures, () -> {
+      if (mounted) {
+        // Lazily: unmounted even if something still holds a file open (a loop device is then
+        // released with it).
+        exitCode("umount", "-l", mount.toString());
+      }
+    });
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
     }
-    if (vertx != null) {
-      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (snmpd != null) {
-      snmpd.close();
-    }
-    if (nftTable) {
-      exitCode("nft", "delete", "table", "ip", NFT_TABLE);
-    }
-    if (mounted) {
-      // Lazily: still unmounted if something holds a file open.
-      exitCode("umount", "-l", mount.toString());
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void step(List<Exception> failures, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      failures.add(e);
     }
   }
 
   @Test
-  void diskFullIsReportedAndEveryTransitionIsWrittenOnceInOrderWhenRoomReturns(@TempDir Path dir)
-      throws Exception {
+  void diskFullIsReportedAndEveryTransitionIsWrittenOnceInOrderWhenRoomReturns() throws Exception {
+    assertThat(exitCode("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString())).isZero();
+    mounted = true;
     Path db = mount.resolve("vcmon.db");
-    ApiClient api = start(dir, db);
+    ApiClient api = start(db);
     List<Transition> seen = new CopyOnWriteArrayList<>();
     api.waitFor("a and b UP", WAIT, body -> state("a", "UP").test(body) && state("b", "UP").test(body));
     assertThat(api.get("/readyz").statusCode()).isEqualTo(200);
@@ -180,7 +216,53 @@ class StoreFaultIT {
         seen.size(), recovery.toMillis() / 1000.0);
   }
 
-  private ApiClient start(Path dir, Path db) throws Exception {
+  @Test
+  void readOnlyFileSystemIsReportedWhileProbingAndServingGoOn() throws Exception {
+    Path image = dir.resolve("disk.img");
+    assumeTrue(
+        exitCode("truncate", "-s", "16M", image.toString()) == 0
+            && exitCode("mkfs.ext4", "-q", "-F", image.toString()) == 0,
+        "needs mkfs.ext4");
+    assumeTrue(
+        exitCode("mount", "-o", "loop,errors=remount-ro", image.toString(), mount.toString()) == 0,
+        "needs loop devices");
+    mounted = true;
+    String device = run("findmnt", "-n", "-o", "SOURCE", mount.toString()).strip();
+    Path trigger = Path.of("/sys/fs/ext4", Path.of(device).getFileName().toString(), "trigger_fs_error");
+    assumeTrue(Files.exists(trigger), "needs " + trigger);
+    Path db = mount.resolve("vcmon.db");
+    ApiClient api = start(db);
+    api.waitFor("a and b UP", WAIT, body -> state("a", "UP").test(body) && state("b", "UP").test(body));
+    assertThat(api.get("/readyz").statusCode()).isEqualTo(200);
+
+    Files.writeString(trigger, "vcmon StoreFaultIT");
+    silence(true);
+    api.waitFor("b DOWN", WAIT, state("b", "DOWN"));
+    HttpResponse<String> ready = awaitReadyz(api, 503);
+    assertThat(new JsonObject(ready.body()).getJsonArray("reasons").stream().map(String::valueOf))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("history store " + db + " not writable since ")
+                    .contains("the file or its file system is read-only ("));
+
+    snmpd.stop();
+    api.waitFor("a DEGRADED", WAIT, state("a", "DEGRADED"));
+    silence(false);
+    api.waitFor("b UP", WAIT, state("b", "UP"));
+    String metrics = api.get("/metrics").body();
+    assertThat(metric(metrics, "vcmon_store_writable")).isEqualTo(0);
+    assertThat(metric(metrics, "vcmon_store_backlog_records")).isGreaterThanOrEqualTo(3);
+    assertThat(api.get("/api/v1/incidents").statusCode()).isEqualTo(200);
+
+    // Stopping does not hang on the disk; what is still held is logged as lost.
+    long stopping = System.nanoTime();
+    agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    agent = null;
+    assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  private ApiClient start(Path db) throws Exception {
     vertx = Vertx.vertx();
     int hook =
         vertx

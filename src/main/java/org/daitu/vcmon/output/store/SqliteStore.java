@@ -99,7 +99,29 @@ public final class SqliteStore implements Store {
     this.executor =
         vertx.createSharedWorkerExecutor(POOL, 1, MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
     this.backlog =
-        new WriteBacklog(this.file, Clock.systemUTC(), this::retryIn, WriteBacklog.MAX_RECORDS);
+        new WriteBacklog(
+            this.file, Clock.systemUTC(), this::retryIn, this::fault, WriteBacklog.MAX_RECORDS);
+  }
+
+  /**
+   * SQLite reports a write refused by a read-only file system (EROFS) as a plain I/O error; a
+   * small file created next to the database tells which it is. (access(2) does not: ext4 gone
+   * read-only after an error still passes it.)
+   */
+  private StoreFault fault(Throwable error) {
+    StoreFault f = StoreFault.of(error);
+    if (f == null || f.kind() != StoreFault.Kind.IO_ERROR) {
+      return f;
+    }
+    try {
+      Files.delete(Files.createTempFile(file.getParent(), ".vcmon-write-check", ""));
+      return f;
+    } catch (IOException e) {
+      StoreFault os = StoreFault.of(e);
+      return os == null || os.kind() == StoreFault.Kind.IO_ERROR
+          ? f
+          : new StoreFault(os.kind(), f.detail() + "; " + e.getMessage());
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ final class WriteBacklog {
   private final Path file;
   private final Clock clock;
   private final Consumer<Duration> retryIn;
+  private final Function<Throwable, StoreFault> classify;
   private final int maxRecords;
   private final Deque<Entry> held = new ArrayDeque<>();
   private int records;
@@ -65,11 +67,18 @@ final class WriteBacklog {
 
   /**
    * @param retryIn asks for {@link #drain()} to run on the store thread after the delay
+   * @param classify the disk fault behind a failed write, or null for any other failure
    */
-  WriteBacklog(Path file, Clock clock, Consumer<Duration> retryIn, int maxRecords) {
+  WriteBacklog(
+      Path file,
+      Clock clock,
+      Consumer<Duration> retryIn,
+      Function<Throwable, StoreFault> classify,
+      int maxRecords) {
     this.file = file;
     this.clock = clock;
     this.retryIn = retryIn;
+    this.classify = classify;
     this.maxRecords = maxRecords;
     this.health = StoreHealth.ok(file);
   }
@@ -94,7 +103,7 @@ final class WriteBacklog {
       return;
     } catch (Exception e) {
       failedWrites++;
-      StoreFault f = StoreFault.of(e);
+      StoreFault f = classify.apply(e);
       if (f == null) {
         entry.fail(e);
       } else {
@@ -114,7 +123,7 @@ final class WriteBacklog {
         entry.write();
       } catch (Exception e) {
         failedWrites++;
-        StoreFault f = StoreFault.of(e);
+        StoreFault f = classify.apply(e);
         if (f != null) {
           stillFailing(f);
           retryIn.accept(RETRY.delay(++failuresInRow));
@@ -156,7 +165,11 @@ final class WriteBacklog {
         records,
         fault == null ? "" : fault.describe());
     StoreException lost =
-        new StoreException(file, "closed before the disk took this write", "free the disk sooner", null);
+        new StoreException(
+            file,
+            "closed while the disk still refused this write",
+            "it is lost; the log says how many records were",
+            null);
     while (holding()) {
       remove().fail(lost);
     }

@@ -26,7 +26,7 @@ class WriteBacklogTest {
   private final List<String> failed = new ArrayList<>();
 
   private WriteBacklog backlog(int max) {
-    return new WriteBacklog(FILE, clock, retries::add, max);
+    return new WriteBacklog(FILE, clock, retries::add, StoreFault::of, max);
   }
 
   @Test
