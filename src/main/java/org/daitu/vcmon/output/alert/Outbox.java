@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *       takes: a chat that is down for an hour still gets every message afterwards;
  *   <li>at most once per (channel, key): a duplicate submit is ignored by the store, and a
  *       delivered item is marked before the next one of its channel is sent;
- *   <li>what was pending when vcmon stopped is delivered after {@link #start()}.
+ *   <li>what was pending when vcmon stopped is delivered after {@link #start()};
+ *   <li>while the store cannot write (disk full, read-only), submits and delivery marks wait in
+ *       its backlog, in order, and complete once written: nothing is lost, a delivered item is not
+ *       sent again (its channel waits for the mark).
  * </ul>
  *
  * <p>Confined to the Vert.x context that calls {@link #start()}; never blocks it (the store works
