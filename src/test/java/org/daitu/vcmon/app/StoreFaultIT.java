@@ -151,32 +151,17 @@ class StoreFaultIT {
     // The first write after the disk is full fails: make some.
     silence(true);
     api.waitFor("b DOWN", WAIT, state("b", "DOWN"));
-    HttpResponse<String> ready = awaitReadyz(api, 503);
-    JsonArray reasons = new JsonObject(ready.body()).getJsonArray("reasons");
-    assertThat(reasons.stream().map(String::valueOf))
-        .anySatisfy(
-            r ->
-                assertThat(r)
-                    .startsWith("history store " + db + " not writable since ")
-                    .contains("the disk is full (")
-                    .contains("records held in memory"));
+    assertNotReady(api, db, "the disk is full (");
 
-    // Probing, state and the API go on while nothing can be written.
-    snmpd.stop();
-    api.waitFor("a DEGRADED", WAIT, state("a", "DEGRADED"));
-    silence(false);
-    api.waitFor("b UP", WAIT, state("b", "UP"));
+    sitesChangeWhileTheStoreFails(api);
     snmpd.restart();
     api.waitFor("a UP", WAIT, state("a", "UP"));
     silence(true);
     api.waitFor("b DOWN again", WAIT, state("b", "DOWN"));
-    String metrics = api.get("/metrics").body();
-    assertThat(metric(metrics, "vcmon_store_writable")).isEqualTo(0);
-    assertThat(metric(metrics, "vcmon_store_backlog_records")).isGreaterThanOrEqualTo(5);
+    String metrics = assertShownNotWritable(api, 5);
     assertThat(metric(metrics, "vcmon_store_errors_total")).isGreaterThanOrEqualTo(1);
     assertThat(metric(metrics, "vcmon_store_dropped_records_total")).isZero();
     assertThat(api.get("/readyz").statusCode()).isEqualTo(503);
-    assertThat(api.get("/api/v1/incidents").statusCode()).isEqualTo(200);
 
     Files.delete(filler);
     long freed = System.nanoTime();
@@ -238,28 +223,45 @@ class StoreFaultIT {
     Files.writeString(trigger, "vcmon StoreFaultIT");
     silence(true);
     api.waitFor("b DOWN", WAIT, state("b", "DOWN"));
-    HttpResponse<String> ready = awaitReadyz(api, 503);
-    assertThat(new JsonObject(ready.body()).getJsonArray("reasons").stream().map(String::valueOf))
-        .anySatisfy(
-            r ->
-                assertThat(r)
-                    .startsWith("history store " + db + " not writable since ")
-                    .contains("the file or its file system is read-only ("));
+    assertNotReady(api, db, "the file or its file system is read-only (");
 
-    snmpd.stop();
-    api.waitFor("a DEGRADED", WAIT, state("a", "DEGRADED"));
-    silence(false);
-    api.waitFor("b UP", WAIT, state("b", "UP"));
-    String metrics = api.get("/metrics").body();
-    assertThat(metric(metrics, "vcmon_store_writable")).isEqualTo(0);
-    assertThat(metric(metrics, "vcmon_store_backlog_records")).isGreaterThanOrEqualTo(3);
-    assertThat(api.get("/api/v1/incidents").statusCode()).isEqualTo(200);
+    sitesChangeWhileTheStoreFails(api);
+    assertShownNotWritable(api, 3);
 
     // Stopping does not hang on the disk; what is still held is logged as lost.
     long stopping = System.nanoTime();
     agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     agent = null;
     assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  private static void assertNotReady(ApiClient api, Path db, String cause) throws Exception {
+    HttpResponse<String> ready = awaitReadyz(api, 503);
+    JsonArray reasons = new JsonObject(ready.body()).getJsonArray("reasons");
+    assertThat(reasons.stream().map(String::valueOf))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("history store " + db + " not writable since ")
+                    .contains(cause)
+                    .contains("records held in memory"));
+  }
+
+  /** Probing, state and the API go on while nothing can be written. */
+  private void sitesChangeWhileTheStoreFails(ApiClient api) throws Exception {
+    snmpd.stop();
+    api.waitFor("a DEGRADED", WAIT, state("a", "DEGRADED"));
+    silence(false);
+    api.waitFor("b UP", WAIT, state("b", "UP"));
+    assertThat(api.get("/api/v1/incidents").statusCode()).isEqualTo(200);
+  }
+
+  /** The metrics say the store does not take writes and hold at least {@code held} records. */
+  private static String assertShownNotWritable(ApiClient api, int held) throws Exception {
+    String metrics = api.get("/metrics").body();
+    assertThat(metric(metrics, "vcmon_store_writable")).isEqualTo(0);
+    assertThat(metric(metrics, "vcmon_store_backlog_records")).isGreaterThanOrEqualTo(held);
+    return metrics;
   }
 
   private ApiClient start(Path db) throws Exception {
