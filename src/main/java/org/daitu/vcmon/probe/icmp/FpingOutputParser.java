@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.daitu.vcmon.probe.IcmpResult;
 
@@ -152,6 +153,19 @@ final class FpingOutputParser {
       return "signal " + signal + name;
     }
     return "exit " + exitCode;
+  }
+
+  /**
+   * Whether two batch failures are the same condition: equal but for the output they quote, which
+   * differs from run to run when fping prints garbage. Either may be null (no failure).
+   */
+  static boolean sameFailure(String a, String b) {
+    return Objects.equals(withoutQuote(a), withoutQuote(b));
+  }
+
+  private static String withoutQuote(String failure) {
+    int quote = failure == null ? -1 : failure.indexOf("): ");
+    return quote < 0 ? failure : failure.substring(0, quote + 1);
   }
 
   private static boolean signalled(int exitCode) {

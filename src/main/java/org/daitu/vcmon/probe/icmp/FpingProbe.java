@@ -187,7 +187,7 @@ public final class FpingProbe implements IcmpProbe {
                 + maxOutputBytes(batch.size())
                 + " bytes of output (batch of "
                 + batch.size()
-                + " targets), killed it; it began: "
+                + " targets, killed it): "
                 + FpingOutputParser.printable(output.text().strip()));
       }
       FpingOutputParser.Report report =
@@ -255,7 +255,7 @@ public final class FpingProbe implements IcmpProbe {
 
   private void noteAvailability(String failure) {
     String previous = unavailableReason.getAndSet(failure);
-    if (Objects.equals(previous, failure)) {
+    if (FpingOutputParser.sameFailure(previous, failure)) {
       return;
     }
     if (failure != null) {

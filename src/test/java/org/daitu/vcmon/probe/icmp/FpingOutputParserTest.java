@@ -198,6 +198,17 @@ class FpingOutputParserTest {
   }
 
   @Test
+  void failuresDifferingOnlyInTheQuotedOutputAreTheSameCondition() {
+    assertThat(FpingOutputParser.sameFailure("fping failed (exit 0): ??x", "fping failed (exit 0): y?"))
+        .isTrue();
+    assertThat(FpingOutputParser.sameFailure("fping failed (exit 0): x", "fping failed (exit 1): x"))
+        .isFalse();
+    assertThat(FpingOutputParser.sameFailure(null, "fping failed (exit 0): x")).isFalse();
+    assertThat(FpingOutputParser.sameFailure(null, null)).isTrue();
+    assertThat(FpingOutputParser.sameFailure("fping not found: \"x\"", "fping not found: \"x\"")).isTrue();
+  }
+
+  @Test
   void partialLinesGiveNoResultForTheirTargetWithTheReason() {
     // A run cut short: one complete summary, one torn off mid-line.
     Report report =
