@@ -125,8 +125,8 @@ public final class Agent {
                       config.zone(),
                       Version.current());
               metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
-              recorder =
-                  new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone(), metrics::storeError);
+              metrics.store(store::health);
+              recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
               recorder.attach(board);
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);

@@ -3,12 +3,14 @@ package org.daitu.vcmon.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class HistoryRecorder {
   private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
   static final long HEARTBEAT_MILLIS = 10_000;
+  /** How long stopping waits for the last heartbeat, should the disk fail just then. */
+  static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final Store store;
@@ -36,7 +40,6 @@ final class HistoryRecorder {
   private final ZoneId zone;
   /** Site id to its parent; replaced whole by a reload, read on the monitor's thread. */
   private volatile Map<String, String> parents = Map.of();
-  private final Runnable onError;
   private String blind;
   private LocalDate day;
   private long connected = -1;
@@ -44,12 +47,11 @@ final class HistoryRecorder {
   private long heartbeatTimer = -1;
   private boolean firstCycleDone;
 
-  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone, Runnable onError) {
+  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
     this.zone = zone;
-    this.onError = onError;
     inventory(inventory);
   }
 
@@ -70,12 +72,19 @@ final class HistoryRecorder {
     heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> logged(store.heartbeat(clock.instant()), "heartbeat"));
   }
 
-  /** The last heartbeat, then stop recording. */
+  /**
+   * The last heartbeat, then stop recording. Not waited for while the store cannot write (it
+   * would wait for the disk): closing the store makes the last try.
+   */
   Future<Void> detach() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    return store.heartbeat(clock.instant());
+    Future<Void> last = store.heartbeat(clock.instant());
+    if (!store.health().writable()) {
+      return Future.succeededFuture();
+    }
+    return last.timeout(LAST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty();
   }
 
   private void record(List<Transition> transitions) {
@@ -117,8 +126,10 @@ final class HistoryRecorder {
   private <T> void logged(Future<T> write, String what) {
     write.onFailure(
         err -> {
-          onError.run();
-          log.error("Store write failed what=\"{}\" error=\"{}\"", what, err.getMessage());
+          // While the disk fails, the store itself logs, rate-limited, what it drops.
+          if (store.health().writable()) {
+            log.error("Store write failed what=\"{}\" error=\"{}\"", what, err.getMessage());
+          }
         });
   }
 }

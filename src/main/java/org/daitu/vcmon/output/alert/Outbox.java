@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
+import org.daitu.vcmon.output.store.Backoff;
 import org.daitu.vcmon.output.store.OutboxItem;
 import org.daitu.vcmon.output.store.Store;
 import org.slf4j.Logger;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *       takes: a chat that is down for an hour still gets every message afterwards;
  *   <li>at most once per (channel, key): a duplicate submit is ignored by the store, and a
  *       delivered item is marked before the next one of its channel is sent;
- *   <li>what was pending when vcmon stopped is delivered after {@link #start()}.
+ *   <li>what was pending when vcmon stopped is delivered after {@link #start()};
+ *   <li>while the store cannot write (disk full, read-only), submits and delivery marks wait in
+ *       its backlog, in order, and complete once written: nothing is lost, a delivered item is not
+ *       sent again (its channel waits for the mark).
  * </ul>
  *
  * <p>Confined to the Vert.x context that calls {@link #start()}; never blocks it (the store works
@@ -42,6 +46,7 @@ public final class Outbox {
 
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final Backoff BACKOFF = new Backoff(FIRST_BACKOFF, MAX_BACKOFF);
   /** How often due retries are looked for when nothing else wakes the outbox up. */
   static final Duration TICK = Duration.ofMillis(500);
   /** Items read per round: bounds memory after a long outage. */
@@ -116,9 +121,7 @@ public final class Outbox {
 
   /** The delay before attempt {@code attempts + 1}, after {@code attempts} failures. */
   static Duration backoff(int attempts) {
-    int shift = Math.max(0, Math.min(attempts - 1, 20));
-    Duration d = FIRST_BACKOFF.multipliedBy(1L << shift);
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    return BACKOFF.delay(attempts);
   }
 
   private void runOnContext(Runnable r) {

@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.output.store.StoreHealth;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
@@ -40,7 +41,6 @@ public final class AgentMetrics {
   private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
   private final Timer checkDuration;
   private final AtomicLong lagMillis = new AtomicLong();
-  private final Counter storeErrors;
   private final AtomicLong outboxQueued = new AtomicLong();
   private final AtomicLong outboxOldestMillis = new AtomicLong();
   /** The sites whose meters are registered, as registered: a reload replaces what changed. */
@@ -108,10 +108,6 @@ public final class AgentMetrics {
     checkDuration =
         Timer.builder("vcmon.check.duration")
             .description("Time of one site check, ICMP and SNMP together")
-            .register(registry);
-    storeErrors =
-        Counter.builder("vcmon.store.errors")
-            .description("History writes that failed (disk full, read-only, corrupt file)")
             .register(registry);
     Gauge.builder("vcmon.notifications.queued", outboxQueued, AtomicLong::get)
         .description("Notifications stored in the outbox and not delivered yet, all channels")
@@ -219,8 +215,24 @@ public final class AgentMetrics {
     checkDuration.record(elapsed);
   }
 
-  public void storeError() {
-    storeErrors.increment();
+  /** Registers the history store's health: writable, writes held in memory, dropped, errors. */
+  public void store(Supplier<StoreHealth> health) {
+    Gauge.builder("vcmon.store.writable", health, h -> h.get().writable() ? 1 : 0)
+        .description("1 while history writes succeed; 0 while they fail and are held in memory")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("vcmon.store.backlog", health, h -> h.get().backlogRecords())
+        .description("History records held in memory until the store takes writes again")
+        .baseUnit("records")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder("vcmon.store.dropped", health, h -> h.get().droppedRecords())
+        .description("History records given up because the in-memory backlog was full")
+        .baseUnit("records")
+        .register(registry);
+    FunctionCounter.builder("vcmon.store.errors", health, h -> h.get().failedWrites())
+        .description("History write attempts that failed (disk full, read-only, I/O), retries included")
+        .register(registry);
   }
 
   /** A notification reached {@code channel}. */

@@ -1,6 +1,8 @@
 package org.daitu.vcmon.output.store;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -12,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -51,6 +55,11 @@ import org.sqlite.SQLiteException;
  * <p>Thread-safety: every public method may be called from any thread or context; the connection
  * and the current run id are only touched on the store thread. Call {@link #close()} even after a
  * failed {@link #open()}: it also releases this store's hold on the worker pool.
+ *
+ * <p>The writes that follow the monitor (transitions, heartbeats, gaps, daily counts, the outbox)
+ * survive a disk that is full, read-only or failing: they are held in a {@link WriteBacklog} and
+ * written in order once the disk takes writes again. Writes asked for through the API fail at
+ * once instead, with the cause, while anything is held.
  */
 public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
@@ -74,7 +83,9 @@ public final class SqliteStore implements Store {
       "id, site, start_at, end_at, day_of_week, from_time, to_time, note, source";
 
   private final Path file;
+  private final Vertx vertx;
   private final WorkerExecutor executor;
+  private final WriteBacklog backlog;
 
   // Confined to the store thread.
   private Connection connection;
@@ -84,8 +95,38 @@ public final class SqliteStore implements Store {
 
   public SqliteStore(Vertx vertx, Path file) {
     this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
+    this.vertx = vertx;
     this.executor =
         vertx.createSharedWorkerExecutor(POOL, 1, MAX_EXECUTE_SECONDS, TimeUnit.SECONDS);
+    this.backlog =
+        new WriteBacklog(
+            this.file, Clock.systemUTC(), this::retryIn, this::fault, WriteBacklog.MAX_RECORDS);
+  }
+
+  /**
+   * SQLite reports a write refused by a read-only file system (EROFS) as a plain I/O error; a
+   * small file created next to the database tells which it is. (access(2) does not: ext4 gone
+   * read-only after an error still passes it.)
+   */
+  private StoreFault fault(Throwable error) {
+    StoreFault f = StoreFault.of(error);
+    if (f == null || f.kind() != StoreFault.Kind.IO_ERROR) {
+      return f;
+    }
+    try {
+      Files.delete(Files.createTempFile(file.getParent(), ".vcmon-write-check", ""));
+      return f;
+    } catch (IOException e) {
+      StoreFault os = StoreFault.of(e);
+      return os == null || os.kind() == StoreFault.Kind.IO_ERROR
+          ? f
+          : new StoreFault(os.kind(), f.detail() + "; " + e.getMessage());
+    }
+  }
+
+  @Override
+  public StoreHealth health() {
+    return backlog.health();
   }
 
   /** The database file (absolute). */
@@ -128,6 +169,7 @@ public final class SqliteStore implements Store {
     Future<Void> closing =
         executor.executeBlocking(
             () -> {
+              backlog.close();
               if (connection != null) {
                 Connection c = connection;
                 connection = null;
@@ -326,7 +368,8 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Void> heartbeat(Instant now) {
     Objects.requireNonNull(now, "now");
-    return write(
+    return held(
+        1,
         c -> {
           if (currentRun == 0) {
             throw new IllegalStateException("heartbeat before startRun: call startRun(now) first");
@@ -357,7 +400,7 @@ public final class SqliteStore implements Store {
     if (batch.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return write(c -> recordBatch(c, batch, parentOf));
+    return held(batch.size(), c -> recordBatch(c, batch, parentOf));
   }
 
   private List<Incident> recordBatch(
@@ -432,7 +475,8 @@ public final class SqliteStore implements Store {
   public Future<Void> openGap(Instant from, Gap.Kind kind, String reason) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(kind, "kind");
-    return write(
+    return held(
+        1,
         c -> {
           // At most one open gap per kind: opening twice keeps the first start.
           try (PreparedStatement p =
@@ -452,7 +496,8 @@ public final class SqliteStore implements Store {
   public Future<Void> closeGap(Instant to, Gap.Kind kind) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(kind, "kind");
-    return write(
+    return held(
+        1,
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
@@ -564,7 +609,8 @@ public final class SqliteStore implements Store {
           new IllegalArgumentException(
               "daily rollout counts must not be negative: connected=" + connected + " online=" + online));
     }
-    return write(
+    return held(
+        1,
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
@@ -775,7 +821,8 @@ public final class SqliteStore implements Store {
     if (copy.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return write(
+    return held(
+        copy.size(),
         c -> {
           int inserted = 0;
           try (PreparedStatement p =
@@ -833,7 +880,8 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Void> delivered(long id, Instant at) {
     Objects.requireNonNull(at, "at");
-    return write(
+    return held(
+        1,
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
@@ -849,7 +897,8 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Void> failed(long id, int attempts, Instant nextAttempt, String error) {
     Objects.requireNonNull(nextAttempt, "nextAttempt");
-    return write(
+    return held(
+        1,
         c -> {
           try (PreparedStatement p =
               c.prepareStatement(
@@ -901,13 +950,97 @@ public final class SqliteStore implements Store {
     return executor.executeBlocking(task, true);
   }
 
-  /** One transaction; its future completes after the commit (durable: synchronous=FULL). */
+  /**
+   * One transaction; its future completes after the commit (durable: synchronous=FULL). Fails at
+   * once while writes are held: it must not overtake them, and the disk is not taking writes.
+   */
   private <T> Future<T> write(Work<T> work) {
     return onStoreThread(
         () -> {
+          if (backlog.holding()) {
+            throw new StoreException(
+                file,
+                "cannot write now: " + backlog.health().fault().describe(),
+                "free space on that disk or make it writable again, then retry",
+                null);
+          }
           Connection c = openConnection();
           return inTransaction(c, () -> work.run(c));
         });
+  }
+
+  /**
+   * A transaction that survives a failing disk: when it fails with a {@link StoreFault} it is held
+   * and retried in order, and its future completes once it is committed. {@code records} is its
+   * weight against the backlog's bound.
+   */
+  private <T> Future<T> held(int records, Work<T> work) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("history store " + file + " is closed"));
+    }
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> promise = Promise.promise();
+    executor
+        .executeBlocking(
+            () -> {
+              backlog.submit(new HeldWrite<>(records, work, caller, promise));
+              return null;
+            },
+            true)
+        .onFailure(promise::tryFail);
+    return promise.future();
+  }
+
+  /** Runs {@link WriteBacklog#drain} on the store thread after {@code delay}. */
+  private void retryIn(Duration delay) {
+    Runnable drain =
+        () -> {
+          if (!closed) {
+            executor.executeBlocking(
+                () -> {
+                  backlog.drain();
+                  return null;
+                },
+                true);
+          }
+        };
+    if (delay.isZero()) {
+      drain.run();
+    } else {
+      vertx.setTimer(delay.toMillis(), id -> drain.run());
+    }
+  }
+
+  /** A held write; its future completes on the caller's context. */
+  private final class HeldWrite<T> implements WriteBacklog.Entry {
+    private final int records;
+    private final Work<T> work;
+    private final Context caller;
+    private final Promise<T> promise;
+
+    HeldWrite(int records, Work<T> work, Context caller, Promise<T> promise) {
+      this.records = records;
+      this.work = work;
+      this.caller = caller;
+      this.promise = promise;
+    }
+
+    @Override
+    public int records() {
+      return records;
+    }
+
+    @Override
+    public void write() throws Exception {
+      Connection c = openConnection();
+      T result = inTransaction(c, () -> work.run(c));
+      caller.runOnContext(v -> promise.complete(result));
+    }
+
+    @Override
+    public void fail(Throwable error) {
+      caller.runOnContext(v -> promise.fail(error));
+    }
   }
 
   private <T> Future<T> read(Work<T> work) {
@@ -921,21 +1054,29 @@ public final class SqliteStore implements Store {
     return connection;
   }
 
+  /**
+   * BEGIN and COMMIT by hand rather than through the driver's auto-commit switch: on SQLITE_FULL
+   * and I/O errors SQLite rolls the transaction back itself, and the driver's switch back to
+   * auto-commit then fails with "no transaction is active", hiding the cause and leaving the
+   * driver believing a transaction is open.
+   */
   private static <T> T inTransaction(Connection c, Callable<T> work) throws Exception {
-    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+    }
     try {
       T result = work.call();
-      c.commit();
+      try (Statement s = c.createStatement()) {
+        s.execute("COMMIT");
+      }
       return result;
     } catch (Exception e) {
-      try {
-        c.rollback();
+      try (Statement s = c.createStatement()) {
+        s.execute("ROLLBACK");
       } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
+        e.addSuppressed(rollback); // already rolled back by SQLite
       }
       throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 

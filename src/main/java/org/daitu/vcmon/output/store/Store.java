@@ -34,6 +34,9 @@ public interface Store {
 
   Future<Void> close();
 
+  /** Whether writes succeed now, and how many wait in memory when they do not. Any thread. */
+  StoreHealth health();
+
   /** What a starting agent needs back: nothing committed before a crash is lost. */
   record Recovered(
       Map<String, Instant> firstConnected,

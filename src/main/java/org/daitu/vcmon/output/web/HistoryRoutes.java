@@ -72,6 +72,13 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
     this.calendar = calendar;
   }
 
+  /** The history is only as ready as its store: not while writes fail and are held in memory. */
+  @Override
+  public List<String> readinessProblems() {
+    String problem = store.health().readinessProblem();
+    return problem == null ? List.of() : List.of(problem);
+  }
+
   @Override
   public void mount(Router router) {
     router.get("/api/v1/rollout").handler(this::rollout);

@@ -94,6 +94,11 @@ public final class WebVerticle extends VerticleBase {
   /** More routes, mounted before the catch-all 404 (history, admin). */
   public interface RouteGroup {
     void mount(Router router);
+
+    /** Why what these routes depend on makes the agent not ready; empty when nothing does. */
+    default List<String> readinessProblems() {
+      return List.of();
+    }
   }
 
   /**
@@ -383,7 +388,8 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private void ready(RoutingContext ctx) {
-    List<String> reasons = readinessProblems(board.snapshot());
+    List<String> reasons = new ArrayList<>(readinessProblems(board.snapshot()));
+    groups.forEach(g -> reasons.addAll(g.readinessProblems()));
     JsonObject body = new JsonObject().put("ready", reasons.isEmpty()).put("reasons", new JsonArray(reasons));
     json(ctx, reasons.isEmpty() ? 200 : 503, body);
   }

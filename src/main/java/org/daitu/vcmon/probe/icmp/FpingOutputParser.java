@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.daitu.vcmon.probe.IcmpResult;
 
@@ -101,10 +102,11 @@ final class FpingOutputParser {
       String failure = "fping may not send ICMP: " + permissionLine + " " + PERMISSION_HINT;
       return withIgnored(Report.failed(batch, failure), ignored);
     }
+    String how = exitDescription(exitCode);
     if (exitCode < 0 || exitCode > 2 || (measured.isEmpty() && unresolved.isEmpty())) {
-      String message = ignored.isEmpty() ? "no message" : ignored.get(0);
-      return withIgnored(
-          Report.failed(batch, "fping failed (exit " + exitCode + "): " + message), ignored);
+      String message = ignored.isEmpty() ? "no message" : printable(ignored.get(0));
+      String what = signalled(exitCode) ? "fping was killed before it finished (" : "fping failed (";
+      return withIgnored(Report.failed(batch, what + how + "): " + message), ignored);
     }
 
     Map<String, IcmpResult> results = new LinkedHashMap<>();
@@ -122,11 +124,65 @@ final class FpingOutputParser {
       } else {
         results.put(
             target,
-            IcmpResult.unavailable(
-                "fping gave no result for " + target + " (exit " + exitCode + ")"));
+            IcmpResult.unavailable("fping gave no result for " + target + " (" + how + ")"));
       }
     }
     return new Report(results, null, ignored);
+  }
+
+  /** How Java reports a child killed by a signal: 128 + the signal's number. */
+  private static final int SIGNAL_BASE = 128;
+
+  /** Longest piece of fping's own text quoted in a reason. */
+  static final int MAX_QUOTED = 160;
+
+  /** "exit 1", or "signal 9 (SIGKILL)" for a process killed by a signal. */
+  static String exitDescription(int exitCode) {
+    if (signalled(exitCode)) {
+      int signal = exitCode - SIGNAL_BASE;
+      String name =
+          switch (signal) {
+            case 1 -> " (SIGHUP)";
+            case 2 -> " (SIGINT)";
+            case 6 -> " (SIGABRT)";
+            case 9 -> " (SIGKILL)";
+            case 11 -> " (SIGSEGV)";
+            case 15 -> " (SIGTERM)";
+            default -> "";
+          };
+      return "signal " + signal + name;
+    }
+    return "exit " + exitCode;
+  }
+
+  /**
+   * Whether two batch failures are the same condition: equal but for the output they quote, which
+   * differs from run to run when fping prints garbage. Either may be null (no failure).
+   */
+  static boolean sameFailure(String a, String b) {
+    return Objects.equals(withoutQuote(a), withoutQuote(b));
+  }
+
+  private static String withoutQuote(String failure) {
+    int quote = failure == null ? -1 : failure.indexOf("): ");
+    return quote < 0 ? failure : failure.substring(0, quote + 1);
+  }
+
+  private static boolean signalled(int exitCode) {
+    return exitCode > SIGNAL_BASE && exitCode <= SIGNAL_BASE + 64;
+  }
+
+  /**
+   * A line of fping output made fit for a reason shown on the page and in logs: control and
+   * undecodable characters become '?', and it is cut to {@link #MAX_QUOTED} characters.
+   */
+  static String printable(String line) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < line.length() && out.length() < MAX_QUOTED; i++) {
+      char c = line.charAt(i);
+      out.append(Character.isISOControl(c) || c == '\uFFFD' || Character.isSurrogate(c) ? '?' : c);
+    }
+    return line.length() > MAX_QUOTED ? out + "..." : out.toString();
   }
 
   private static Report withIgnored(Report report, List<String> ignored) {

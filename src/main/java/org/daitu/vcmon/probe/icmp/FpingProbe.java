@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link IcmpProbe} over Debian's fping: one fping process per batch of at most {@code
  * probe.icmp.batch_size} addresses, batches in parallel on the {@code vcmon-fping} worker pool,
- * each batch killed if it outlives its deadline ({@link FpingCommand#deadline}).
+ * each batch killed if it outlives its deadline ({@link FpingCommand#deadline}), its stderr read
+ * up to {@link #maxOutputBytes} ({@link BoundedOutput}).
  *
  * <p>When fping cannot run at all (program missing, no permission to open a raw socket, killed at
  * the deadline) every address of the batch comes back {@link IcmpResult#unavailable} with the
@@ -48,6 +49,9 @@ public final class FpingProbe implements IcmpProbe {
   static final int WORKERS = 4;
 
   private static final String POOL_NAME = "vcmon-fping";
+
+  /** How long after the deadline the event-loop timer kills a batch the worker could not. */
+  private static final Duration KILL_BACKSTOP = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final FpingCommand command;
@@ -150,30 +154,44 @@ public final class FpingProbe implements IcmpProbe {
 
     Duration deadline = command.deadline(batch.size());
     AtomicBoolean killed = new AtomicBoolean();
+    // A backstop for a worker stuck writing targets to a program that does not read them; the
+    // reading below keeps the deadline itself.
     long timer =
         vertx.setTimer(
-            deadline.toMillis(),
+            deadline.plus(KILL_BACKSTOP).toMillis(),
             id -> {
               if (process.isAlive()) {
                 killed.set(true);
                 kill(process);
               }
             });
-    try {
+    try (InputStream stderr = process.getErrorStream()) {
       writeTargets(process, batch);
-      String stderr = readAll(process.getErrorStream());
+      BoundedOutput.Captured output =
+          BoundedOutput.read(
+              process, stderr, System.nanoTime() + deadline.toNanos(), maxOutputBytes(batch.size()));
+      if (output.timedOut()) {
+        killed.set(true);
+      }
+      if (output.timedOut() || output.overflowed()) {
+        kill(process);
+      }
       int exitCode = process.waitFor();
       if (killed.get()) {
+        return deadlineMissed(batch, deadline);
+      }
+      if (output.overflowed()) {
         return FpingOutputParser.Report.failed(
             batch,
-            "fping did not finish within "
-                + seconds(deadline)
-                + " (batch of "
+            "fping wrote more than "
+                + maxOutputBytes(batch.size())
+                + " bytes of output (batch of "
                 + batch.size()
-                + " targets), killed it");
+                + " targets, killed it): "
+                + FpingOutputParser.printable(output.text().strip()));
       }
       FpingOutputParser.Report report =
-          FpingOutputParser.parse(batch, command.packets(), exitCode, stderr);
+          FpingOutputParser.parse(batch, command.packets(), exitCode, output.text());
       if (!report.ignoredLines().isEmpty() && log.isDebugEnabled()) {
         log.debug(
             "Ignored fping output lines count={} first=\"{}\"",
@@ -183,10 +201,23 @@ public final class FpingProbe implements IcmpProbe {
       return report;
     } catch (IOException e) {
       kill(process);
+      if (killed.get()) {
+        return deadlineMissed(batch, deadline);
+      }
       return FpingOutputParser.Report.failed(batch, "fping output could not be read: " + e);
     } finally {
       vertx.cancelTimer(timer);
     }
+  }
+
+  private static FpingOutputParser.Report deadlineMissed(List<String> batch, Duration deadline) {
+    return FpingOutputParser.Report.failed(
+        batch,
+        "fping did not finish within "
+            + seconds(deadline)
+            + " (batch of "
+            + batch.size()
+            + " targets), killed it");
   }
 
   private static void writeTargets(Process process, List<String> batch) {
@@ -198,10 +229,12 @@ public final class FpingProbe implements IcmpProbe {
     }
   }
 
-  private static String readAll(InputStream stream) throws IOException {
-    try (stream) {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  /**
+   * What one batch's stderr may cost: a summary line per target plus room for ICMP error lines
+   * (one per echo at worst) and messages. More is not fping working: the batch is killed.
+   */
+  static int maxOutputBytes(int targets) {
+    return 64 * 1024 + targets * 4 * 1024;
   }
 
   /** Kills the process and anything it started (a prefix like setpriv may fork). */
@@ -222,7 +255,7 @@ public final class FpingProbe implements IcmpProbe {
 
   private void noteAvailability(String failure) {
     String previous = unavailableReason.getAndSet(failure);
-    if (Objects.equals(previous, failure)) {
+    if (FpingOutputParser.sameFailure(previous, failure)) {
       return;
     }
     if (failure != null) {

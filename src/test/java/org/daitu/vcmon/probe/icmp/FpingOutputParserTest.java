@@ -174,6 +174,53 @@ class FpingOutputParserTest {
     assertThat(report.results()).containsOnlyKeys("127.0.0.1", "127.0.0.3");
   }
 
+  @Test
+  void killedBySignalSaysSoAndWhichSignal() {
+    Report report = FpingOutputParser.parse(List.of("127.0.0.1", "127.0.0.2"), 3, 137, "");
+
+    assertThat(report.failure())
+        .isEqualTo("fping was killed before it finished (signal 9 (SIGKILL)): no message");
+    assertThat(report.results().values())
+        .allSatisfy(r -> assertThat(r.unavailableReason()).isEqualTo(report.failure()));
+  }
+
+  @Test
+  void binaryAndOverlongOutputIsQuotedShortAndPrintable() {
+    String binary = "\u0000\u0001\uFFFD\u001b[31mboom" + "x".repeat(100_000);
+
+    Report report = FpingOutputParser.parse(List.of("127.0.0.1"), 3, 0, binary + "\n");
+
+    assertThat(report.failure())
+        .startsWith("fping failed (exit 0): ????[31mboomxxx")
+        .endsWith("...")
+        .hasSizeLessThan(250)
+        .doesNotContainPattern("\\p{Cntrl}");
+  }
+
+  @Test
+  void failuresDifferingOnlyInTheQuotedOutputAreTheSameCondition() {
+    assertThat(FpingOutputParser.sameFailure("fping failed (exit 0): ??x", "fping failed (exit 0): y?"))
+        .isTrue();
+    assertThat(FpingOutputParser.sameFailure("fping failed (exit 0): x", "fping failed (exit 1): x"))
+        .isFalse();
+    assertThat(FpingOutputParser.sameFailure(null, "fping failed (exit 0): x")).isFalse();
+    assertThat(FpingOutputParser.sameFailure(null, null)).isTrue();
+    assertThat(FpingOutputParser.sameFailure("fping not found: \"x\"", "fping not found: \"x\"")).isTrue();
+  }
+
+  @Test
+  void partialLinesGiveNoResultForTheirTargetWithTheReason() {
+    // A run cut short: one complete summary, one torn off mid-line.
+    Report report =
+        FpingOutputParser.parse(
+            List.of("127.0.0.1", "127.0.0.2"), 3, 0, "127.0.0.1 : 0.05 0.06 0.07\n127.0.0.2 : 0.0");
+
+    assertThat(report.failure()).isNull();
+    assertThat(report.results().get("127.0.0.1").received()).isEqualTo(3);
+    assertThat(report.results().get("127.0.0.2").unavailableReason())
+        .isEqualTo("fping gave no result for 127.0.0.2 (exit 0)");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "127.0.0.1, true",

@@ -254,6 +254,142 @@ class FpingProbeIT {
     assertThat(probe.unavailableReason()).isNull();
   }
 
+  @Test
+  void fpingKilledMidRunSaysSoAndTheNextRunWorks() throws Exception {
+    // 20 echoes 100 ms apart: about two seconds of pinging to kill it in.
+    FpingProbe probe =
+        new FpingProbe(
+            vertx, new AgentConfig.Icmp(20, Duration.ofMillis(100), "fping", 500), TIMEOUT, List.of());
+    probes.add(probe);
+    List<String> addresses = List.of("127.0.0.1", "127.0.0.2");
+
+    Future<Map<String, IcmpResult>> running = probe.ping(addresses);
+    ProcessHandle fping = awaitChild("fping");
+    assertThat(fping.destroyForcibly()).isTrue();
+    Map<String, IcmpResult> results = await(running);
+
+    assertThat(results.values())
+        .allSatisfy(
+            r ->
+                assertThat(r.unavailableReason())
+                    .isEqualTo("fping was killed before it finished (signal 9 (SIGKILL)): no message"));
+    assertThat(probe.unavailableReason()).startsWith("fping was killed");
+    assertThat(children()).isEmpty();
+
+    Map<String, IcmpResult> next = await(probe.ping(addresses));
+    assertThat(next.values()).allMatch(r -> r.available() && r.received() == 20);
+    assertThat(probe.unavailableReason()).isNull();
+  }
+
+  @Test
+  void hostileFpingPrintingGarbageGivesAReasonPerAddress(@TempDir Path dir) throws Exception {
+    // Binary noise, a line of 40 kB, a summary for one target, a torn-off line for another.
+    Path fake =
+        script(
+            dir,
+            "head -c 20000 /dev/urandom >&2; echo >&2\n"
+                + "head -c 40000 /dev/zero | tr '\\0' x >&2; echo >&2\n"
+                + "echo '127.0.0.1 : 0.05 0.06 0.07' >&2\n"
+                + "printf '127.0.0.2 : 0.0' >&2\n"
+                + "exit 0\n");
+    FpingProbe probe = probe(fake.toString(), 500, List.of());
+
+    Map<String, IcmpResult> results = await(probe.ping(List.of("127.0.0.1", "127.0.0.2")));
+
+    assertThat(results.get("127.0.0.1").received()).isEqualTo(PACKETS);
+    assertThat(results.get("127.0.0.2").unavailableReason())
+        .isEqualTo("fping gave no result for 127.0.0.2 (exit 0)");
+  }
+
+  @Test
+  void hostileFpingFloodingOutputIsKilledAtTheBoundWithAShortReason(@TempDir Path dir)
+      throws Exception {
+    // 50 MB without a single answer: memory stays bounded, the reason short and printable.
+    Path fake = script(dir, "head -c 50000000 /dev/urandom >&2\nexit 0\n");
+    FpingProbe probe = probe(fake.toString(), 500, List.of());
+
+    Map<String, IcmpResult> results = await(probe.ping(List.of("127.0.0.1")));
+
+    String reason = results.get("127.0.0.1").unavailableReason();
+    assertThat(reason)
+        .startsWith("fping wrote more than 69632 bytes of output (batch of 1 targets, killed it): ")
+        .hasSizeLessThan(300)
+        .doesNotContainPattern("\\p{Cntrl}");
+    assertThat(children()).isEmpty();
+  }
+
+  @Test
+  void hostileFpingThatHangsSilentlyIsKilledWithItsChildrenByTheDeadline(@TempDir Path dir)
+      throws Exception {
+    // Never reads, never prints, never exits, and has children of its own.
+    Path fake = script(dir, "sleep 611 &\nsleep 612 &\nwait\n");
+    FpingProbe probe =
+        new FpingProbe(
+            vertx, new AgentConfig.Icmp(1, Duration.ofMillis(10), fake.toString(), 500), Duration.ofMillis(100));
+    probes.add(probe);
+    long started = System.nanoTime();
+
+    Map<String, IcmpResult> results = await(probe.ping(List.of("127.0.0.1")));
+
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(results.get("127.0.0.1").unavailableReason())
+        .isEqualTo("fping did not finish within 2.11s (batch of 1 targets), killed it");
+    // The deadline (2.11 s) and the kill, not the hostile program, end the run.
+    assertThat(took).isGreaterThan(Duration.ofSeconds(2)).isLessThan(Duration.ofSeconds(5));
+    assertThat(children()).isEmpty();
+  }
+
+  @Test
+  void hostileFpingLeavingAChildHoldingItsOutputDoesNotHoldTheProbe(@TempDir Path dir)
+      throws Exception {
+    // Exits at once, but a background child keeps stderr open: reading to end-of-file would wait
+    // for the child.
+    Path fake = script(dir, "(sleep 613 >&2 &)\necho 'no targets here' >&2\nexit 0\n");
+    FpingProbe probe = probe(fake.toString(), 500, List.of());
+    long started = System.nanoTime();
+
+    Map<String, IcmpResult> results = await(probe.ping(List.of("127.0.0.1")));
+
+    assertThat(results.get("127.0.0.1").unavailableReason())
+        .isEqualTo("fping failed (exit 0): no targets here");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("sleep 613"))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** A stand-in for fping: a shell script that ignores its arguments. */
+  private static Path script(Path dir, String body) throws IOException {
+    Path file = dir.resolve("hostile-fping");
+    Files.writeString(file, "#!/bin/sh\n" + body);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+    return file;
+  }
+
+  /** This JVM's child processes, i.e. what a probe left running. */
+  private static List<ProcessHandle> children() throws InterruptedException {
+    // A killed process disappears once reaped, which takes a moment.
+    for (int i = 0; i < 50 && ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive); i++) {
+      Thread.sleep(20);
+    }
+    return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+  }
+
+  private static ProcessHandle awaitChild(String command) throws InterruptedException {
+    for (int i = 0; i < 500; i++) {
+      var found =
+          ProcessHandle.current()
+              .children()
+              .filter(p -> p.info().command().orElse("").endsWith("/" + command))
+              .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no " + command + " child process appeared within 5 s");
+  }
+
   private FpingProbe probe(String program, int batchSize, List<String> prefix) {
     FpingProbe probe =
         new FpingProbe(
