@@ -42,6 +42,9 @@ public final class AlertPolicy {
   private final AgentConfig.Alerts cfg;
   private final Messages text;
   private final Readiness readiness;
+  /** A "now" this far before the window's start means the clock was stepped back (NTP). */
+  static final Duration CLOCK_STEP = Duration.ofMinutes(1);
+
   private final Clock clock;
 
   // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
@@ -194,6 +197,9 @@ public final class AlertPolicy {
   private boolean windowClosed(Instant now) {
     if (windowStart == null) {
       return false;
+    }
+    if (now.isBefore(windowStart.minus(CLOCK_STEP))) {
+      return true; // the clock stepped back: waiting for it to catch up could hold an alert for hours
     }
     Duration w = cfg.digestWindow();
     long sites = held.stream().map(h -> h.t().siteId()).distinct().count();

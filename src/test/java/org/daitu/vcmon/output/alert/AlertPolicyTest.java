@@ -410,4 +410,19 @@ class AlertPolicyTest {
         .extracting(Notification::key)
         .containsExactly("degraded:cat-ne:" + back.toEpochMilli());
   }
+
+  @Test
+  void aClockSteppedBackDoesNotHoldTheAlertUntilItCatchesUp() {
+    assertThat(feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"))).isEmpty();
+    // NTP steps the clock back one hour: the window closes at once instead of in an hour and 10 s.
+    assertThat(tick(T0.minus(Duration.ofHours(1)).plusSeconds(1)))
+        .extracting(Notification::key)
+        .containsExactly("site:cat-ne:DOWN:" + T0.toEpochMilli());
+    Instant back = T0.minus(Duration.ofHours(1)).plusSeconds(30);
+    feed(d.move("cat-ne", SiteState.UP, back, null));
+    assertThat(tick(back.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).as("an outage that \"ended before it began\" lasted no time").contains("sau 0 giây mất kết nối");
+    });
+  }
 }
