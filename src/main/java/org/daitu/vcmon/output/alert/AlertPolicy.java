@@ -383,7 +383,9 @@ public final class AlertPolicy {
     lines.add(line(s));
     children.forEach(c -> lines.add(line(c)));
     return new Notification(
-        "reminder:" + s.id() + ":" + n,
+        // The outage's start is in the key: reminder n of the next outage is a new message, which
+        // the outbox would otherwise refuse as a repeat of this one's.
+        "reminder:" + s.id() + ":" + o.since.toEpochMilli() + ":" + n,
         Kind.SITE,
         Severity.CRITICAL,
         false,

@@ -325,10 +325,33 @@ class AlertPolicyTest {
     all.forEach(n -> keys.add(n.key()));
     assertThat(keys)
         .containsExactly(
-            "site:cat-ne:DOWN:" + T0.toEpochMilli(), "reminder:cat-ne:1", "reminder:cat-ne:2", "reminder:cat-ne:3");
+            "site:cat-ne:DOWN:" + T0.toEpochMilli(),
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":1",
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":2",
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":3");
     assertThat(all.get(1).title()).isEqualTo("[NHẮC LẠI] Cát Nê vẫn mất kết nối");
     assertThat(all.get(1).text()).isEqualTo("Cát Nê vẫn mất kết nối từ 07:42 (đã 30 phút). Lý do: không trả lời ping.");
     assertThat(all.get(1).at()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void theNextOutagesRemindersHaveTheirOwnKeys() {
+    AlertPolicy p = policy("vi", Duration.ofMinutes(30), clock);
+    List<String> keys = new ArrayList<>();
+    for (Instant start : List.of(T0, T0.plus(Duration.ofHours(2)))) {
+      p.onTransitions(List.of(d.move("cat-ne", SiteState.DOWN, start, "x")), d.snap(start));
+      for (int m = 1; m <= 35; m++) {
+        Instant at = start.plus(Duration.ofMinutes(m));
+        p.tick(at, d.snap(at)).forEach(n -> keys.add(n.key()));
+      }
+      Instant back = start.plus(Duration.ofMinutes(40));
+      p.onTransitions(List.of(d.move("cat-ne", SiteState.UP, back, null)), d.snap(back));
+      p.tick(back.plus(WINDOW), d.snap(back.plus(WINDOW))).forEach(n -> keys.add(n.key()));
+    }
+    assertThat(keys.stream().filter(k -> k.startsWith("reminder:")))
+        .as("two outages, two first reminders: the store keeps one message per key")
+        .hasSize(2)
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -377,7 +400,7 @@ class AlertPolicyTest {
       runs.add(keys);
     }
     assertThat(runs.get(0)).isEqualTo(runs.get(1)).contains("digest:" + T0.plusSeconds(1).toEpochMilli(),
-        "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:2");
+        "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:" + T0.plusSeconds(1).toEpochMilli() + ":2");
   }
   @Test
   void aRecoveryHeldWhenVcmonGoesBlindIsToldOnceItSeesAgain() {
