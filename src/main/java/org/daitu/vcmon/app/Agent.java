@@ -55,6 +55,8 @@ public final class Agent {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   /** Sites whose outage an earlier run opened (and announced): not announced twice. */
   private final Map<String, Instant> openOutages = new HashMap<>();
+  /** Open outages younger than that: their announcement may or may not be in the outbox. */
+  private final Map<String, Instant> unsureOutages = new HashMap<>();
   private HistoryRecorder recorder;
   private WebVerticle web;
 
@@ -101,6 +103,8 @@ public final class Agent {
                 if (lastSeen != null
                     && incident.openedAt().plus(config.alerts().digestWindow()).isBefore(lastSeen)) {
                   openOutages.put(incident.siteId(), incident.openedAt());
+                } else {
+                  unsureOutages.put(incident.siteId(), incident.openedAt());
                 }
               }
               return store.startRun(clock.instant()).map(admin);
@@ -123,7 +127,7 @@ public final class Agent {
               IcmpProbe icmp = options.icmpLinks().apply(fping);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
-              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
+              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages, unsureOutages);
               web =
                   new WebVerticle(
                       config.http(),

@@ -45,6 +45,8 @@ final class AlertVerticle extends VerticleBase {
   /**
    * @param openOutages site id to the start of its open incident, from the store: outages an
    *     earlier run announced, not to be announced again
+   * @param unsureOutages the same for outages an earlier run may have been stopped in the middle
+   *     of announcing
    */
   AlertVerticle(
       AgentConfig config,
@@ -52,7 +54,8 @@ final class AlertVerticle extends VerticleBase {
       StateBoard board,
       AgentMetrics metrics,
       Clock clock,
-      Map<String, Instant> openOutages) {
+      Map<String, Instant> openOutages,
+      Map<String, Instant> unsureOutages) {
     this.config = config;
     this.store = store;
     this.board = board;
@@ -62,6 +65,7 @@ final class AlertVerticle extends VerticleBase {
     this.readiness = new Readiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
     policy.restore(openOutages);
+    policy.restoreUnsure(unsureOutages);
   }
 
   /** What /api/v1/readiness shows: the next meeting and its rooms, now. */

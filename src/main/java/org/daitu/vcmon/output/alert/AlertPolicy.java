@@ -66,6 +66,8 @@ public final class AlertPolicy {
     final Instant since;
     final String reason;
     boolean announced;
+    /** Restored from a run that may have stopped before its announcement was queued. */
+    boolean unsure;
     long reminders;
 
     Outage(Instant since, String reason) {
@@ -116,6 +118,22 @@ public final class AlertPolicy {
         });
   }
 
+  /**
+   * Outages an earlier run may have stopped in the middle of announcing (the process was killed
+   * within the digest window or before the next heartbeat). When the site is seen DOWN again the
+   * outage is announced under the key it had then, so the outbox refuses it if it was queued
+   * before, and sends it if it was not; its recovery is told either way.
+   */
+  public void restoreUnsure(Map<String, Instant> openOutages) {
+    openOutages.forEach(
+        (id, since) -> {
+          Outage o = new Outage(since, null);
+          o.announced = true;
+          o.unsure = true;
+          outages.putIfAbsent(id, o);
+        });
+  }
+
   /** The notifications due for these transitions (often none: they are held for the digest window). */
   public List<Notification> onTransitions(List<Transition> ts, StateSnapshot snap) {
     List<Notification> out = new ArrayList<>();
@@ -150,7 +168,13 @@ public final class AlertPolicy {
     }
     switch (to) {
       case DOWN:
-        if (outages.containsKey(id)) {
+        Outage known = outages.get(id);
+        if (known != null && known.unsure) {
+          known.unsure = false;
+          hold(new Held(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), known));
+          return;
+        }
+        if (known != null) {
           // Back from UNKNOWN or MAINTENANCE into the same outage: told already.
           return;
         }

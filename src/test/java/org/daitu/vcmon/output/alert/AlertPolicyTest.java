@@ -355,6 +355,32 @@ class AlertPolicyTest {
   }
 
   @Test
+  void anOutageMaybeNotQueuedBeforeARestartIsAnnouncedUnderItsOwnKeyAndItsRecoveryFollows() {
+    Instant opened = T0.minusSeconds(5); // the earlier run was killed 5 s into the outage
+    policy.restoreUnsure(Map.of("cat-ne", opened));
+    feed(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(20), "không trả lời ping"));
+    assertThat(tick(T0.plusSeconds(20).plus(WINDOW)))
+        .as("the key the earlier run gave it: the outbox drops it if that run had queued it")
+        .extracting(Notification::key)
+        .containsExactly("site:cat-ne:DOWN:" + opened.toEpochMilli());
+    feed(d.move("cat-ne", SiteState.UNKNOWN, T0.plusSeconds(60), "?"));
+    feed(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(70), "x"));
+    Instant back = T0.plusSeconds(100);
+    feed(d.move("cat-ne", SiteState.UP, back, null));
+    assertThat(tick(back.plus(WINDOW))).as("announced once, then its recovery").singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("sau 1 phút mất kết nối (từ 07:41)");
+    });
+  }
+
+  @Test
+  void anOutageThatEndedWhileVcmonWasDownStillGetsItsRecovery() {
+    policy.restoreUnsure(Map.of("cat-ne", T0.minusSeconds(5)));
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(20), null));
+    assertThat(tick(T0.plusSeconds(20).plus(WINDOW))).singleElement().satisfies(n -> assertThat(n.resolved()).isTrue());
+  }
+
+  @Test
   void noRemindersByDefault() {
     feed(d.move("cat-ne", SiteState.DOWN, T0, "x"));
     assertThat(tick(T0.plus(WINDOW))).hasSize(1);
