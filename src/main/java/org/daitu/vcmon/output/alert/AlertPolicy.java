@@ -42,9 +42,6 @@ public final class AlertPolicy {
   private final AgentConfig.Alerts cfg;
   private final Messages text;
   private final Readiness readiness;
-  /** A "now" this far before the window's start means the clock was stepped back (NTP). */
-  static final Duration CLOCK_STEP = Duration.ofMinutes(1);
-
   private final Clock clock;
 
   // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
@@ -59,6 +56,8 @@ public final class AlertPolicy {
   /** When the latest held change happened (a storm's window slides with it). */
   private Instant lastHeldAt;
   static final int STORM_WINDOWS = 6;
+  /** A "now" this far before the window's start means the clock was stepped back (NTP). */
+  static final Duration CLOCK_STEP = Duration.ofMinutes(1);
   /** Readiness summaries sent, by key, until their meeting starts. */
   private final Map<String, Instant> readinessSent = new HashMap<>();
 
@@ -121,8 +120,8 @@ public final class AlertPolicy {
   /**
    * Outages an earlier run may have stopped in the middle of announcing (the process was killed
    * within the digest window or before the next heartbeat). When the site is seen DOWN again the
-   * outage is announced under the key it had then, so the outbox refuses it if it was queued
-   * before, and sends it if it was not; its recovery is told either way.
+   * outage is announced at once, alone, under the key it had then, so the outbox refuses it if it
+   * was queued before and sends it if it was not; its recovery is told either way.
    */
   public void restoreUnsure(Map<String, Instant> openOutages) {
     openOutages.forEach(
@@ -170,8 +169,9 @@ public final class AlertPolicy {
       case DOWN:
         Outage known = outages.get(id);
         if (known != null && known.unsure) {
+          // Alone, never in a digest: only the key it had before lets the outbox drop a repeat.
           known.unsure = false;
-          hold(new Held(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), known));
+          out.add(down(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), snap, clock.instant()));
           return;
         }
         if (known != null) {
