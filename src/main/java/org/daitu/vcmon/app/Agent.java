@@ -62,6 +62,8 @@ public final class Agent {
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   /** Sites whose outage an earlier run opened (and announced): not announced twice. */
   private final Map<String, Instant> openOutages = new HashMap<>();
+  /** Open outages younger than that: their announcement may or may not be in the outbox. */
+  private final Map<String, Instant> unsureOutages = new HashMap<>();
   private HistoryRecorder recorder;
   private WebVerticle web;
   private Reloader reloader;
@@ -109,6 +111,8 @@ public final class Agent {
                 if (lastSeen != null
                     && incident.openedAt().plus(config.alerts().digestWindow()).isBefore(lastSeen)) {
                   openOutages.put(incident.siteId(), incident.openedAt());
+                } else {
+                  unsureOutages.put(incident.siteId(), incident.openedAt());
                 }
               }
               return store.startRun(clock.instant()).map(admin);
@@ -133,7 +137,7 @@ public final class Agent {
               admin.monitor(monitor);
               // Only an agent started from a file can reload it; the demo has none.
               Path file = options.mode().equals("agent") ? config.source() : null;
-              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages);
+              AlertVerticle alerts = new AlertVerticle(config, store, board, metrics, clock, openOutages, unsureOutages);
               reloader =
                   new Reloader(vertx, file, config, plan -> apply(plan, admin, monitor, alerts, metrics), metrics, clock);
               admin.reloader(reloader);

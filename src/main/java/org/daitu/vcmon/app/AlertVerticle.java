@@ -47,6 +47,8 @@ final class AlertVerticle extends VerticleBase {
   /**
    * @param openOutages site id to the start of its open incident, from the store: outages an
    *     earlier run announced, not to be announced again
+   * @param unsureOutages the same for outages an earlier run may have been stopped in the middle
+   *     of announcing
    */
   AlertVerticle(
       AgentConfig config,
@@ -54,7 +56,8 @@ final class AlertVerticle extends VerticleBase {
       StateBoard board,
       AgentMetrics metrics,
       Clock clock,
-      Map<String, Instant> openOutages) {
+      Map<String, Instant> openOutages,
+      Map<String, Instant> unsureOutages) {
     this.config = config;
     this.store = store;
     this.board = board;
@@ -64,6 +67,7 @@ final class AlertVerticle extends VerticleBase {
     this.readiness = new Readiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
     policy.restore(openOutages);
+    policy.restoreUnsure(unsureOutages);
   }
 
   /**

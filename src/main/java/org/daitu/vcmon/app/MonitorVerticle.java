@@ -121,9 +121,18 @@ public final class MonitorVerticle extends VerticleBase {
     return Math.max(50, Math.min(250, probe.recheckInterval().toMillis() / 4));
   }
 
+  /**
+   * Scheduling and elapsed times use the monotonic clock: a wall clock stepped back (NTP) would
+   * otherwise stop every check until it caught up, and a step either way would give negative or
+   * hour-long check durations. The wall clock only stamps what is reported.
+   */
+  static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   @Override
   public Future<?> start() {
-    long now = clock.millis();
+    long now = monotonicMillis();
     for (Site s : config.inventory().sites()) {
       sites.put(s.id(), s);
       scheduler.add(s.id(), now, config.probe().interval());
@@ -204,7 +213,7 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void tick() {
-    long now = clock.millis();
+    long now = monotonicMillis();
     metrics.setScheduleLag(scheduler.lagMillis(now));
     List<String> due = scheduler.due(now);
     if (!due.isEmpty()) {
@@ -214,6 +223,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   private void runBatch(List<String> ids) {
     Instant started = clock.instant();
+    long startedMillis = monotonicMillis();
     List<Site> batch = new ArrayList<>(ids.size());
     List<String> addresses = new ArrayList<>(ids.size());
     for (String id : ids) {
@@ -223,7 +233,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
     Future<Map<String, IcmpResult>> pings =
         icmp.ping(addresses)
-            .onSuccess(r -> metrics.recordIcmpBatch(Duration.between(started, clock.instant())))
+            .onSuccess(r -> metrics.recordIcmpBatch(since(startedMillis)))
             .recover(
                 err -> {
                   log.error("ICMP probe failed batch_size={}", addresses.size(), err);
@@ -231,7 +241,7 @@ public final class MonitorVerticle extends VerticleBase {
                 });
     List<Future<SiteCheck>> checks = new ArrayList<>(batch.size());
     for (Site site : batch) {
-      checks.add(check(site, started, pings));
+      checks.add(check(site, started, startedMillis, pings));
     }
     Future.join(checks)
         .onComplete(
@@ -242,11 +252,12 @@ public final class MonitorVerticle extends VerticleBase {
                   done.add(f.result());
                 }
               }
-              apply(started, ids, done);
+              apply(startedMillis, ids, done);
             });
   }
 
-  private Future<SiteCheck> check(Site site, Instant started, Future<Map<String, IcmpResult>> pings) {
+  private Future<SiteCheck> check(
+      Site site, Instant started, long startedMillis, Future<Map<String, IcmpResult>> pings) {
     Future<SnmpResult> snmpResult;
     if (site.snmp() == null) {
       snmpResult = Future.succeededFuture(null);
@@ -260,7 +271,7 @@ public final class MonitorVerticle extends VerticleBase {
                     return Future.succeededFuture(
                         SnmpResult.failed(SnmpStatus.UNAVAILABLE, "internal error: " + err.getMessage()));
                   })
-              .onSuccess(r -> metrics.recordSnmpPoll(Duration.between(started, clock.instant()), r));
+              .onSuccess(r -> metrics.recordSnmpPoll(since(startedMillis), r));
     }
     long limit = checkLimit(config.probe()).toMillis();
     return Future.all(pings, snmpResult)
@@ -270,7 +281,7 @@ public final class MonitorVerticle extends VerticleBase {
               if (ping == null) {
                 ping = IcmpResult.unavailable("no ICMP result for " + site.address());
               }
-              Duration elapsed = Duration.between(started, clock.instant());
+              Duration elapsed = since(startedMillis);
               metrics.recordCheck(elapsed);
               return new SiteCheck(site.id(), started, elapsed, ping, snmpResult.result());
             })
@@ -284,7 +295,7 @@ public final class MonitorVerticle extends VerticleBase {
                   new SiteCheck(
                       site.id(),
                       started,
-                      Duration.between(started, clock.instant()),
+                      since(startedMillis),
                       IcmpResult.unavailable("check did not finish within " + limit / 1000 + "s"),
                       null));
             });
@@ -295,15 +306,19 @@ public final class MonitorVerticle extends VerticleBase {
     return probe.interval().plusSeconds(60);
   }
 
-  private void apply(Instant started, List<String> ids, List<SiteCheck> done) {
+  private static Duration since(long startedMillis) {
+    return Duration.ofMillis(monotonicMillis() - startedMillis);
+  }
+
+  private void apply(long startedMillis, List<String> ids, List<SiteCheck> done) {
     List<Transition> transitions = new ArrayList<>();
     for (SiteCheck c : done) {
       transitions.addAll(tracker.apply(c));
     }
-    long now = clock.millis();
+    long now = monotonicMillis();
     for (String id : ids) {
       Duration delay = tracker.pending(id) ? config.probe().recheckInterval() : config.probe().interval();
-      scheduler.completed(id, started.toEpochMilli(), now, delay);
+      scheduler.completed(id, startedMillis, now, delay);
     }
     for (String parent : tracker.drainWanted()) {
       scheduler.expedite(parent, now);

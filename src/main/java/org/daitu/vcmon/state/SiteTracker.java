@@ -198,7 +198,8 @@ public final class SiteTracker {
     return selfCheckDownAfter > 0
         && (selfCheckFailures > 0
             || selfCheckOkAt == null
-            || selfCheckOkAt.isBefore(t.failingSince));
+            || selfCheckOkAt.isBefore(t.failingSince)
+            || steppedBack(selfCheckOkAt));
   }
 
   /**
@@ -377,7 +378,7 @@ public final class SiteTracker {
       change(t, SiteState.UNREACHABLE, "parent " + parent.site.id() + " is " + parent.state, now, out);
     } else if (uplinkUndecided(t)) {
       return; // wait: the next self-check round says whether the fault is vcmon's own
-    } else if (parent != null && parentUndecided(parent, t)) {
+    } else if (parent != null && (parentUndecided(parent, t) || steppedBack(parent.lastCheckAt))) {
       wanted.add(parent.site.id()); // wait: its own checks decide between DOWN and UNREACHABLE
     } else if (t.state != SiteState.DOWN) {
       change(t, SiteState.DOWN, v.reason(), now, out);
@@ -405,6 +406,14 @@ public final class SiteTracker {
     List<String> ids = List.copyOf(wanted);
     wanted.clear();
     return ids;
+  }
+
+  /**
+   * True for a time stamped after now: the clock stepped back since, so that time cannot say what
+   * came first; the tracker waits for a fresh reading instead of deciding on it.
+   */
+  private boolean steppedBack(Instant at) {
+    return at != null && at.isAfter(clock.instant());
   }
 
   private static boolean isOut(SiteState s) {
@@ -534,7 +543,10 @@ public final class SiteTracker {
 
     void count(Verdict v, Instant checkStart) {
       last = v;
-      if (v.kind() == Verdict.Kind.FAILED && failStreak == 0) {
+      if (v.kind() == Verdict.Kind.FAILED
+          && (failStreak == 0 || failingSince.isAfter(checkStart))) {
+        // Never later than the latest failed check, even if the clock stepped back meanwhile:
+        // otherwise no parent check or self-check round could ever come "after" it.
         failingSince = checkStart;
       }
       switch (v.kind()) {

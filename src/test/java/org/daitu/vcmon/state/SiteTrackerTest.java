@@ -279,6 +279,21 @@ class SiteTrackerTest {
     }
 
     @Test
+    void aSelfCheckRoundFromBeforeAClockStepBackDoesNotConfirmAFailure() {
+      SiteTracker tracker = upAndWatched();
+      clock.advance(Duration.ofHours(-1));
+      for (int i = 0; i < 3; i++) {
+        clock.advance(Duration.ofSeconds(1));
+        tracker.apply(check("a", 'F'));
+      }
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().state()).isEqualTo(SiteState.UP);
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(tracker.selfCheck(true, clock.instant(), BLIND))
+          .extracting(t -> t.siteId() + ":" + t.to())
+          .containsExactly("a:DOWN");
+    }
+
+    @Test
     void whileBlindNoSiteGoesDownAndAllAreUnknownWithTheReason() {
       SiteTracker tracker = upAndWatched();
       clock.advance(Duration.ofSeconds(1));
@@ -469,6 +484,31 @@ class SiteTrackerTest {
     }
 
     @Test
+    void aParentCheckStampedBeforeAClockStepBackDoesNotDecideForTheChild() {
+      allUp();
+      clock.advance(Duration.ofHours(-1)); // NTP: the core's last check now reads as the future
+      feed("a", "FFF");
+      assertThat(state("a")).as("waits for a parent check it can order").isEqualTo(SiteState.UP);
+      assertThat(tracker.drainWanted()).containsExactly("core");
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(tracker.apply(check("core", 'G'))).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("a:DOWN");
+    }
+
+    @Test
+    void aFailureThatBeganBeforeAClockStepBackIsStillDecided() {
+      allUp();
+      feed("a", "F");
+      clock.advance(Duration.ofHours(-1));
+      feed("a", "FF");
+      assertThat(tracker.drainWanted()).containsExactly("core");
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(tracker.apply(check("core", 'G')))
+          .as("not stuck for the hour the clock went back")
+          .extracting(t -> t.siteId() + ":" + t.to())
+          .containsExactly("a:DOWN");
+    }
+
+    @Test
     void childWaitsForAParentNotCheckedSinceTheChildBeganToFail() {
       allUp();
       feed("a", "FFF");
@@ -642,6 +682,46 @@ class SiteTrackerTest {
       assertThat(status("a").site().stage()).isEqualTo(RolloutStage.COMMISSIONED);
       assertThat(status("b").state()).isEqualTo(SiteState.PLANNED);
       assertThat(changes).singleElement().satisfies(t -> assertThat(t.siteId()).isEqualTo("b"));
+    }
+  }
+
+  /** NTP steps the wall clock while sites are UP, one is DOWN: the step alone changes nothing. */
+  @Nested
+  class ClockSteps {
+    final SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"), site("b"), site("c"))), CFG, clock);
+
+    List<Transition> round(char a, char b, char c) {
+      clock.advance(Duration.ofSeconds(10));
+      List<Transition> out = new ArrayList<>(tracker.apply(check("a", a)));
+      out.addAll(tracker.apply(check("b", b)));
+      out.addAll(tracker.apply(check("c", c)));
+      return out;
+    }
+
+    @ParameterizedTest(name = "step {0} minutes")
+    @CsvSource({"60", "-60", "-1440", "1440"})
+    void aStepCausesNoTransitionAndNoFlapping(long minutes) {
+      for (int i = 0; i < 3; i++) {
+        round('G', 'G', 'F');
+      }
+      StateSnapshot before = tracker.snapshot(0);
+      assertThat(before.site("c").orElseThrow().state()).isEqualTo(SiteState.DOWN);
+      clock.advance(Duration.ofMinutes(minutes));
+      List<Transition> out = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        out.addAll(round('G', 'G', 'F'));
+      }
+      assertThat(out).isEmpty();
+      StateSnapshot after = tracker.snapshot(0);
+      for (String id : List.of("a", "b", "c")) {
+        assertThat(after.site(id).orElseThrow().since()).isEqualTo(before.site(id).orElseThrow().since());
+        assertThat(after.site(id).orElseThrow().flapping()).isFalse();
+      }
+      // And it still decides: c comes back, a goes down, on checks alone.
+      out.addAll(round('F', 'G', 'G'));
+      out.addAll(round('F', 'G', 'G'));
+      out.addAll(round('F', 'G', 'G'));
+      assertThat(out).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("c:UP", "a:DOWN");
     }
   }
 }

@@ -56,6 +56,8 @@ public final class AlertPolicy {
   /** When the latest held change happened (a storm's window slides with it). */
   private Instant lastHeldAt;
   static final int STORM_WINDOWS = 6;
+  /** A "now" this far before the window's start means the clock was stepped back (NTP). */
+  static final Duration CLOCK_STEP = Duration.ofMinutes(1);
   /** Readiness summaries sent, by key, until their meeting starts. */
   private final Map<String, Instant> readinessSent = new HashMap<>();
 
@@ -63,6 +65,8 @@ public final class AlertPolicy {
     final Instant since;
     final String reason;
     boolean announced;
+    /** Restored from a run that may have stopped before its announcement was queued. */
+    boolean unsure;
     long reminders;
 
     Outage(Instant since, String reason) {
@@ -123,6 +127,22 @@ public final class AlertPolicy {
         });
   }
 
+  /**
+   * Outages an earlier run may have stopped in the middle of announcing (the process was killed
+   * within the digest window or before the next heartbeat). When the site is seen DOWN again the
+   * outage is announced at once, alone, under the key it had then, so the outbox refuses it if it
+   * was queued before and sends it if it was not; its recovery is told either way.
+   */
+  public void restoreUnsure(Map<String, Instant> openOutages) {
+    openOutages.forEach(
+        (id, since) -> {
+          Outage o = new Outage(since, null);
+          o.announced = true;
+          o.unsure = true;
+          outages.putIfAbsent(id, o);
+        });
+  }
+
   /** The notifications due for these transitions (often none: they are held for the digest window). */
   public List<Notification> onTransitions(List<Transition> ts, StateSnapshot snap) {
     List<Notification> out = new ArrayList<>();
@@ -157,7 +177,14 @@ public final class AlertPolicy {
     }
     switch (to) {
       case DOWN:
-        if (outages.containsKey(id)) {
+        Outage known = outages.get(id);
+        if (known != null && known.unsure) {
+          // Alone, never in a digest: only the key it had before lets the outbox drop a repeat.
+          known.unsure = false;
+          out.add(down(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), snap, clock.instant()));
+          return;
+        }
+        if (known != null) {
           // Back from UNKNOWN or MAINTENANCE into the same outage: told already.
           return;
         }
@@ -204,6 +231,9 @@ public final class AlertPolicy {
   private boolean windowClosed(Instant now) {
     if (windowStart == null) {
       return false;
+    }
+    if (now.isBefore(windowStart.minus(CLOCK_STEP))) {
+      return true; // the clock stepped back: waiting for it to catch up could hold an alert for hours
     }
     Duration w = cfg.digestWindow();
     long sites = held.stream().map(h -> h.t().siteId()).distinct().count();
@@ -387,7 +417,9 @@ public final class AlertPolicy {
     lines.add(line(s));
     children.forEach(c -> lines.add(line(c)));
     return new Notification(
-        "reminder:" + s.id() + ":" + n,
+        // The outage's start is in the key: reminder n of the next outage is a new message, which
+        // the outbox would otherwise refuse as a repeat of this one's.
+        "reminder:" + s.id() + ":" + o.since.toEpochMilli() + ":" + n,
         Kind.SITE,
         Severity.CRITICAL,
         false,

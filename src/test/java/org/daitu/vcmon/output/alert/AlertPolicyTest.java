@@ -340,10 +340,65 @@ class AlertPolicyTest {
     all.forEach(n -> keys.add(n.key()));
     assertThat(keys)
         .containsExactly(
-            "site:cat-ne:DOWN:" + T0.toEpochMilli(), "reminder:cat-ne:1", "reminder:cat-ne:2", "reminder:cat-ne:3");
+            "site:cat-ne:DOWN:" + T0.toEpochMilli(),
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":1",
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":2",
+            "reminder:cat-ne:" + T0.toEpochMilli() + ":3");
     assertThat(all.get(1).title()).isEqualTo("[NHẮC LẠI] Cát Nê vẫn mất kết nối");
     assertThat(all.get(1).text()).isEqualTo("Cát Nê vẫn mất kết nối từ 07:42 (đã 30 phút). Lý do: không trả lời ping.");
     assertThat(all.get(1).at()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+  }
+
+  @Test
+  void theNextOutagesRemindersHaveTheirOwnKeys() {
+    AlertPolicy p = policy("vi", Duration.ofMinutes(30), clock);
+    List<String> keys = new ArrayList<>();
+    for (Instant start : List.of(T0, T0.plus(Duration.ofHours(2)))) {
+      p.onTransitions(List.of(d.move("cat-ne", SiteState.DOWN, start, "x")), d.snap(start));
+      for (int m = 1; m <= 35; m++) {
+        Instant at = start.plus(Duration.ofMinutes(m));
+        p.tick(at, d.snap(at)).forEach(n -> keys.add(n.key()));
+      }
+      Instant back = start.plus(Duration.ofMinutes(40));
+      p.onTransitions(List.of(d.move("cat-ne", SiteState.UP, back, null)), d.snap(back));
+      p.tick(back.plus(WINDOW), d.snap(back.plus(WINDOW))).forEach(n -> keys.add(n.key()));
+    }
+    assertThat(keys.stream().filter(k -> k.startsWith("reminder:")))
+        .as("two outages, two first reminders: the store keeps one message per key")
+        .hasSize(2)
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void anOutageMaybeNotQueuedBeforeARestartIsAnnouncedUnderItsOwnKeyAndItsRecoveryFollows() {
+    Instant opened = T0.minusSeconds(5); // the earlier run was killed 5 s into the outage
+    policy.restoreUnsure(Map.of("cat-ne", opened));
+    List<Transition> restart = new ArrayList<>();
+    restart.add(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(20), "không trả lời ping"));
+    for (int i = 1; i <= 4; i++) {
+      restart.add(d.move("x-" + i, SiteState.DOWN, T0.plusSeconds(20), "x")); // a digest for these
+    }
+    assertThat(feed(restart.toArray(Transition[]::new)))
+        .as("at once, alone, under the key the earlier run gave it: the outbox drops it if that run had queued it")
+        .extracting(Notification::key)
+        .containsExactly("site:cat-ne:DOWN:" + opened.toEpochMilli());
+    assertThat(tick(T0.plusSeconds(20).plus(WINDOW))).singleElement()
+        .satisfies(n -> assertThat(n.sites()).extracting(l -> l.id()).doesNotContain("cat-ne"));
+    feed(d.move("cat-ne", SiteState.UNKNOWN, T0.plusSeconds(60), "?"));
+    feed(d.move("cat-ne", SiteState.DOWN, T0.plusSeconds(70), "x"));
+    Instant back = T0.plusSeconds(100);
+    feed(d.move("cat-ne", SiteState.UP, back, null));
+    assertThat(tick(back.plus(WINDOW))).as("announced once, then its recovery").singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).contains("sau 1 phút mất kết nối (từ 07:41)");
+    });
+  }
+
+  @Test
+  void anOutageThatEndedWhileVcmonWasDownStillGetsItsRecovery() {
+    policy.restoreUnsure(Map.of("cat-ne", T0.minusSeconds(5)));
+    feed(d.move("cat-ne", SiteState.UP, T0.plusSeconds(20), null));
+    assertThat(tick(T0.plusSeconds(20).plus(WINDOW))).singleElement().satisfies(n -> assertThat(n.resolved()).isTrue());
   }
 
   @Test
@@ -392,7 +447,7 @@ class AlertPolicyTest {
       runs.add(keys);
     }
     assertThat(runs.get(0)).isEqualTo(runs.get(1)).contains("digest:" + T0.plusSeconds(1).toEpochMilli(),
-        "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:2");
+        "degraded:la-bang:" + T0.plusSeconds(60).toEpochMilli(), "reminder:x-1:" + T0.plusSeconds(1).toEpochMilli() + ":2");
   }
   @Test
   void aRecoveryHeldWhenVcmonGoesBlindIsToldOnceItSeesAgain() {
@@ -424,5 +479,20 @@ class AlertPolicyTest {
     assertThat(tick(back.plus(Duration.ofMinutes(10))))
         .extracting(Notification::key)
         .containsExactly("degraded:cat-ne:" + back.toEpochMilli());
+  }
+
+  @Test
+  void aClockSteppedBackDoesNotHoldTheAlertUntilItCatchesUp() {
+    assertThat(feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"))).isEmpty();
+    // NTP steps the clock back one hour: the window closes at once instead of in an hour and 10 s.
+    assertThat(tick(T0.minus(Duration.ofHours(1)).plusSeconds(1)))
+        .extracting(Notification::key)
+        .containsExactly("site:cat-ne:DOWN:" + T0.toEpochMilli());
+    Instant back = T0.minus(Duration.ofHours(1)).plusSeconds(30);
+    feed(d.move("cat-ne", SiteState.UP, back, null));
+    assertThat(tick(back.plus(WINDOW))).singleElement().satisfies(n -> {
+      assertThat(n.resolved()).isTrue();
+      assertThat(n.text()).as("an outage that \"ended before it began\" lasted no time").contains("sau 0 giây mất kết nối");
+    });
   }
 }
