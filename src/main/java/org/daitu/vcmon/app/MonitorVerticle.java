@@ -97,7 +97,7 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<Void> reconfigure(AgentConfig next) {
     return change(
         tracker -> {
-          long now = clock.millis();
+          long now = monotonicMillis();
           for (String id : sites.keySet()) {
             if (next.inventory().site(id).isEmpty()) {
               scheduler.remove(id);
