@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.app.Version;
@@ -150,19 +151,44 @@ public final class Main {
         c.selfCheck(), c.maintenance(), c.meetings());
   }
 
-  /** SIGHUP re-reads the config file; the reload logs its own outcome. */
-  private static void reloadOnHangup(Agent agent, Logger log) {
-    try {
-      Signal.handle(new Signal("HUP"), sig -> agent.reload("sighup"));
-    } catch (IllegalArgumentException e) {
-      // The JVM may own the signal (e.g. started with -Xrs): the admin API still reloads.
-      log.warn("SIGHUP cannot be handled here; reload through the admin API error=\"{}\"", e.getMessage());
+  /**
+   * SIGHUP re-reads the config file; the reload logs its own outcome. The handler is installed
+   * before the start, so a SIGHUP during it (e.g. {@code systemctl reload} right after start) does
+   * not end the JVM the default way: it is kept and the reload runs once the agent is up.
+   */
+  private static final class Hangup {
+    private final AtomicReference<Agent> agent = new AtomicReference<>();
+    private final AtomicBoolean pending = new AtomicBoolean();
+
+    Hangup(Logger log) {
+      try {
+        Signal.handle(new Signal("HUP"), sig -> {
+          Agent running = agent.get();
+          if (running == null) {
+            pending.set(true);
+            log.info("SIGHUP during start: the config is reloaded once the agent is up");
+          } else {
+            running.reload("sighup");
+          }
+        });
+      } catch (IllegalArgumentException e) {
+        // The JVM may own the signal (e.g. started with -Xrs): the admin API still reloads.
+        log.warn("SIGHUP cannot be handled here; reload through the admin API error=\"{}\"", e.getMessage());
+      }
+    }
+
+    void started(Agent running) {
+      agent.set(running);
+      if (pending.getAndSet(false)) {
+        running.reload("sighup");
+      }
     }
   }
 
   /** Waits for start; installs the stop on SIGTERM that exits 0. */
   private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
+    Hangup hangup = new Hangup(log);
     Agent agent;
     try {
       agent = started.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -173,7 +199,7 @@ public final class Main {
       vertx.close();
       return EXIT_FAILURE;
     }
-    reloadOnHangup(agent, log);
+    hangup.started(agent);
     AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime()
         .addShutdownHook(
