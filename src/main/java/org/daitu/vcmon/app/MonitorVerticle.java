@@ -179,6 +179,9 @@ public final class MonitorVerticle extends VerticleBase {
     long now = clock.millis();
     metrics.setScheduleLag(scheduler.lagMillis(now));
     List<String> due = scheduler.due(now);
+    for (String id : due) {
+      metrics.recordCheckDelay(now - scheduler.dueMillis(id));
+    }
     if (!due.isEmpty()) {
       runBatch(due);
     }

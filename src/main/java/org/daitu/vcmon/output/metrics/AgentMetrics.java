@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -31,12 +32,17 @@ import org.daitu.vcmon.state.StateSnapshot;
  * into {@code vcmon_*} names with base units (documented in the README).
  */
 public final class AgentMetrics {
+  /** A check that starts later than this after its due time counts as late (ticks are 250 ms). */
+  static final long LATE_MILLIS = 1000;
+
   private final MeterRegistry registry;
   private final Supplier<StateSnapshot> snapshots;
   private final Timer icmpBatch;
   private final Timer snmpPoll;
   private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
   private final Timer checkDuration;
+  private final Timer checkDelay;
+  private final Counter lateChecks;
   private final AtomicLong lagMillis = new AtomicLong();
   private final Counter storeErrors;
   private final AtomicLong outboxQueued = new AtomicLong();
@@ -102,6 +108,14 @@ public final class AgentMetrics {
     checkDuration =
         Timer.builder("vcmon.check.duration")
             .description("Time of one site check, ICMP and SNMP together")
+            .register(registry);
+    checkDelay =
+        Timer.builder("vcmon.check.delay")
+            .description("How long after its due time a check started")
+            .register(registry);
+    lateChecks =
+        Counter.builder("vcmon.checks.late")
+            .description("Checks that started more than 1 s after their due time")
             .register(registry);
     storeErrors =
         Counter.builder("vcmon.store.errors")
@@ -211,6 +225,14 @@ public final class AgentMetrics {
 
   public void recordCheck(Duration elapsed) {
     checkDuration.record(elapsed);
+  }
+
+  /** A check started {@code delayMillis} after it was due. */
+  public void recordCheckDelay(long delayMillis) {
+    checkDelay.record(delayMillis, TimeUnit.MILLISECONDS);
+    if (delayMillis > LATE_MILLIS) {
+      lateChecks.increment();
+    }
   }
 
   public void storeError() {
