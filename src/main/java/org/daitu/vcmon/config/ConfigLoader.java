@@ -261,7 +261,7 @@ public final class ConfigLoader {
     Map<String, Node> snmp =
         yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
     Integer retries = yaml.integer(snmp, sp, "retries", Defaults.SNMP_RETRIES, 0, 5);
-    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 1, 1024);
+    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 0, 1024);
 
     return new AgentConfig.Probe(
         orElse(interval, Defaults.INTERVAL),
