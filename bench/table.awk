@@ -22,6 +22,7 @@ function fmt(v, d) { return sprintf("%." d "f", v) }
 function spread(d) { return (MIN == MAX) ? fmt(MED, d) : fmt(MED, d) " [" fmt(MIN, d) "–" fmt(MAX, d) "]" }
 function noise(  ) { return (MED > 0) ? (MAX - MIN) / MED * 100 : 0 }
 function verdict(ok) { return ok ? "PASS" : "FAIL" }
+function ratio(a, b) { return (b > 0) ? fmt(a / b, 2) : "–" }
 
 END {
   ns = split(sizes, N, " "); big = N[ns] + 0
@@ -42,7 +43,7 @@ END {
     stats(pw, ek, em); ew = MED; es = spread(2)
     pair = (fw > ew) ? fw : ew
     printf "| %s | cycle time, s (vcmon: slowest check due→done; peers: wall time of the run) | %s | %s | %s | %s | %s | %s | %s |\n",
-      n, vs, fs, es, fmt(pair, 2), fmt(v / pair, 2), t ? "≤ 10 s" : "", t ? verdict(v <= 10) : ""
+      n, vs, fs, es, fmt(pair, 2), ratio(v, pair), t ? "≤ 10 s" : "", t ? verdict(v <= 10) : ""
 
     stats(chk, n, m); cm = MED; cmin = MIN
     stats(late, n, m); lmax = MAX
@@ -56,15 +57,15 @@ END {
     stats(pcpu, fk, fm); fc = MED; fcs = spread(2)
     stats(pcpu, ek, em); ec = MED; ecs = spread(2)
     printf "| %s | CPU per cycle, s (vcmon incl. its fping children) | %s | %s | %s | %s | %s | %s | %s |\n",
-      n, cs, fcs, ecs, fmt(fc + ec, 2), fmt(c / (fc + ec), 2), t ? "≤ 0.5 × peers" : "", t ? verdict(c <= 0.5 * (fc + ec)) : ""
+      n, cs, fcs, ecs, fmt(fc + ec, 2), ratio(c, fc + ec), t ? "≤ 0.5 × peers" : "", t ? verdict(fc + ec > 0 && c <= 0.5 * (fc + ec)) : ""
 
     stats(kids, n, m)
-    printf "| %s | of which vcmon's fping children, s | %s | | | | %s | | |\n", n, spread(2), fmt(MED / fc, 2) " × fping"
+    printf "| %s | of which vcmon's fping children, s | %s | | | | %s | | |\n", n, spread(2), ratio(MED, fc) " × fping"
     stats(prss, fk, fm); fr = MAX / 1024
     stats(prss, ek, em); er = MAX / 1024
     r = hwm[n] / 1024
     printf "| %s | peak RSS, MiB (fping: largest process) | %s | %s | %s | %s | %s | %s | %s |\n",
-      n, fmt(r, 0), fmt(fr, 0), fmt(er, 0), fmt(fr + er, 0), fmt(r / (fr + er), 2), t ? "≤ 256 MiB" : "", t ? verdict(r <= 256) : ""
+      n, fmt(r, 0), fmt(fr, 0), fmt(er, 0), fmt(fr + er, 0), ratio(r, fr + er), t ? "≤ 256 MiB" : "", t ? verdict(r <= 256) : ""
 
     stats(met, n, m); mm = MED * 1000; msp = spread(3)
     printf "| %s | /metrics, ms (%d KiB) | %s [%s–%s] | | | | | %s | %s |\n",

@@ -112,7 +112,6 @@ public final class Agent {
                   new AgentMetrics(
                       registry,
                       board::snapshot,
-                      config.inventory(),
                       config.rollout(),
                       config.zone(),
                       Version.current());
@@ -128,7 +127,7 @@ public final class Agent {
                   new WebVerticle(
                       config.http(),
                       board,
-                      registry,
+                      metrics::scrape,
                       config.rollout().target(),
                       options.mode(),
                       List.of(

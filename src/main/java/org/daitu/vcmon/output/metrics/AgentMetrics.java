@@ -6,9 +6,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SnmpResult;
@@ -26,9 +29,10 @@ import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 
 /**
- * Every metric vcmon exports, declared in one place. Per-site values are read from the latest
- * {@link StateSnapshot} at scrape time, so nothing is rebuilt per check; the agent's own health is
- * recorded as it happens. Code uses dotted Micrometer names; the Prometheus registry turns them
+ * Every metric vcmon exports, declared in one place. Per-site series are written from the latest
+ * {@link StateSnapshot} at scrape time ({@link SiteSeries}), so nothing is rebuilt per check and
+ * nothing is registered per site; the agent's own health is recorded as it happens in Micrometer
+ * meters. Code uses dotted Micrometer names; the Prometheus registry turns them
  * into {@code vcmon_*} names with base units (documented in the README).
  */
 public final class AgentMetrics {
@@ -37,6 +41,7 @@ public final class AgentMetrics {
 
   private final MeterRegistry registry;
   private final Supplier<StateSnapshot> snapshots;
+  private final SiteSeries siteSeries;
   private final Timer icmpBatch;
   private final Timer snmpPoll;
   private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
@@ -51,15 +56,12 @@ public final class AgentMetrics {
   public AgentMetrics(
       MeterRegistry registry,
       Supplier<StateSnapshot> snapshots,
-      Inventory inventory,
       AgentConfig.Rollout rollout,
       ZoneId zone,
       String version) {
     this.registry = registry;
     this.snapshots = snapshots;
-    for (Site site : inventory.sites()) {
-      registerSite(site);
-    }
+    this.siteSeries = new SiteSeries(siteFamilies(), AgentMetrics::infoLabels);
     Gauge.builder("vcmon.sites.online", () -> snapshots.get().unitsOnline())
         .description("Communes and towns reachable now (UP or DEGRADED)")
         .register(registry);
@@ -134,76 +136,67 @@ public final class AgentMetrics {
         .register(registry);
   }
 
-  private void registerSite(Site site) {
-    String id = site.id();
-    Tags tags = Tags.of("site", id);
-    site(
-        "vcmon.site.up",
-        "1 when the site is reachable (UP or DEGRADED), else 0",
-        tags,
-        id,
-        s -> s.state().isOnline() ? 1 : 0);
-    for (SiteState state : SiteState.values()) {
-      site(
-          "vcmon.site.state",
-          "1 for the site's current state",
-          tags.and("state", state.name()),
-          id,
-          s -> s.state() == state ? 1 : 0);
-    }
-    Gauge.builder("vcmon.site.info", () -> 1)
-        .description("Site metadata for dashboards and maps; value is always 1")
-        .tags(
-            tags.and("name", site.name())
-                .and("type", site.type().label())
-                .and("code", site.code())
-                // Lets alert routing silence the communes behind a DOWN uplink.
-                .and("parent", site.parent() == null ? "" : site.parent())
-                .and("lat", site.location() == null ? "" : format(site.location().lat()))
-                .and("lon", site.location() == null ? "" : format(site.location().lon())))
-        .register(registry);
-    site("vcmon.site.flapping", "1 while the site is flagged as flapping", tags, id, s -> s.flapping() ? 1 : 0);
-    site(
-        "vcmon.site.last.change.timestamp",
-        "When the site entered its current state (Unix time)",
-        tags,
-        id,
-        s -> s.since().toEpochMilli() / 1000.0,
-        "seconds");
-    FunctionCounter.builder(
-            "vcmon.site.reboots",
-            snapshots,
-            snap -> snap.get().site(id).map(SiteStatus::reboots).orElse(0))
-        .description("Reboots seen (sysUpTime went backwards) since vcmon started")
-        .tags(tags)
-        .register(registry);
-    site("vcmon.icmp.packet.loss", "Packet loss of the last check, 0..1", tags, id, s -> icmp(s, IcmpResult::lossRatio), "ratio");
-    site("vcmon.icmp.rtt", "Average RTT of the last check", tags, id, s -> icmp(s, IcmpResult::rttAvgSeconds), "seconds");
-    site("vcmon.icmp.jitter", "RTT jitter of the last check", tags, id, s -> icmp(s, IcmpResult::jitterSeconds), "seconds");
-    if (site.snmp() != null) {
-      site("vcmon.snmp.up", "1 when the last SNMP poll answered", tags, id, s -> s.snmp() != null && s.snmp().ok() ? 1 : 0);
-      site(
-          "vcmon.snmp.uptime",
-          "sysUpTime of the last SNMP answer",
-          tags,
-          id,
-          s -> s.lastSnmpOk() == null ? Double.NaN : s.lastSnmpOk().uptimeSeconds(),
-          "seconds");
-    }
+  /** The per-site families, in the order they are written; names as exported. */
+  private static List<SiteSeries.Family> siteFamilies() {
+    return List.of(
+        gauge("vcmon_site_up", "1 when the site is reachable (UP or DEGRADED), else 0", s -> s.state().isOnline() ? 1 : 0),
+        gauge("vcmon_site_state", "1 for the site's current state", SiteSeries.STATE),
+        gauge("vcmon_site_info", "Site metadata for dashboards and maps; value is always 1", SiteSeries.INFO),
+        gauge("vcmon_site_flapping", "1 while the site is flagged as flapping", s -> s.flapping() ? 1 : 0),
+        gauge(
+            "vcmon_site_last_change_timestamp_seconds",
+            "When the site entered its current state (Unix time)",
+            s -> s.since().toEpochMilli() / 1000.0),
+        new SiteSeries.Family(
+            "vcmon_site_reboots_total",
+            "counter",
+            "Reboots seen (sysUpTime went backwards) since vcmon started",
+            false,
+            SiteStatus::reboots),
+        gauge("vcmon_icmp_packet_loss_ratio", "Packet loss of the last check, 0..1", s -> icmp(s, IcmpResult::lossRatio)),
+        gauge("vcmon_icmp_rtt_seconds", "Average RTT of the last check", s -> icmp(s, IcmpResult::rttAvgSeconds)),
+        gauge("vcmon_icmp_jitter_seconds", "RTT jitter of the last check", s -> icmp(s, IcmpResult::jitterSeconds)),
+        new SiteSeries.Family(
+            "vcmon_snmp_up", "gauge", "1 when the last SNMP poll answered", true,
+            s -> s.snmp() != null && s.snmp().ok() ? 1 : 0),
+        new SiteSeries.Family(
+            "vcmon_snmp_uptime_seconds", "gauge", "sysUpTime of the last SNMP answer", true,
+            s -> s.lastSnmpOk() == null ? Double.NaN : s.lastSnmpOk().uptimeSeconds()));
   }
 
-  private void site(String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f) {
-    site(name, help, tags, id, f, null);
+  private static SiteSeries.Family gauge(String name, String help, ToDoubleFunction<SiteStatus> value) {
+    return new SiteSeries.Family(name, "gauge", help, false, value);
   }
 
-  private void site(
-      String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f, String unit) {
-    Gauge.builder(name, snapshots, snap -> snap.get().site(id).map(f::applyAsDouble).orElse(Double.NaN))
-        .description(help)
-        .tags(tags)
-        .baseUnit(unit)
-        .strongReference(true)
-        .register(registry);
+  /** Labels of vcmon_site_info, sorted by name like every other series. */
+  private static String infoLabels(Site site) {
+    StringBuilder b = new StringBuilder();
+    label(b, "code", site.code());
+    label(b, "lat", site.location() == null ? "" : format(site.location().lat()));
+    label(b, "lon", site.location() == null ? "" : format(site.location().lon()));
+    label(b, "name", site.name());
+    // Lets alert routing silence the communes behind a DOWN uplink.
+    label(b, "parent", site.parent() == null ? "" : site.parent());
+    label(b, "site", site.id());
+    label(b, "type", site.type().label());
+    return b.substring(1);
+  }
+
+  private static void label(StringBuilder b, String name, String value) {
+    b.append(',').append(name).append("=\"").append(SiteSeries.escape(value == null ? "" : value)).append('"');
+  }
+
+  /**
+   * The whole {@code /metrics} text: the registry's meters, then the per-site series of the
+   * latest snapshot. CPU work proportional to the site count: call it off the event loop.
+   */
+  public byte[] scrape() {
+    String text = registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+    byte[] meters = text.getBytes(StandardCharsets.UTF_8);
+    byte[] sites = siteSeries.render(snapshots.get());
+    byte[] all = Arrays.copyOf(meters, meters.length + sites.length);
+    System.arraycopy(sites, 0, all, meters.length, sites.length);
+    return all;
   }
 
   private static double icmp(SiteStatus s, ToDoubleFunction<IcmpResult> f) {
