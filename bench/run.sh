@@ -3,7 +3,7 @@
 # same work on the same simulated fleet, at N = 30, 1,000 and 10,000 sites.
 #
 #   bench/run.sh [--sizes "30 1000 10000"] [--cycles 5] [--warmup 1] [--reps 3] [--par 16]
-#                [--out DIR] [--no-build]
+#                [--engine socket|fping] [--out DIR] [--no-build]
 #
 # The fleet: one net-snmp snmpd on a free UDP port answers SNMPv2c for every loopback address
 # 127.88.x.y (site i = 127.88.((i-1)/250).((i-1)%250+1)); only sources in 127.0.0.0/8 get an
@@ -13,7 +13,8 @@
 # SNMP GET of sysDescr, sysObjectID, sysUpTime, sysName (vcmon with probe.snmp.max_interfaces: 0,
 # which leaves out its interface table walk; with the walk each check costs one more request).
 #
-#   vcmon          java -jar target/vcmon.jar with a generated config (N sites, defaults), warmed
+#   vcmon          java -jar target/vcmon.jar with a generated config (N sites, defaults but
+#                  probe.icmp.engine: socket, or --engine fping; max_interfaces: 0), warmed
 #                  up for --warmup cycles, then measured for --cycles cycles of 30 s: CPU of the
 #                  JVM and its reaped fping children (/proc/PID/stat utime+stime+cutime+cstime),
 #                  checks done, checks late (> 1 s after due) or skipped, slowest check from due
@@ -35,7 +36,7 @@ shopt -s inherit_errexit
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-SIZES="30 1000 10000"; CYCLES=5; WARMUP=1; REPS=3; PAR=16; OUT="$ROOT/target/bench"; BUILD=1
+SIZES="30 1000 10000"; CYCLES=5; WARMUP=1; REPS=3; PAR=16; OUT="$ROOT/target/bench"; BUILD=1; ENGINE=socket
 INTERVAL=30
 while (($#)); do
   case "$1" in
@@ -46,6 +47,7 @@ while (($#)); do
     --par) PAR="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --engine) ENGINE="$2"; shift 2 ;;
     -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -57,6 +59,7 @@ for n in $SIZES; do
   [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 60000)) ||
     { echo "bench: --sizes takes numbers 1..60000, got '$n'" >&2; exit 2; }
 done
+[[ "$ENGINE" == socket || "$ENGINE" == fping ]] || { echo "bench: --engine is socket or fping, got '$ENGINE'" >&2; exit 2; }
 [[ ${EUID:-$(id -u)} -eq 0 ]] || { echo "bench: SKIP: run as root (fping shards, apt-get)" >&2; exit 77; }
 
 log() { printf 'bench: %s\n' "$*" >&2; }
@@ -152,7 +155,7 @@ printf 'n\tcycle\tcpu_s\tchecks\tlate\tskipped\tslowest_s\tmetrics_s\tapi_s\tchi
 printf 'n\ttool\trep\twall_s\tcpu_s\tmaxrss_kb\tfailures\n' >"$RAW_PEERS"
 printf 'n\tfirst_page_s\tpeak_rss_kb\tmetrics_bytes\n' >"$RAW_ONCE"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-log "$(date -u +%FT%TZ) sizes=[$SIZES] cycles=$CYCLES warmup=$WARMUP reps=$REPS par=$PAR load=$LOAD_START cores=$(nproc)"
+log "$(date -u +%FT%TZ) engine=$ENGINE sizes=[$SIZES] cycles=$CYCLES warmup=$WARMUP reps=$REPS par=$PAR load=$LOAD_START cores=$(nproc)"
 
 metric() {  # metric FILE NAME -> value of the first sample named exactly NAME (no labels), or 0
   awk -v m="$2" '$1 == m { print $2; found = 1; exit } END { if (!found) print 0 }' "$1"
@@ -165,7 +168,7 @@ run_vcmon() {
   cfg="$WORK/vcmon.yaml"
   {
     echo "http: { host: 127.0.0.1, port: $port }"
-    echo "probe: { interval: ${INTERVAL}s, timeout: 2s, icmp: { packets: 5, period: 200ms }, snmp: { max_interfaces: 0 } }"
+    echo "probe: { interval: ${INTERVAL}s, timeout: 2s, icmp: { packets: 5, period: 200ms, engine: $ENGINE }, snmp: { max_interfaces: 0 } }"
     echo "snmp_profiles: { bench: { version: 2c, community: $COMMUNITY } }"
     echo "store: { path: $WORK/vcmon.db }"
     echo "sites:"
