@@ -30,7 +30,8 @@
 #
 # Output: a Markdown table on stdout and in OUT/bench.md, raw rows in OUT/*.tsv.
 # Needs root (installs missing Debian packages with apt-get). Not part of `mvn verify`.
-# Environment: VCMON_JAVA_OPTS (JVM flags for vcmon), MVN_FLAGS (e.g. -o).
+# Environment: VCMON_JAVA_OPTS (JVM flags for vcmon; default those of config/vcmon.service),
+# MVN_FLAGS (e.g. -o).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -79,6 +80,10 @@ if ((${#missing[@]})); then
   systemctl disable --now snmpd prometheus-snmp-exporter >/dev/null 2>&1 || true
 fi
 command -v java >/dev/null || { echo "bench: java 17+ is needed" >&2; exit 1; }
+# vcmon runs with the JVM options of the systemd unit unless VCMON_JAVA_OPTS says otherwise
+if [[ -z "${VCMON_JAVA_OPTS+set}" ]]; then
+  VCMON_JAVA_OPTS="$(sed -n 's/^Environment="VCMON_JAVA_OPTS=\(.*\)"$/\1/p' "$ROOT/config/vcmon.service")"
+fi
 
 if ((BUILD)) || [[ ! -f "$ROOT/target/vcmon.jar" ]]; then
   log "building target/vcmon.jar"
@@ -155,6 +160,7 @@ printf 'n\tcycle\tcpu_s\tchecks\tlate\tskipped\tslowest_s\tmetrics_s\tapi_s\tchi
 printf 'n\ttool\trep\twall_s\tcpu_s\tmaxrss_kb\tfailures\n' >"$RAW_PEERS"
 printf 'n\tfirst_page_s\tpeak_rss_kb\tmetrics_bytes\n' >"$RAW_ONCE"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "vcmon JVM options: ${VCMON_JAVA_OPTS:-none}"
 log "$(date -u +%FT%TZ) engine=$ENGINE sizes=[$SIZES] cycles=$CYCLES warmup=$WARMUP reps=$REPS par=$PAR load=$LOAD_START cores=$(nproc)"
 
 metric() {  # metric FILE NAME -> value of the first sample named exactly NAME (no labels), or 0

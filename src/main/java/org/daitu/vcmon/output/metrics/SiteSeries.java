@@ -17,10 +17,11 @@ import org.daitu.vcmon.state.StateSnapshot;
  * The per-site series of {@code /metrics}, written as Prometheus text (format 0.0.4) in one pass
  * over a {@link StateSnapshot}. About 17 series a site: at 10,000 sites, registered as Micrometer
  * gauges, they took seconds to register and most of a second per scrape; here a scrape is one
- * loop writing bytes, the label text of a site's metadata is built once per site, and the text
- * of the last snapshot is kept for the next scrape if nothing changed in between.
+ * loop writing bytes, the label text of a site is built once, and a family whose values did not
+ * change since the last scrape is not written again.
  *
- * <p>Sites come from the snapshot, so a new inventory needs no registration. Thread-safe.
+ * <p>Sites come from the snapshot, so a new inventory needs no registration. Thread-safe
+ * (scrapes take turns).
  */
 final class SiteSeries {
   /** A family of one series per site (or per site and state for {@link #STATE}). */
@@ -39,6 +40,11 @@ final class SiteSeries {
   private final Function<Site, String> infoLabels;
   private final Map<Site, byte[]> infoCache = new ConcurrentHashMap<>();
   private final AtomicReference<Rendered> last = new AtomicReference<>();
+  /** The sites of the last rendering, their label text, and per family its values and text. */
+  private Site[] siteRefs = new Site[0];
+  private byte[][] ids = new byte[0][];
+  private final double[][] values;
+  private final byte[][] blocks;
 
   private record Rendered(StateSnapshot snapshot, byte[] text) {}
 
@@ -49,47 +55,86 @@ final class SiteSeries {
   SiteSeries(List<Family> families, Function<Site, String> infoLabels) {
     this.families = List.copyOf(families);
     this.infoLabels = infoLabels;
+    this.values = new double[this.families.size()][];
+    this.blocks = new byte[this.families.size()][];
   }
 
   /** The text of every family for this snapshot. */
-  byte[] render(StateSnapshot snapshot) {
+  synchronized byte[] render(StateSnapshot snapshot) {
     Rendered r = last.get();
     if (r != null && r.snapshot == snapshot) {
       return r.text;
     }
     List<SiteStatus> sites = snapshot.sites();
-    byte[][] ids = new byte[sites.size()][];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = ("site=\"" + escape(sites.get(i).id()) + "\"").getBytes(StandardCharsets.UTF_8);
+    boolean sameSites = sites.size() == siteRefs.length;
+    for (int i = 0; sameSites && i < siteRefs.length; i++) {
+      sameSites = siteRefs[i] == sites.get(i).site();
     }
-    Out out = new Out(r == null ? 1 << 16 : r.text.length + 4096);
-    for (Family f : families) {
-      out.ascii("# HELP ").utf8(f.name()).ascii(" ").utf8(f.help()).ascii("\n");
-      out.ascii("# TYPE ").utf8(f.name()).ascii(" ").ascii(f.type()).ascii("\n");
-      byte[] name = (f.name() + "{").getBytes(StandardCharsets.UTF_8);
+    if (!sameSites) {
+      siteRefs = new Site[sites.size()];
+      ids = new byte[sites.size()][];
       for (int i = 0; i < ids.length; i++) {
-        SiteStatus s = sites.get(i);
-        if (f.snmpOnly() && s.site().snmp() == null) {
-          continue;
-        }
-        if (f.value() == STATE) {
-          for (SiteState state : STATES) {
-            out.bytes(name).bytes(ids[i]).ascii(",state=\"").ascii(state.name()).ascii("\"} ");
-            out.value(s.state() == state ? 1 : 0);
-          }
-        } else if (f.value() == INFO) {
-          out.bytes(name).bytes(info(s.site())).ascii("} ").value(1);
-        } else {
-          out.bytes(name).bytes(ids[i]).ascii("} ").value(f.value().applyAsDouble(s));
-        }
+        siteRefs[i] = sites.get(i).site();
+        ids[i] = ("site=\"" + escape(sites.get(i).id()) + "\"").getBytes(StandardCharsets.UTF_8);
+      }
+      Arrays.fill(blocks, null);
+      if (infoCache.size() > 2 * sites.size() + 16) {
+        infoCache.clear(); // sites left the inventory: do not keep their labels forever
       }
     }
-    byte[] text = out.toArray();
-    last.set(new Rendered(snapshot, text));
-    if (infoCache.size() > 2 * sites.size() + 16) {
-      infoCache.clear(); // sites left the inventory: do not keep their labels forever
+    int total = 0;
+    for (int f = 0; f < families.size(); f++) {
+      // a family whose values did not change since the last scrape keeps its text (most of them:
+      // states, metadata, flapping; only RTT, jitter and uptime move with every check)
+      double[] now = values(families.get(f), sites);
+      if (blocks[f] == null || !Arrays.equals(now, values[f])) {
+        blocks[f] = block(families.get(f), sites, now);
+        values[f] = now;
+      }
+      total += blocks[f].length;
     }
+    byte[] text = new byte[total];
+    int at = 0;
+    for (byte[] b : blocks) {
+      System.arraycopy(b, 0, text, at, b.length);
+      at += b.length;
+    }
+    last.set(new Rendered(snapshot, text));
     return text;
+  }
+
+  /** A family's value for each site (the state's ordinal for {@link #STATE}). */
+  private static double[] values(Family f, List<SiteStatus> sites) {
+    double[] v = new double[sites.size()];
+    for (int i = 0; i < v.length; i++) {
+      SiteStatus s = sites.get(i);
+      v[i] = f.value() == STATE ? s.state().ordinal() : f.value().applyAsDouble(s);
+    }
+    return v;
+  }
+
+  private byte[] block(Family f, List<SiteStatus> sites, double[] values) {
+    Out out = new Out(64 + sites.size() * (f.value() == STATE ? 7 * 64 : 64));
+    out.ascii("# HELP ").utf8(f.name()).ascii(" ").utf8(f.help()).ascii("\n");
+    out.ascii("# TYPE ").utf8(f.name()).ascii(" ").ascii(f.type()).ascii("\n");
+    byte[] name = (f.name() + "{").getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < ids.length; i++) {
+      SiteStatus s = sites.get(i);
+      if (f.snmpOnly() && s.site().snmp() == null) {
+        continue;
+      }
+      if (f.value() == STATE) {
+        for (SiteState state : STATES) {
+          out.bytes(name).bytes(ids[i]).ascii(",state=\"").ascii(state.name()).ascii("\"} ");
+          out.value(values[i] == state.ordinal() ? 1 : 0);
+        }
+      } else if (f.value() == INFO) {
+        out.bytes(name).bytes(info(s.site())).ascii("} ").value(1);
+      } else {
+        out.bytes(name).bytes(ids[i]).ascii("} ").value(values[i]);
+      }
+    }
+    return out.toArray();
   }
 
   private byte[] info(Site site) {
