@@ -84,6 +84,7 @@ command -v java >/dev/null || { echo "bench: java 17+ is needed" >&2; exit 1; }
 if [[ -z "${VCMON_JAVA_OPTS+set}" ]]; then
   VCMON_JAVA_OPTS="$(sed -n 's/^Environment="VCMON_JAVA_OPTS=\(.*\)"$/\1/p' "$ROOT/config/vcmon.service")"
 fi
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-$(sed -n 's/^Environment=MALLOC_ARENA_MAX=//p' "$ROOT/config/vcmon.service")}"
 
 if ((BUILD)) || [[ ! -f "$ROOT/target/vcmon.jar" ]]; then
   log "building target/vcmon.jar"
@@ -160,7 +161,7 @@ printf 'n\tcycle\tcpu_s\tchecks\tlate\tskipped\tslowest_s\tmetrics_s\tapi_s\tchi
 printf 'n\ttool\trep\twall_s\tcpu_s\tmaxrss_kb\tfailures\n' >"$RAW_PEERS"
 printf 'n\tfirst_page_s\tpeak_rss_kb\tmetrics_bytes\n' >"$RAW_ONCE"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-log "vcmon JVM options: ${VCMON_JAVA_OPTS:-none}"
+log "vcmon JVM options: ${VCMON_JAVA_OPTS:-none} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-unset}"
 log "$(date -u +%FT%TZ) engine=$ENGINE sizes=[$SIZES] cycles=$CYCLES warmup=$WARMUP reps=$REPS par=$PAR load=$LOAD_START cores=$(nproc)"
 
 metric() {  # metric FILE NAME -> value of the first sample named exactly NAME (no labels), or 0
