@@ -280,6 +280,12 @@ public final class SiteTracker {
   }
 
   /** The current state of every site, in inventory order. */
+  /** One site's status now (null for an unknown site), without a snapshot of all of them. */
+  public SiteStatus status(String siteId) {
+    Track t = tracks.get(siteId);
+    return t == null ? null : t.status();
+  }
+
   public StateSnapshot snapshot(long version) {
     List<SiteStatus> list = new ArrayList<>(tracks.size());
     for (Track t : tracks.values()) {
