@@ -3,14 +3,8 @@ package org.daitu.vcmon.output.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.daitu.vcmon.inventory.Inventory;
-import org.daitu.vcmon.inventory.Location;
-import org.daitu.vcmon.inventory.RolloutStage;
-import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.inventory.SiteSnmp;
-import org.daitu.vcmon.inventory.SiteType;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.state.SiteTracker;
@@ -20,15 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** The pieced-together /api/v1/sites body is byte for byte what SiteJson encodes. */
 class SitesBodyTest {
-  final ManualClock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
-  final Site haThuong =
-      new Site("ha-thuong", "05812", "Hà Thượng", SiteType.COMMUNE, "198.18.1.10",
-          new SiteSnmp("v2c", 161), null, RolloutStage.CONNECTED, new Location(21.63694, 105.68972));
-  final Site catNe =
-      new Site("cat-ne", "05848", "Cát Nê \"<b>\"", SiteType.COMMUNE, "198.18.1.11", null, null,
-          RolloutStage.INSTALLED, null);
+  /** The two sites of the API tests: one SNMP site with a location, one ping-only. */
+  final WebVerticleTest fixtures = new WebVerticleTest();
+  final ManualClock clock = fixtures.clock;
   final SiteTracker tracker =
-      new SiteTracker(new Inventory(List.of(haThuong, catNe)), WebVerticleTest.STATE, clock);
+      new SiteTracker(new Inventory(List.of(fixtures.haThuong, fixtures.catNe)), WebVerticleTest.STATE, clock);
   final SitesBody body = new SitesBody(30, "agent");
 
   private String expected(StateSnapshot snap) {
