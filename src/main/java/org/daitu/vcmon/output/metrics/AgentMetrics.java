@@ -10,7 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -187,15 +187,16 @@ public final class AgentMetrics {
   }
 
   /**
-   * The whole {@code /metrics} text: the registry's meters, then the per-site series of the
-   * latest snapshot. CPU work proportional to the site count: call it off the event loop.
+   * The whole {@code /metrics} text, in pieces to send one after the other: the registry's
+   * meters, then the per-site series of the latest snapshot. CPU work proportional to the site
+   * count: call it off the event loop.
    */
-  public byte[] scrape() {
+  public List<byte[]> scrape() {
     String text = registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
-    byte[] meters = text.getBytes(StandardCharsets.UTF_8);
-    byte[] sites = siteSeries.render(snapshots.get());
-    byte[] all = Arrays.copyOf(meters, meters.length + sites.length);
-    System.arraycopy(sites, 0, all, meters.length, sites.length);
+    List<byte[]> sites = siteSeries.render(snapshots.get());
+    List<byte[]> all = new ArrayList<>(sites.size() + 1);
+    all.add(text.getBytes(StandardCharsets.UTF_8));
+    all.addAll(sites);
     return all;
   }
 

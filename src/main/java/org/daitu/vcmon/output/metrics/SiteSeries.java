@@ -46,7 +46,7 @@ final class SiteSeries {
   private final double[][] values;
   private final byte[][] blocks;
 
-  private record Rendered(StateSnapshot snapshot, byte[] text) {}
+  private record Rendered(StateSnapshot snapshot, List<byte[]> text) {}
 
   /**
    * @param infoLabels the metadata labels of {@link #INFO} families (without braces, sorted by
@@ -59,8 +59,11 @@ final class SiteSeries {
     this.blocks = new byte[this.families.size()][];
   }
 
-  /** The text of every family for this snapshot. */
-  synchronized byte[] render(StateSnapshot snapshot) {
+  /**
+   * The text of every family for this snapshot, one piece per family, to be sent in order. The
+   * pieces are never changed afterwards: a scrape of megabytes is not copied into one array.
+   */
+  synchronized List<byte[]> render(StateSnapshot snapshot) {
     Rendered r = last.get();
     if (r != null && r.snapshot == snapshot) {
       return r.text;
@@ -82,7 +85,6 @@ final class SiteSeries {
         infoCache.clear(); // sites left the inventory: do not keep their labels forever
       }
     }
-    int total = 0;
     for (int f = 0; f < families.size(); f++) {
       // a family whose values did not change since the last scrape keeps its text (most of them:
       // states, metadata, flapping; only RTT, jitter and uptime move with every check)
@@ -91,14 +93,8 @@ final class SiteSeries {
         blocks[f] = block(families.get(f), sites, now);
         values[f] = now;
       }
-      total += blocks[f].length;
     }
-    byte[] text = new byte[total];
-    int at = 0;
-    for (byte[] b : blocks) {
-      System.arraycopy(b, 0, text, at, b.length);
-      at += b.length;
-    }
+    List<byte[]> text = List.of(blocks.clone());
     last.set(new Rendered(snapshot, text));
     return text;
   }

@@ -82,8 +82,8 @@ public final class WebVerticle extends VerticleBase {
   private final Set<HttpConnection> excess = new HashSet<>();
   private int openConnections;
   private final StateBoard board;
-  /** The {@code /metrics} text (AgentMetrics::scrape); CPU work, called on a worker. */
-  private final Supplier<byte[]> metrics;
+  /** The {@code /metrics} text in pieces (AgentMetrics::scrape); CPU work, called on a worker. */
+  private final Supplier<List<byte[]>> metrics;
   private final SitesBody sitesBody;
   private final int target;
   private final String mode;
@@ -103,14 +103,14 @@ public final class WebVerticle extends VerticleBase {
    *     for the real district
    */
   public WebVerticle(
-      AgentConfig.Http http, StateBoard board, Supplier<byte[]> metrics, int target, String mode) {
+      AgentConfig.Http http, StateBoard board, Supplier<List<byte[]>> metrics, int target, String mode) {
     this(http, board, metrics, target, mode, List.of());
   }
 
   public WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      Supplier<byte[]> metrics,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups) {
@@ -121,7 +121,7 @@ public final class WebVerticle extends VerticleBase {
   WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      Supplier<byte[]> metrics,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups,
@@ -134,7 +134,7 @@ public final class WebVerticle extends VerticleBase {
   WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      Supplier<byte[]> metrics,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups,
@@ -359,10 +359,23 @@ public final class WebVerticle extends VerticleBase {
     vertx
         .executeBlocking(metrics::get, false)
         .onSuccess(
-            text ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(Buffer.buffer(text)))
+            pieces -> {
+              // megabytes at 10,000 sites: sent piece by piece, never copied into one buffer
+              long length = 0;
+              for (byte[] p : pieces) {
+                length += p.length;
+              }
+              HttpServerResponse response =
+                  ctx.response()
+                      .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                      .putHeader("Content-Length", Long.toString(length));
+              for (byte[] p : pieces) {
+                if (p.length > 0) {
+                  response.write(Buffer.buffer(p));
+                }
+              }
+              response.end();
+            })
         .onFailure(ctx::fail);
   }
 

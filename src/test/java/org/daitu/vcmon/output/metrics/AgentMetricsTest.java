@@ -38,7 +38,9 @@ class AgentMetricsTest {
       new AgentMetrics(registry, snap::get, new AgentConfig.Rollout(2, null), ZoneOffset.UTC, "test");
 
   private String scrape() {
-    return new String(metrics.scrape(), StandardCharsets.UTF_8);
+    StringBuilder text = new StringBuilder();
+    metrics.scrape().forEach(piece -> text.append(new String(piece, StandardCharsets.UTF_8)));
+    return text.toString();
   }
 
   private void ping(String id, double rtt, int version) {

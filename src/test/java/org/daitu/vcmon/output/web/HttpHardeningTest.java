@@ -106,7 +106,7 @@ class HttpHardeningTest {
     WebVerticle web =
         new WebVerticle(
             new AgentConfig.Http("127.0.0.1", 0), board,
-            () -> new byte[0], 30, "agent",
+            List::of, 30, "agent",
             List.of(history, admin), SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT, LIMITS);
     await(vertx.deployVerticle(web));
     port = web.actualPort();

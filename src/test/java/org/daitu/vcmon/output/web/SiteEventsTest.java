@@ -60,7 +60,7 @@ class SiteEventsTest {
         new WebVerticle(
             new AgentConfig.Http("127.0.0.1", 0),
             board,
-            () -> new byte[0],
+            List::of,
             30,
             "agent",
             List.of(),
