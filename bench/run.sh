@@ -15,7 +15,8 @@
 #
 #   vcmon          java -jar target/vcmon.jar with a generated config (N sites, defaults but
 #                  probe.icmp.engine: socket, or --engine fping; max_interfaces: 0), warmed
-#                  up for --warmup cycles, then measured for --cycles cycles of 30 s: CPU of the
+#                  up for --warmup cycles (default 3: the JIT compiler stays busy for about two
+#                  minutes after start), then measured for --cycles cycles of 30 s: CPU of the
 #                  JVM and its reaped fping children (/proc/PID/stat utime+stime+cutime+cstime),
 #                  checks done, checks late (> 1 s after due) or skipped, slowest check from due
 #                  to done, two /metrics scrapes and one /api/v1/sites per cycle (timed),
@@ -37,7 +38,7 @@ shopt -s inherit_errexit
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
-SIZES="30 1000 10000"; CYCLES=5; WARMUP=1; REPS=3; PAR=16; OUT="$ROOT/target/bench"; BUILD=1; ENGINE=socket
+SIZES="30 1000 10000"; CYCLES=5; WARMUP=3; REPS=3; PAR=16; OUT="$ROOT/target/bench"; BUILD=1; ENGINE=socket
 INTERVAL=30
 while (($#)); do
   case "$1" in
@@ -90,11 +91,14 @@ if ((BUILD)) || [[ ! -f "$ROOT/target/vcmon.jar" ]]; then
   log "building target/vcmon.jar"
   (cd "$ROOT" && timeout 900 ${MVN:-mvn} -B -q ${MVN_FLAGS:-} package -DskipTests)
 fi
-JAR="$ROOT/target/vcmon.jar"
+
 
 # ---------------------------------------------------------------- work dir and cleanup
 mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/vcmon-bench.XXXXXX)"
+# the benchmark measures one build, whatever happens to target/ meanwhile
+JAR="$WORK/vcmon.jar"
+cp "$ROOT/target/vcmon.jar" "$JAR"
 SNMPD_PID=""; VCMON_PID=""; EXPORTER_PID=""
 stop_pid() {  # stop_pid PID: TERM, up to 10 s, then KILL
   local pid="$1" i
