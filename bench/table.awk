@@ -60,7 +60,9 @@ END {
       n, cs, fcs, ecs, fmt(fc + ec, 2), ratio(c, fc + ec), t ? "≤ 0.5 × peers" : "", t ? verdict(fc + ec > 0 && c <= 0.5 * (fc + ec)) : ""
 
     stats(kids, n, m)
-    printf "| %s | of which vcmon's fping children, s | %s | | | | %s | | |\n", n, spread(2), ratio(MED, fc) " × fping"
+    if (MAX + 0 > 0) {  # only with --engine fping: the in-process engine has no children
+      printf "| %s | of which vcmon's fping children, s | %s | | | | %s | | |\n", n, spread(2), ratio(MED, fc) " × fping"
+    }
     stats(prss, fk, fm); fr = MAX / 1024
     stats(prss, ek, em); er = MAX / 1024
     r = hwm[n] / 1024
