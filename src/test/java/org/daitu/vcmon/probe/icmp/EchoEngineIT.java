@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +71,7 @@ class EchoEngineIT {
     IcmpProbe fallback =
         addresses -> {
           fallbackCalls.add(List.copyOf(addresses));
-          Map<String, IcmpResult> r = new java.util.LinkedHashMap<>();
+          Map<String, IcmpResult> r = new LinkedHashMap<>();
           addresses.forEach(a -> r.put(a, IcmpResult.measured(PACKETS, new double[] {0.001})));
           return Future.succeededFuture(r);
         };
