@@ -44,7 +44,8 @@ class SystemdUnitIT {
         .contains(
             "User=vcmon",
             "Group=vcmon",
-            "ExecStart=/usr/bin/java -jar /opt/vcmon/vcmon.jar --config /etc/vcmon/vcmon.yaml",
+            "ExecStart=/usr/bin/java $VCMON_JAVA_OPTS -jar /opt/vcmon/vcmon.jar --config /etc/vcmon/vcmon.yaml",
+            "Environment=MALLOC_ARENA_MAX=2",
             "EnvironmentFile=-/etc/vcmon/secrets.env",
             "AmbientCapabilities=CAP_NET_RAW",
             "CapabilityBoundingSet=CAP_NET_RAW",

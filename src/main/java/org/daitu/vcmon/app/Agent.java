@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +29,14 @@ import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.ReadinessRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
 import org.daitu.vcmon.probe.IcmpProbe;
+import org.daitu.vcmon.probe.icmp.EchoEngine;
 import org.daitu.vcmon.probe.icmp.FpingProbe;
 import org.daitu.vcmon.probe.snmp.Snmp4jProbe;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running vcmon: the wiring of store, probes, tracker and outputs, in start order (store and
@@ -40,6 +44,8 @@ import org.daitu.vcmon.state.Transition;
  * place that knows every part.
  */
 public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
   /**
    * How to run: {@code mode} is "agent" or "demo" (shown in the API and page); {@code icmpLinks}
    * lets the demo put its simulated links in front of the real ICMP probe.
@@ -67,6 +73,7 @@ public final class Agent {
   private HistoryRecorder recorder;
   private WebVerticle web;
   private Reloader reloader;
+  private EchoEngine echoes;
 
   private Agent(Vertx vertx, AgentConfig config, Options options) {
     this.vertx = vertx;
@@ -124,15 +131,18 @@ public final class Agent {
                   new AgentMetrics(
                       registry,
                       board::snapshot,
-                      config.inventory(),
                       config.rollout(),
                       config.zone(),
                       Version.current());
-              metrics.probeAvailable("icmp", () -> fping.unavailableReason() == null);
+              IcmpProbe pinger = icmpEngine();
+              metrics.probeAvailable(
+                  "icmp",
+                  () -> fping.unavailableReason() == null
+                      && (echoes == null || echoes.unavailableReason() == null));
               metrics.store(store::health);
               recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
               recorder.attach(board);
-              IcmpProbe icmp = options.icmpLinks().apply(fping);
+              IcmpProbe icmp = options.icmpLinks().apply(pinger);
               MonitorVerticle monitor = new MonitorVerticle(config, icmp, snmp, clock, tracker, board, metrics);
               admin.monitor(monitor);
               // Only an agent started from a file can reload it; the demo has none.
@@ -145,7 +155,7 @@ public final class Agent {
                   new WebVerticle(
                       config.http(),
                       board,
-                      registry,
+                      metrics::scrape,
                       config.rollout().target(),
                       options.mode(),
                       List.of(
@@ -227,6 +237,23 @@ public final class Agent {
     return this;
   }
 
+  /**
+   * The ICMP probe the config asks for: fping, or the in-process engine with fping for what it
+   * does not ping (host names, IPv6) — and for everything when its socket cannot be opened.
+   */
+  private IcmpProbe icmpEngine() {
+    if (config.probe().icmp().engine() != AgentConfig.IcmpEngine.SOCKET) {
+      return fping;
+    }
+    try {
+      echoes = EchoEngine.open(vertx, config.probe().icmp(), config.probe().timeout(), fping);
+      return echoes;
+    } catch (IOException e) {
+      log.warn("ICMP engine socket unavailable, using fping reason=\"{}\"", e.getMessage());
+      return fping;
+    }
+  }
+
   /** Config windows get negative ids, so they can never be mistaken for stored ones. */
   private static List<MaintenanceWindow> configWindows(AgentConfig config) {
     List<MaintenanceWindow> out = new ArrayList<>();
@@ -257,7 +284,13 @@ public final class Agent {
     deployments.clear();
     return undeployed
         .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.detach())
-        .eventually(() -> Future.join(snmp.close(), fping.close()))
+        .eventually(
+            () -> {
+              if (echoes != null) {
+                echoes.close();
+              }
+              return Future.join(snmp.close(), fping.close());
+            })
         .eventually(store::close)
         .mapEmpty();
   }

@@ -53,6 +53,11 @@ public final class MonitorVerticle extends VerticleBase {
   private long version;
   private final List<Long> timers = new ArrayList<>();
   private boolean selfCheckRunning;
+  /** Snapshots without transitions are published at most this often (transitions at once). */
+  static final long SNAPSHOT_MILLIS = 1000;
+  private long publishedMillis = Long.MIN_VALUE / 2;
+  private boolean publishLater;
+  private long laterTimer = -1;
 
   public MonitorVerticle(
       AgentConfig config,
@@ -166,6 +171,9 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
+    if (laterTimer >= 0) {
+      vertx.cancelTimer(laterTimer);
+    }
     return Future.succeededFuture();
   }
 
@@ -216,6 +224,9 @@ public final class MonitorVerticle extends VerticleBase {
     long now = monotonicMillis();
     metrics.setScheduleLag(scheduler.lagMillis(now));
     List<String> due = scheduler.due(now);
+    for (String id : due) {
+      metrics.recordCheckDelay(now - scheduler.dueMillis(id));
+    }
     if (!due.isEmpty()) {
       runBatch(due);
     }
@@ -313,7 +324,12 @@ public final class MonitorVerticle extends VerticleBase {
   private void apply(long startedMillis, List<String> ids, List<SiteCheck> done) {
     List<Transition> transitions = new ArrayList<>();
     for (SiteCheck c : done) {
+      SiteStatus before = tracker.status(c.siteId());
       transitions.addAll(tracker.apply(c));
+      SiteStatus after = tracker.status(c.siteId());
+      if (before != null && after != null && after.reboots() > before.reboots()) {
+        logReboot(after);
+      }
     }
     long now = monotonicMillis();
     for (String id : ids) {
@@ -323,11 +339,23 @@ public final class MonitorVerticle extends VerticleBase {
     for (String parent : tracker.drainWanted()) {
       scheduler.expedite(parent, now);
     }
-    StateSnapshot previous = board.snapshot();
-    StateSnapshot next = publish(transitions);
-    for (SiteCheck c : done) {
-      logReboot(previous, next, c.siteId());
+    if (transitions.isEmpty() && clock.millis() - publishedMillis < SNAPSHOT_MILLIS) {
+      // Only measurements changed: at 10,000 sites a batch ends every tick, and a snapshot of
+      // every site per tick is most of the agent's work. Publish them together, within a second.
+      if (!publishLater) {
+        publishLater = true;
+        laterTimer =
+            vertx.setTimer(
+                SNAPSHOT_MILLIS,
+                id -> {
+                  if (publishLater) {
+                    publish(List.of());
+                  }
+                });
+      }
+      return;
     }
+    publish(transitions);
   }
 
   /** Logs the transitions and publishes a new snapshot with them (nothing to do if none). */
@@ -342,20 +370,19 @@ public final class MonitorVerticle extends VerticleBase {
           t.flapping(),
           t.reason());
     }
+    publishLater = false;
+    publishedMillis = clock.millis();
     StateSnapshot next = tracker.snapshot(++version);
     board.publish(next, transitions);
     return next;
   }
 
-  private static void logReboot(StateSnapshot previous, StateSnapshot next, String id) {
-    SiteStatus now = next.site(id).orElse(null);
-    SiteStatus before = previous.site(id).orElse(null);
-    if (now != null && before != null && now.reboots() > before.reboots()) {
-      log.info(
-          "Site rebooted site={} reboots={} uptime_seconds={}",
-          id,
-          now.reboots(),
-          now.lastSnmpOk() == null ? "" : (long) now.lastSnmpOk().uptimeSeconds());
-    }
+  private static void logReboot(SiteStatus now) {
+    log.info(
+        "Site rebooted site={} reboots={} uptime_seconds={}",
+        now.id(),
+        now.reboots(),
+        now.lastSnmpOk() == null ? "" : (long) now.lastSnmpOk().uptimeSeconds());
   }
+
 }

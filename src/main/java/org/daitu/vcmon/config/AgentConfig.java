@@ -92,14 +92,26 @@ public record AgentConfig(
       Duration interval, Duration timeout, Duration recheckInterval, Icmp icmp, Snmp snmp) {}
 
   /**
-   * {@code probe.icmp:} fping settings.
+   * {@code probe.icmp:} ICMP settings.
    *
    * @param packets echoes per site per check
    * @param period time between two echoes to the same site (fping -p)
    * @param fping path or name of the fping program
    * @param batchSize most sites handed to one fping process
+   * @param engine who sends the echoes: fping processes, or vcmon's own raw socket
    */
-  public record Icmp(int packets, Duration period, String fping, int batchSize) {}
+  public record Icmp(int packets, Duration period, String fping, int batchSize, IcmpEngine engine) {
+    /** With the default engine, fping. */
+    public Icmp(int packets, Duration period, String fping, int batchSize) {
+      this(packets, period, fping, batchSize, IcmpEngine.FPING);
+    }
+  }
+
+  /** {@code probe.icmp.engine}: {@code fping} (default) or {@code socket} (in-process). */
+  public enum IcmpEngine {
+    FPING,
+    SOCKET
+  }
 
   /**
    * {@code probe.snmp:} SNMP settings shared by all profiles.

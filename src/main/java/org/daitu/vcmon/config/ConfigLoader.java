@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -225,7 +226,8 @@ public final class ConfigLoader {
 
     String ip = child(p, "icmp");
     Map<String, Node> icmp =
-        yaml.optionalMap(m.get("icmp"), ip, List.of("packets", "period", "fping", "batch_size"));
+        yaml.optionalMap(
+            m.get("icmp"), ip, List.of("packets", "period", "fping", "batch_size", "engine"));
     Integer packets = yaml.integer(icmp, ip, "packets", Defaults.ICMP_PACKETS, 1, 20);
     Duration period =
         yaml.duration(
@@ -237,6 +239,15 @@ public final class ConfigLoader {
             Duration.ofSeconds(10));
     String fping = yaml.optional(icmp, ip, "fping", false);
     Integer batch = yaml.integer(icmp, ip, "batch_size", Defaults.ICMP_BATCH_SIZE, 1, 10_000);
+    String engineText = yaml.optional(icmp, ip, "engine", false);
+    AgentConfig.IcmpEngine engine = AgentConfig.IcmpEngine.FPING;
+    if (engineText != null) {
+      try {
+        engine = AgentConfig.IcmpEngine.valueOf(engineText.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        yaml.problem(child(ip, "engine"), icmp.get("engine"), "unknown ICMP engine", engineText, "allowed: fping, socket");
+      }
+    }
     if (interval != null && timeout != null && packets != null && period != null) {
       // fping sends the last echo (packets-1) periods after the first, then waits up to the
       // timeout for it: a check longer than the interval would overlap the next one.
@@ -267,7 +278,7 @@ public final class ConfigLoader {
     Map<String, Node> snmp =
         yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
     Integer retries = yaml.integer(snmp, sp, "retries", Defaults.SNMP_RETRIES, 0, 5);
-    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 1, 1024);
+    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 0, 1024);
 
     return new AgentConfig.Probe(
         orElse(interval, Defaults.INTERVAL),
@@ -277,7 +288,8 @@ public final class ConfigLoader {
             orElse(packets, Defaults.ICMP_PACKETS),
             orElse(period, Defaults.ICMP_PERIOD),
             orElse(fping, Defaults.FPING),
-            orElse(batch, Defaults.ICMP_BATCH_SIZE)),
+            orElse(batch, Defaults.ICMP_BATCH_SIZE),
+            engine),
         new AgentConfig.Snmp(
             orElse(retries, Defaults.SNMP_RETRIES), orElse(maxIf, Defaults.SNMP_MAX_INTERFACES)));
   }

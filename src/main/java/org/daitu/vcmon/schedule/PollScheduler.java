@@ -15,12 +15,16 @@ import java.util.PriorityQueue;
  *   <li>Each site's first check comes at a stable offset within the interval (a hash of its id),
  *       so checks are spread evenly and a restart does not probe every site at the same instant.
  *   <li>A site is never handed out again while its check runs; the next check is due {@code
- *       delay} after the previous one started (start to start), or at once if the check took
- *       longer than that — never overlapping.
+ *       delay} after the previous one was due (after its start if that was far behind), so a
+ *       site keeps its place in the interval instead of drifting by a tick every round; or at
+ *       once if the check took longer than that — never overlapping.
  *   <li>No per-site timers: one priority queue ordered by due time, drained by one periodic tick.
  * </ul>
  */
 public final class PollScheduler {
+  /** Starting up to this late (a few ticks) keeps a site's place in the interval. */
+  static final long KEEP_PHASE_MILLIS = 1000;
+
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
   private final Map<String, Slot> slots = new HashMap<>();
   private long skipped;
@@ -66,8 +70,10 @@ public final class PollScheduler {
 
   /**
    * Records that a site's check (started at {@code startedMillis}) finished at {@code nowMillis};
-   * the next one is due {@code delay} after the start. A check that overran its slot is counted
-   * in {@link #skipped()}: the slots it ate are the checks that could not run on time.
+   * the next one is due {@code delay} after the check was due, or after its start when that was
+   * more than a second late.
+   * A check that overran its slot is counted in {@link #skipped()}: the slots it ate are the
+   * checks that could not run on time.
    */
   public void completed(String siteId, long startedMillis, long nowMillis, Duration delay) {
     Slot slot = slots.get(siteId);
@@ -75,7 +81,11 @@ public final class PollScheduler {
       return;
     }
     slot.running = false;
-    long due = startedMillis + delay.toMillis();
+    // A start a tick after the due time keeps the site's phase; a start far behind it (an
+    // overloaded or suspended agent) counts from the start, so the backlog is not run twice.
+    long late = startedMillis - slot.dueMillis;
+    long base = late <= KEEP_PHASE_MILLIS ? Math.min(slot.dueMillis, startedMillis) : startedMillis;
+    long due = base + delay.toMillis();
     if (due < nowMillis) {
       skipped += (nowMillis - due) / Math.max(1, delay.toMillis()) + 1;
       due = nowMillis;
@@ -107,6 +117,12 @@ public final class PollScheduler {
   /** Checks that could not start on time because the previous one of the same site still ran. */
   public long skipped() {
     return skipped;
+  }
+
+  /** When the site's current or next check is (or was) due; -1 for an unknown site. */
+  public long dueMillis(String siteId) {
+    Slot slot = slots.get(siteId);
+    return slot == null ? -1 : slot.dueMillis;
   }
 
   public boolean running(String siteId) {

@@ -55,6 +55,8 @@ public final class SiteTracker {
   private final Map<String, Track> tracks = new LinkedHashMap<>();
   private final Set<String> wanted = new LinkedHashSet<>();
   private volatile MaintenanceSchedule maintenance;
+  /** The last snapshot built, whose id index the next one reuses when the sites are the same. */
+  private StateSnapshot last;
   /** Why vcmon cannot see its own network right now, or null when it can. */
   private String blind;
   /** Self-check rounds that must fail in a row before vcmon calls itself blind; 0 = no self-check. */
@@ -317,12 +319,20 @@ public final class SiteTracker {
   }
 
   /** The current state of every site, in inventory order. */
+  /** One site's status now (null for an unknown site), without a snapshot of all of them. */
+  public SiteStatus status(String siteId) {
+    Track t = tracks.get(siteId);
+    return t == null ? null : t.status();
+  }
+
   public StateSnapshot snapshot(long version) {
     List<SiteStatus> list = new ArrayList<>(tracks.size());
     for (Track t : tracks.values()) {
       list.add(t.status());
     }
-    return new StateSnapshot(clock.instant(), list, version, blind);
+    // one snapshot a batch: at 10,000 sites the id index is worth sharing between them
+    last = new StateSnapshot(clock.instant(), list, version, blind, last);
+    return last;
   }
 
   private void record(Track t, SiteCheck check, Instant now) {
@@ -578,8 +588,27 @@ public final class SiteTracker {
       }
     }
 
+    /** The last status built; reused while nothing in it changed (most sites, most batches). */
+    private SiteStatus status;
+
     SiteStatus status() {
-      return new SiteStatus(
+      SiteStatus c = status;
+      if (c != null
+          && c.site() == site
+          && c.state() == state
+          && c.since() == since
+          && c.reason() == reason
+          && c.flapping() == flapping
+          && c.lastCheckAt() == lastCheckAt
+          && c.icmp() == icmp
+          && c.snmp() == snmp
+          && c.lastSnmpOk() == lastSnmpOk
+          && c.reboots() == reboots
+          && c.lastRebootAt() == lastRebootAt
+          && c.firstConnected() == firstConnected) {
+        return c;
+      }
+      return status = new SiteStatus(
           site,
           state,
           since,

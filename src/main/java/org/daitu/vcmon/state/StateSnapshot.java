@@ -3,7 +3,7 @@ package org.daitu.vcmon.state;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,10 +15,13 @@ import java.util.Optional;
 public final class StateSnapshot {
   private final Instant at;
   private final List<SiteStatus> sites;
-  private final Map<String, SiteStatus> byId;
+  /** Position of each site in {@link #sites}; shared by consecutive snapshots of the same sites. */
+  private final Map<String, Integer> positions;
   private final Map<SiteState, Integer> counts;
   private final long version;
   private final String blind;
+  private final long unitsOnline;
+  private final long unitsConnected;
 
   public StateSnapshot(Instant at, List<SiteStatus> sites, long version) {
     this(at, sites, version, null);
@@ -28,21 +31,53 @@ public final class StateSnapshot {
    * @param blind why vcmon cannot see its own network now (self-check targets silent), or null
    */
   public StateSnapshot(Instant at, List<SiteStatus> sites, long version, String blind) {
+    this(at, sites, version, blind, null);
+  }
+
+  /**
+   * As above; {@code previous} (may be null) lends its id index when it holds the same sites in
+   * the same order, so a snapshot of 10,000 sites costs a list copy and one pass, not a new map.
+   */
+  public StateSnapshot(
+      Instant at, List<SiteStatus> sites, long version, String blind, StateSnapshot previous) {
     this.blind = blind;
     this.at = at;
     this.sites = List.copyOf(sites);
     this.version = version;
-    Map<String, SiteStatus> index = new LinkedHashMap<>();
     Map<SiteState, Integer> c = new EnumMap<>(SiteState.class);
     for (SiteState s : SiteState.values()) {
       c.put(s, 0);
     }
-    for (SiteStatus s : this.sites) {
-      index.put(s.id(), s);
-      c.merge(s.state(), 1, Integer::sum);
+    int[] perState = new int[SiteState.values().length];
+    long online = 0;
+    long connected = 0;
+    boolean sameSites = previous != null && previous.sites.size() == this.sites.size();
+    for (int i = 0; i < this.sites.size(); i++) {
+      SiteStatus s = this.sites.get(i);
+      perState[s.state().ordinal()]++;
+      if (s.site().type().isUnit()) {
+        online += s.state().isOnline() ? 1 : 0;
+        connected += s.firstConnected() != null ? 1 : 0;
+      }
+      if (sameSites && !previous.sites.get(i).id().equals(s.id())) {
+        sameSites = false;
+      }
     }
-    this.byId = Collections.unmodifiableMap(index);
+    for (SiteState s : SiteState.values()) {
+      c.put(s, perState[s.ordinal()]);
+    }
+    if (sameSites) {
+      this.positions = previous.positions;
+    } else {
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < this.sites.size(); i++) {
+        index.putIfAbsent(this.sites.get(i).id(), i);
+      }
+      this.positions = Collections.unmodifiableMap(index);
+    }
     this.counts = Collections.unmodifiableMap(c);
+    this.unitsOnline = online;
+    this.unitsConnected = connected;
   }
 
   public Instant at() {
@@ -64,7 +99,8 @@ public final class StateSnapshot {
   }
 
   public Optional<SiteStatus> site(String id) {
-    return Optional.ofNullable(byId.get(id));
+    Integer i = positions.get(id);
+    return i == null ? Optional.empty() : Optional.of(sites.get(i));
   }
 
   public int count(SiteState state) {
@@ -73,13 +109,11 @@ public final class StateSnapshot {
 
   /** Communes and towns that are reachable now (UP or DEGRADED). */
   public long unitsOnline() {
-    return sites.stream().filter(s -> s.site().type().isUnit() && s.state().isOnline()).count();
+    return unitsOnline;
   }
 
   /** Communes and towns seen UP at least once. */
   public long unitsConnected() {
-    return sites.stream()
-        .filter(s -> s.site().type().isUnit() && s.firstConnected() != null)
-        .count();
+    return unitsConnected;
   }
 }

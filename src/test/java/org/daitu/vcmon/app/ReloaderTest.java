@@ -48,7 +48,6 @@ class ReloaderTest {
         new AgentMetrics(
             registry,
             () -> new StateSnapshot(Clock.systemUTC().instant(), List.of(), 0, null),
-            initial.inventory(),
             initial.rollout(),
             initial.zone(),
             "test");
@@ -124,7 +123,7 @@ class ReloaderTest {
     Files.writeString(file, ONE_SITE);
     AgentConfig initial = ConfigLoader.load(file, Map.of());
     AgentMetrics metrics =
-        new AgentMetrics(registry, () -> null, initial.inventory(), initial.rollout(), initial.zone(), "test");
+        new AgentMetrics(registry, () -> null, initial.rollout(), initial.zone(), "test");
     Reloader demo = new Reloader(vertx, null, initial, this::slowApply, metrics, Clock.systemUTC());
     assertThat(demo.unavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("--demo"));
     assertThat(await(demo.reload("sighup")).outcome()).isEqualTo(ReloadResult.Outcome.UNAVAILABLE);

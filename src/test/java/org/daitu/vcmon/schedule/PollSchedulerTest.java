@@ -71,6 +71,21 @@ class PollSchedulerTest {
   }
 
   @Test
+  void aCheckStartedATickLateKeepsItsPlaceInTheInterval() {
+    PollScheduler s = new PollScheduler();
+    s.add("a", 0, INTERVAL);
+    long first = PollScheduler.offset("a", INTERVAL);
+    for (int round = 0; round < 100; round++) {
+      long due = first + round * 30_000L;
+      assertThat(s.due(due + 249)).as("round %d", round).containsExactly("a");
+      s.completed("a", due + 249, due + 1_500, INTERVAL);
+    }
+    assertThat(s.due(first + 100 * 30_000L - 1)).as("no drift after 100 rounds").isEmpty();
+    assertThat(s.due(first + 100 * 30_000L)).containsExactly("a");
+    assertThat(s.skipped()).isZero();
+  }
+
+  @Test
   void removedSitesDisappear() {
     PollScheduler s = new PollScheduler();
     s.add("a", 0, INTERVAL);

@@ -4,15 +4,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -28,23 +32,28 @@ import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 
 /**
- * Every metric vcmon exports, declared in one place. Per-site values are read from the latest
- * {@link StateSnapshot} at scrape time, so nothing is rebuilt per check; the agent's own health is
- * recorded as it happens. Code uses dotted Micrometer names; the Prometheus registry turns them
+ * Every metric vcmon exports, declared in one place. Per-site series are written from the latest
+ * {@link StateSnapshot} at scrape time ({@link SiteSeries}), so nothing is rebuilt per check and
+ * nothing is registered per site; the agent's own health is recorded as it happens in Micrometer
+ * meters. Code uses dotted Micrometer names; the Prometheus registry turns them
  * into {@code vcmon_*} names with base units (documented in the README).
  */
 public final class AgentMetrics {
+  /** A check that starts later than this after its due time counts as late (ticks are 250 ms). */
+  static final long LATE_MILLIS = 1000;
+
   private final MeterRegistry registry;
   private final Supplier<StateSnapshot> snapshots;
+  private final SiteSeries siteSeries;
   private final Timer icmpBatch;
   private final Timer snmpPoll;
   private final Map<SnmpStatus, Counter> snmpPolls = new EnumMap<>(SnmpStatus.class);
   private final Timer checkDuration;
+  private final Timer checkDelay;
+  private final Counter lateChecks;
   private final AtomicLong lagMillis = new AtomicLong();
   private final AtomicLong outboxQueued = new AtomicLong();
   private final AtomicLong outboxOldestMillis = new AtomicLong();
-  /** The sites whose meters are registered, as registered: a reload replaces what changed. */
-  private final Map<String, Site> registered = new HashMap<>();
   private final Map<Boolean, Counter> reloads = new HashMap<>();
   private final AtomicLong lastReloadOk = new AtomicLong(1);
   private final AtomicLong lastReloadOkMillis = new AtomicLong(System.currentTimeMillis());
@@ -52,13 +61,12 @@ public final class AgentMetrics {
   public AgentMetrics(
       MeterRegistry registry,
       Supplier<StateSnapshot> snapshots,
-      Inventory inventory,
       AgentConfig.Rollout rollout,
       ZoneId zone,
       String version) {
     this.registry = registry;
     this.snapshots = snapshots;
-    inventory(inventory);
+    this.siteSeries = new SiteSeries(siteFamilies(), AgentMetrics::infoLabels);
     registerReloads();
     Gauge.builder("vcmon.sites.online", () -> snapshots.get().unitsOnline())
         .description("Communes and towns reachable now (UP or DEGRADED)")
@@ -109,6 +117,14 @@ public final class AgentMetrics {
         Timer.builder("vcmon.check.duration")
             .description("Time of one site check, ICMP and SNMP together")
             .register(registry);
+    checkDelay =
+        Timer.builder("vcmon.check.delay")
+            .description("How long after its due time a check started")
+            .register(registry);
+    lateChecks =
+        Counter.builder("vcmon.checks.late")
+            .description("Checks that started more than 1 s after their due time")
+            .register(registry);
     Gauge.builder("vcmon.notifications.queued", outboxQueued, AtomicLong::get)
         .description("Notifications stored in the outbox and not delivered yet, all channels")
         .register(registry);
@@ -122,76 +138,68 @@ public final class AgentMetrics {
         .register(registry);
   }
 
-  private void registerSite(Site site) {
-    String id = site.id();
-    Tags tags = Tags.of("site", id);
-    site(
-        "vcmon.site.up",
-        "1 when the site is reachable (UP or DEGRADED), else 0",
-        tags,
-        id,
-        s -> s.state().isOnline() ? 1 : 0);
-    for (SiteState state : SiteState.values()) {
-      site(
-          "vcmon.site.state",
-          "1 for the site's current state",
-          tags.and("state", state.name()),
-          id,
-          s -> s.state() == state ? 1 : 0);
-    }
-    Gauge.builder("vcmon.site.info", () -> 1)
-        .description("Site metadata for dashboards and maps; value is always 1")
-        .tags(
-            tags.and("name", site.name())
-                .and("type", site.type().label())
-                .and("code", site.code())
-                // Lets alert routing silence the communes behind a DOWN uplink.
-                .and("parent", site.parent() == null ? "" : site.parent())
-                .and("lat", site.location() == null ? "" : format(site.location().lat()))
-                .and("lon", site.location() == null ? "" : format(site.location().lon())))
-        .register(registry);
-    site("vcmon.site.flapping", "1 while the site is flagged as flapping", tags, id, s -> s.flapping() ? 1 : 0);
-    site(
-        "vcmon.site.last.change.timestamp",
-        "When the site entered its current state (Unix time)",
-        tags,
-        id,
-        s -> s.since().toEpochMilli() / 1000.0,
-        "seconds");
-    FunctionCounter.builder(
-            "vcmon.site.reboots",
-            snapshots,
-            snap -> snap.get().site(id).map(SiteStatus::reboots).orElse(0))
-        .description("Reboots seen (sysUpTime went backwards) since vcmon started")
-        .tags(tags)
-        .register(registry);
-    site("vcmon.icmp.packet.loss", "Packet loss of the last check, 0..1", tags, id, s -> icmp(s, IcmpResult::lossRatio), "ratio");
-    site("vcmon.icmp.rtt", "Average RTT of the last check", tags, id, s -> icmp(s, IcmpResult::rttAvgSeconds), "seconds");
-    site("vcmon.icmp.jitter", "RTT jitter of the last check", tags, id, s -> icmp(s, IcmpResult::jitterSeconds), "seconds");
-    if (site.snmp() != null) {
-      site("vcmon.snmp.up", "1 when the last SNMP poll answered", tags, id, s -> s.snmp() != null && s.snmp().ok() ? 1 : 0);
-      site(
-          "vcmon.snmp.uptime",
-          "sysUpTime of the last SNMP answer",
-          tags,
-          id,
-          s -> s.lastSnmpOk() == null ? Double.NaN : s.lastSnmpOk().uptimeSeconds(),
-          "seconds");
-    }
+  /** The per-site families, in the order they are written; names as exported. */
+  private static List<SiteSeries.Family> siteFamilies() {
+    return List.of(
+        gauge("vcmon_site_up", "1 when the site is reachable (UP or DEGRADED), else 0", s -> s.state().isOnline() ? 1 : 0),
+        gauge("vcmon_site_state", "1 for the site's current state", SiteSeries.STATE),
+        gauge("vcmon_site_info", "Site metadata for dashboards and maps; value is always 1", SiteSeries.INFO),
+        gauge("vcmon_site_flapping", "1 while the site is flagged as flapping", s -> s.flapping() ? 1 : 0),
+        gauge(
+            "vcmon_site_last_change_timestamp_seconds",
+            "When the site entered its current state (Unix time)",
+            s -> s.since().toEpochMilli() / 1000.0),
+        new SiteSeries.Family(
+            "vcmon_site_reboots_total",
+            "counter",
+            "Reboots seen (sysUpTime went backwards) since vcmon started",
+            false,
+            SiteStatus::reboots),
+        gauge("vcmon_icmp_packet_loss_ratio", "Packet loss of the last check, 0..1", s -> icmp(s, IcmpResult::lossRatio)),
+        gauge("vcmon_icmp_rtt_seconds", "Average RTT of the last check", s -> icmp(s, IcmpResult::rttAvgSeconds)),
+        gauge("vcmon_icmp_jitter_seconds", "RTT jitter of the last check", s -> icmp(s, IcmpResult::jitterSeconds)),
+        new SiteSeries.Family(
+            "vcmon_snmp_up", "gauge", "1 when the last SNMP poll answered", true,
+            s -> s.snmp() != null && s.snmp().ok() ? 1 : 0),
+        new SiteSeries.Family(
+            "vcmon_snmp_uptime_seconds", "gauge", "sysUpTime of the last SNMP answer", true,
+            s -> s.lastSnmpOk() == null ? Double.NaN : s.lastSnmpOk().uptimeSeconds()));
   }
 
-  private void site(String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f) {
-    site(name, help, tags, id, f, null);
+  private static SiteSeries.Family gauge(String name, String help, ToDoubleFunction<SiteStatus> value) {
+    return new SiteSeries.Family(name, "gauge", help, false, value);
   }
 
-  private void site(
-      String name, String help, Tags tags, String id, ToDoubleFunction<SiteStatus> f, String unit) {
-    Gauge.builder(name, snapshots, snap -> snap.get().site(id).map(f::applyAsDouble).orElse(Double.NaN))
-        .description(help)
-        .tags(tags)
-        .baseUnit(unit)
-        .strongReference(true)
-        .register(registry);
+  /** Labels of vcmon_site_info, sorted by name like every other series. */
+  private static String infoLabels(Site site) {
+    StringBuilder b = new StringBuilder();
+    label(b, "code", site.code());
+    label(b, "lat", site.location() == null ? "" : format(site.location().lat()));
+    label(b, "lon", site.location() == null ? "" : format(site.location().lon()));
+    label(b, "name", site.name());
+    // Lets alert routing silence the communes behind a DOWN uplink.
+    label(b, "parent", site.parent() == null ? "" : site.parent());
+    label(b, "site", site.id());
+    label(b, "type", site.type().label());
+    return b.substring(1);
+  }
+
+  private static void label(StringBuilder b, String name, String value) {
+    b.append(',').append(name).append("=\"").append(SiteSeries.escape(value == null ? "" : value)).append('"');
+  }
+
+  /**
+   * The whole {@code /metrics} text, in pieces to send one after the other: the registry's
+   * meters, then the per-site series of the latest snapshot. CPU work proportional to the site
+   * count: call it off the event loop.
+   */
+  public List<byte[]> scrape() {
+    String text = registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+    List<byte[]> sites = siteSeries.render(snapshots.get());
+    List<byte[]> all = new ArrayList<>(sites.size() + 1);
+    all.add(text.getBytes(StandardCharsets.UTF_8));
+    all.addAll(sites);
+    return all;
   }
 
   private static double icmp(SiteStatus s, ToDoubleFunction<IcmpResult> f) {
@@ -233,6 +241,14 @@ public final class AgentMetrics {
     FunctionCounter.builder("vcmon.store.errors", health, h -> h.get().failedWrites())
         .description("History write attempts that failed (disk full, read-only, I/O), retries included")
         .register(registry);
+  }
+
+  /** A check started {@code delayMillis} after it was due. */
+  public void recordCheckDelay(long delayMillis) {
+    checkDelay.record(delayMillis, TimeUnit.MILLISECONDS);
+    if (delayMillis > LATE_MILLIS) {
+      lateChecks.increment();
+    }
   }
 
   /** A notification reached {@code channel}. */
@@ -293,28 +309,12 @@ public final class AgentMetrics {
   }
 
   /**
-   * Follows a reloaded inventory: the meters of removed sites go (no stale series), those of new
-   * sites come, and a changed site's are registered again (its {@code vcmon_site_info} labels may
-   * have changed). Unchanged sites keep their meters.
+   * Follows a reloaded inventory. Per-site series come from each snapshot, so removed sites are
+   * gone and new ones appear by themselves; only the metadata of sites no longer as they were is
+   * forgotten.
    */
-  public synchronized void inventory(Inventory next) {
-    Map<String, Site> wanted = new HashMap<>();
-    next.sites().forEach(s -> wanted.put(s.id(), s));
-    registered.entrySet().removeIf(
-        e -> {
-          if (e.getValue().equals(wanted.get(e.getKey()))) {
-            return false;
-          }
-          registry.getMeters().stream()
-              .filter(m -> e.getKey().equals(m.getId().getTag("site")))
-              .forEach(registry::remove);
-          return true;
-        });
-    for (Site s : next.sites()) {
-      if (registered.putIfAbsent(s.id(), s) == null) {
-        registerSite(s);
-      }
-    }
+  public void inventory(Inventory next) {
+    siteSeries.retain(next.sites());
   }
 
   private void registerReloads() {

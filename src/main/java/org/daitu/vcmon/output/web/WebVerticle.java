@@ -1,8 +1,8 @@
 package org.daitu.vcmon.output.web;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -82,7 +83,9 @@ public final class WebVerticle extends VerticleBase {
   private final Set<HttpConnection> excess = new HashSet<>();
   private int openConnections;
   private final StateBoard board;
-  private final PrometheusMeterRegistry registry;
+  /** The {@code /metrics} text in pieces (AgentMetrics::scrape); CPU work, called on a worker. */
+  private final Supplier<List<byte[]>> metrics;
+  private final SitesBody sitesBody;
   private final int target;
   private final String mode;
   private final List<RouteGroup> groups;
@@ -106,38 +109,38 @@ public final class WebVerticle extends VerticleBase {
    *     for the real district
    */
   public WebVerticle(
-      AgentConfig.Http http, StateBoard board, PrometheusMeterRegistry registry, int target, String mode) {
-    this(http, board, registry, target, mode, List.of());
+      AgentConfig.Http http, StateBoard board, Supplier<List<byte[]>> metrics, int target, String mode) {
+    this(http, board, metrics, target, mode, List.of());
   }
 
   public WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      PrometheusMeterRegistry registry,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups) {
-    this(http, board, registry, target, mode, groups, SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT);
+    this(http, board, metrics, target, mode, groups, SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT);
   }
 
   /** With other bounds for the event streams than {@link SiteEvents}'s (tests). */
   WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      PrometheusMeterRegistry registry,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups,
       int maxEventStreams,
       Duration heartbeat) {
-    this(http, board, registry, target, mode, groups, maxEventStreams, heartbeat, Limits.DEFAULT);
+    this(http, board, metrics, target, mode, groups, maxEventStreams, heartbeat, Limits.DEFAULT);
   }
 
   /** With other connection limits (tests). */
   WebVerticle(
       AgentConfig.Http http,
       StateBoard board,
-      PrometheusMeterRegistry registry,
+      Supplier<List<byte[]>> metrics,
       int target,
       String mode,
       List<RouteGroup> groups,
@@ -150,7 +153,8 @@ public final class WebVerticle extends VerticleBase {
     this.groups = List.copyOf(groups);
     this.http = http;
     this.board = board;
-    this.registry = registry;
+    this.metrics = metrics;
+    this.sitesBody = new SitesBody(target, mode);
     this.target = target;
     this.mode = mode;
   }
@@ -359,7 +363,12 @@ public final class WebVerticle extends VerticleBase {
   }
 
   private void sites(RoutingContext ctx) {
-    json(ctx, 200, SiteJson.sites(board.snapshot(), target, mode));
+    // Encoding 10,000 sites takes a while: off the event loop, re-encoding only changed sites.
+    StateSnapshot snap = board.snapshot();
+    vertx
+        .executeBlocking(() -> sitesBody.render(snap), false)
+        .onSuccess(body -> ctx.response().setStatusCode(200).putHeader("Content-Type", JSON).end(body))
+        .onFailure(ctx::fail);
   }
 
   private void site(RoutingContext ctx) {
@@ -378,12 +387,25 @@ public final class WebVerticle extends VerticleBase {
   private void metrics(RoutingContext ctx) {
     // Rendering is CPU work proportional to the site count: keep it off the event loop.
     vertx
-        .executeBlocking(registry::scrape, false)
+        .executeBlocking(metrics::get, false)
         .onSuccess(
-            text ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(text))
+            pieces -> {
+              // megabytes at 10,000 sites: sent piece by piece, never copied into one buffer
+              long length = 0;
+              for (byte[] p : pieces) {
+                length += p.length;
+              }
+              HttpServerResponse response =
+                  ctx.response()
+                      .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                      .putHeader("Content-Length", Long.toString(length));
+              for (byte[] p : pieces) {
+                if (p.length > 0) {
+                  response.write(Buffer.buffer(p));
+                }
+              }
+              response.end();
+            })
         .onFailure(ctx::fail);
   }
 

@@ -21,7 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.store.OutboxStats;
 import org.daitu.vcmon.output.store.SqliteStore;
@@ -57,7 +56,7 @@ class OutboxIT {
     registry = new SimpleMeterRegistry();
     metrics =
         new AgentMetrics(
-            registry, () -> null, new Inventory(List.of()), new AgentConfig.Rollout(30, null),
+            registry, () -> null, new AgentConfig.Rollout(30, null),
             ZoneOffset.UTC, "test");
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();

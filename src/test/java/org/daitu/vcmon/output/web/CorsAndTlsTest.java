@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +47,7 @@ class CorsAndTlsTest {
     AdminRoutes admin =
         new AdminRoutes(Secret.of(TOKEN), new HttpHardeningTest.NoActions(), board, ZoneId.of("Asia/Ho_Chi_Minh"), clock);
     WebVerticle web =
-        new WebVerticle(http, board, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 30, "agent", List.of(admin));
+        new WebVerticle(http, board, List::of, 30, "agent", List.of(admin));
     await(vertx.deployVerticle(web));
     port = web.actualPort();
     return port;

@@ -2,8 +2,6 @@ package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -117,7 +115,7 @@ class HttpHardeningTest {
     WebVerticle web =
         new WebVerticle(
             new AgentConfig.Http("127.0.0.1", 0), board,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 30, "agent",
+            List::of, 30, "agent",
             List.of(history, admin), SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT, LIMITS);
     await(vertx.deployVerticle(web));
     port = web.actualPort();

@@ -2,8 +2,6 @@ package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -62,7 +60,7 @@ class SiteEventsTest {
         new WebVerticle(
             new AgentConfig.Http("127.0.0.1", 0),
             board,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            List::of,
             30,
             "agent",
             List.of(),

@@ -60,14 +60,13 @@ class WebVerticleTest {
     tracker = new SiteTracker(inventory, STATE, clock);
     board = new StateBoard(tracker.snapshot(0));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new AgentMetrics(
+    AgentMetrics metrics = new AgentMetrics(
         registry,
         board::snapshot,
-        inventory,
         new AgentConfig.Rollout(30, LocalDate.of(2020, 8, 31)),
         ZoneId.of("Asia/Ho_Chi_Minh"),
         "test");
-    web = new WebVerticle(new AgentConfig.Http("127.0.0.1", 0), board, registry, 30, "agent");
+    web = new WebVerticle(new AgentConfig.Http("127.0.0.1", 0), board, metrics::scrape, 30, "agent");
     vertx.deployVerticle(web).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx);
   }
