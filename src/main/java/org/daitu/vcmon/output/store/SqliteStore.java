@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,6 +90,8 @@ public final class SqliteStore implements Store {
 
   // Confined to the store thread.
   private Connection connection;
+  /** The connection was closed after a failed held write; the next write opens it again. */
+  private boolean released;
   private long currentRun;
 
   private volatile boolean closed;
@@ -964,7 +967,7 @@ public final class SqliteStore implements Store {
                 "free space on that disk or make it writable again, then retry",
                 null);
           }
-          Connection c = openConnection();
+          Connection c = writableConnection();
           return inTransaction(c, () -> work.run(c));
         });
   }
@@ -1032,8 +1035,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public void write() throws Exception {
-      Connection c = openConnection();
-      T result = inTransaction(c, () -> work.run(c));
+      T result;
+      try {
+        Connection c = writableConnection();
+        result = inTransaction(c, () -> work.run(c));
+      } catch (Exception e) {
+        release(e);
+        throw e;
+      }
       caller.runOnContext(v -> promise.complete(result));
     }
 
@@ -1043,8 +1052,25 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Reads with the store's connection, or, while it is released, with a connection of their own
+   * that opens the main file read-only and immutable (no -wal, -shm or lock files, so nothing is
+   * held open for writing) and is closed again after the read. Such a read does not see what a
+   * -wal file left behind by a failed checkpoint still holds; the held records are not in the file
+   * yet anyway.
+   */
   private <T> Future<T> read(Work<T> work) {
-    return onStoreThread(() -> work.run(openConnection()));
+    return onStoreThread(
+        () -> {
+          if (!released) {
+            return work.run(openConnection());
+          }
+          SQLiteConfig config = new SQLiteConfig();
+          config.setReadOnly(true);
+          try (Connection c = config.createConnection("jdbc:sqlite:" + file.toUri() + "?immutable=1")) {
+            return work.run(c);
+          }
+        });
   }
 
   private Connection openConnection() {
@@ -1052,6 +1078,53 @@ public final class SqliteStore implements Store {
       throw new IllegalStateException("history store " + file + " is not open: call open() first");
     }
     return connection;
+  }
+
+  /**
+   * The connection for a write; after {@link #release} it is opened again with the checks of
+   * {@link #open()} (vcmon's file, schema version). Until the directory and the file take writes
+   * again that fails with the file system's own error (read-only, full, permission denied), a
+   * {@link StoreFault}, so that the write stays held.
+   */
+  private Connection writableConnection() throws Exception {
+    if (!released) {
+      return openConnection();
+    }
+    Files.delete(Files.createTempFile(file.getParent(), ".vcmon-write-check", ""));
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new AccessDeniedException(file.toString(), null, "the file is not writable");
+    }
+    Connection c = connect();
+    try {
+      migrate(c);
+    } catch (Exception e) {
+      closeQuietly(c);
+      throw e instanceof SQLException ? openFailure((SQLException) e) : e;
+    }
+    connection = c;
+    released = false;
+    LOG.info("History store opened its file again path={}", file);
+    return c;
+  }
+
+  /**
+   * Lets go of the file after a held write failed: closes the connection, which releases every
+   * file it had open for writing (the database, -wal and -shm). A file system cannot be remounted
+   * read-only or read-write, nor a read-only bind mount lifted, while a process holds files on it
+   * open for writing; released, the operator can repair the mount and the next retry reopens it.
+   */
+  private void release(Exception cause) {
+    if (connection == null) {
+      return;
+    }
+    Connection c = connection;
+    connection = null;
+    released = true;
+    closeQuietly(c);
+    LOG.warn(
+        "History store released its file until a write succeeds again path={} error=\"{}\"",
+        file,
+        cause.getMessage());
   }
 
   /**
