@@ -60,7 +60,9 @@ import org.sqlite.SQLiteException;
  * <p>The writes that follow the monitor (transitions, heartbeats, gaps, daily counts, the outbox)
  * survive a disk that is full, read-only or failing: they are held in a {@link WriteBacklog} and
  * written in order once the disk takes writes again. Writes asked for through the API fail at
- * once instead, with the cause, while anything is held.
+ * once instead, with the cause, while anything is held. Meanwhile the connection is closed (see
+ * {@link #release}), so that the operator can remount the file system, and each retry opens it
+ * again.
  */
 public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
@@ -1053,11 +1055,10 @@ public final class SqliteStore implements Store {
   }
 
   /**
-   * Reads with the store's connection, or, while it is released, with a connection of their own
-   * that opens the main file read-only and immutable (no -wal, -shm or lock files, so nothing is
-   * held open for writing) and is closed again after the read. Such a read does not see what a
-   * -wal file left behind by a failed checkpoint still holds; the held records are not in the file
-   * yet anyway.
+   * Reads with the store's connection, or, while it is released, with a read-only connection of
+   * their own that is closed again right after the read, so that between reads no file stays open
+   * (a remount tried during a read is refused with EBUSY and can simply be tried again). SQLite
+   * reads a WAL database on a read-only file system too.
    */
   private <T> Future<T> read(Work<T> work) {
     return onStoreThread(
@@ -1067,7 +1068,7 @@ public final class SqliteStore implements Store {
           }
           SQLiteConfig config = new SQLiteConfig();
           config.setReadOnly(true);
-          try (Connection c = config.createConnection("jdbc:sqlite:" + file.toUri() + "?immutable=1")) {
+          try (Connection c = config.createConnection("jdbc:sqlite:" + file)) {
             return work.run(c);
           }
         });
@@ -1103,7 +1104,7 @@ public final class SqliteStore implements Store {
     }
     connection = c;
     released = false;
-    LOG.info("History store opened its file again path={}", file);
+    LOG.debug("History store opened its file again path={}", file);
     return c;
   }
 
@@ -1121,10 +1122,15 @@ public final class SqliteStore implements Store {
     connection = null;
     released = true;
     closeQuietly(c);
-    LOG.warn(
-        "History store released its file until a write succeeds again path={} error=\"{}\"",
-        file,
-        cause.getMessage());
+    // Said once when writes start failing; a retry that opens and releases it again is routine.
+    if (backlog.holding()) {
+      LOG.debug("History store released its file again path={}", file);
+    } else {
+      LOG.warn(
+          "History store released its file until a write succeeds again path={} error=\"{}\"",
+          file,
+          cause.getMessage());
+    }
   }
 
   /**
