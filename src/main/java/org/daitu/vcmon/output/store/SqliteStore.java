@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,7 +60,9 @@ import org.sqlite.SQLiteException;
  * <p>The writes that follow the monitor (transitions, heartbeats, gaps, daily counts, the outbox)
  * survive a disk that is full, read-only or failing: they are held in a {@link WriteBacklog} and
  * written in order once the disk takes writes again. Writes asked for through the API fail at
- * once instead, with the cause, while anything is held.
+ * once instead, with the cause, while anything is held. Meanwhile the connection is closed (see
+ * {@link #release}), so that the operator can remount the file system, and each retry opens it
+ * again.
  */
 public final class SqliteStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
@@ -89,6 +92,8 @@ public final class SqliteStore implements Store {
 
   // Confined to the store thread.
   private Connection connection;
+  /** The connection was closed after a failed held write; the next write opens it again. */
+  private boolean released;
   private long currentRun;
 
   private volatile boolean closed;
@@ -964,7 +969,7 @@ public final class SqliteStore implements Store {
                 "free space on that disk or make it writable again, then retry",
                 null);
           }
-          Connection c = openConnection();
+          Connection c = writableConnection();
           return inTransaction(c, () -> work.run(c));
         });
   }
@@ -1032,8 +1037,14 @@ public final class SqliteStore implements Store {
 
     @Override
     public void write() throws Exception {
-      Connection c = openConnection();
-      T result = inTransaction(c, () -> work.run(c));
+      T result;
+      try {
+        Connection c = writableConnection();
+        result = inTransaction(c, () -> work.run(c));
+      } catch (Exception e) {
+        release(e);
+        throw e;
+      }
       caller.runOnContext(v -> promise.complete(result));
     }
 
@@ -1043,8 +1054,24 @@ public final class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Reads with the store's connection, or, while it is released, with a read-only connection of
+   * their own that is closed again right after the read, so that between reads no file stays open
+   * (a remount tried during a read is refused with EBUSY and can simply be tried again). SQLite
+   * reads a WAL database on a read-only file system too.
+   */
   private <T> Future<T> read(Work<T> work) {
-    return onStoreThread(() -> work.run(openConnection()));
+    return onStoreThread(
+        () -> {
+          if (!released) {
+            return work.run(openConnection());
+          }
+          SQLiteConfig config = new SQLiteConfig();
+          config.setReadOnly(true);
+          try (Connection c = config.createConnection("jdbc:sqlite:" + file)) {
+            return work.run(c);
+          }
+        });
   }
 
   private Connection openConnection() {
@@ -1052,6 +1079,58 @@ public final class SqliteStore implements Store {
       throw new IllegalStateException("history store " + file + " is not open: call open() first");
     }
     return connection;
+  }
+
+  /**
+   * The connection for a write; after {@link #release} it is opened again with the checks of
+   * {@link #open()} (vcmon's file, schema version). Until the directory and the file take writes
+   * again that fails with the file system's own error (read-only, full, permission denied), a
+   * {@link StoreFault}, so that the write stays held.
+   */
+  private Connection writableConnection() throws Exception {
+    if (!released) {
+      return openConnection();
+    }
+    Files.delete(Files.createTempFile(file.getParent(), ".vcmon-write-check", ""));
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw new AccessDeniedException(file.toString(), null, "the file is not writable");
+    }
+    Connection c = connect();
+    try {
+      migrate(c);
+    } catch (Exception e) {
+      closeQuietly(c);
+      throw e instanceof SQLException ? openFailure((SQLException) e) : e;
+    }
+    connection = c;
+    released = false;
+    LOG.debug("History store opened its file again path={}", file);
+    return c;
+  }
+
+  /**
+   * Lets go of the file after a held write failed: closes the connection, which releases every
+   * file it had open for writing (the database, -wal and -shm). A file system cannot be remounted
+   * read-only or read-write, nor a read-only bind mount lifted, while a process holds files on it
+   * open for writing; released, the operator can repair the mount and the next retry reopens it.
+   */
+  private void release(Exception cause) {
+    if (connection == null) {
+      return;
+    }
+    Connection c = connection;
+    connection = null;
+    released = true;
+    closeQuietly(c);
+    // Said once when writes start failing; a retry that opens and releases it again is routine.
+    if (backlog.holding()) {
+      LOG.debug("History store released its file again path={}", file);
+    } else {
+      LOG.warn(
+          "History store released its file until a write succeeds again path={} error=\"{}\"",
+          file,
+          cause.getMessage());
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.daitu.vcmon.output.store;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.sql.SQLException;
 import java.util.Locale;
 import org.sqlite.SQLiteErrorCode;
@@ -42,6 +43,10 @@ public record StoreFault(Kind kind, String detail) {
       Kind kind = null;
       if (t instanceof SQLException sql) {
         kind = fromSqlite(sql.getErrorCode() & 0xFF);
+      } else if (t instanceof AccessDeniedException) {
+        // The file or its directory lost its write permission: like read-only, it is repaired
+        // outside vcmon.
+        kind = Kind.READ_ONLY;
       }
       // A StoreException is vcmon's own verdict, not the OS speaking.
       boolean io = t instanceof IOException && !(t instanceof StoreException);

@@ -46,6 +46,8 @@ class StoreFaultTest {
         .isEqualTo(StoreFault.Kind.READ_ONLY);
     assertThat(StoreFault.of(new SQLException("disk I/O error")).kind())
         .isEqualTo(StoreFault.Kind.IO_ERROR);
+    assertThat(StoreFault.of(new java.nio.file.AccessDeniedException("/x.db", null, "not writable")).kind())
+        .isEqualTo(StoreFault.Kind.READ_ONLY);
   }
 
   @Test
