@@ -648,7 +648,12 @@ public final class NetnsFleet implements AutoCloseable {
     for (String name : OWN_LINKS) {
       if (Pattern.compile("^\\d+: " + Pattern.quote(name) + "[@:]", Pattern.MULTILINE)
           .matcher(links).find()) {
-        HostCommand.of("ip", "link", "del", name).run();
+        // Deleting a namespace takes its veth peers with it, asynchronously: a link listed a
+        // moment ago may be gone already, which is what we want.
+        HostCommand.Result del = HostCommand.of("ip", "link", "del", name).execute();
+        if (del.exitCode() != 0 && !del.stderr().contains("Cannot find device")) {
+          throw new IOException("ip link del " + name + " failed: " + del.stderr().strip());
+        }
       }
     }
     String routes =
