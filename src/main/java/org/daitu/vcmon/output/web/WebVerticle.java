@@ -120,23 +120,10 @@ public final class WebVerticle extends VerticleBase {
       int target,
       String mode,
       List<RouteGroup> groups) {
-    this(http, board, metrics, target, mode, groups, SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT);
+    this(http, board, metrics, target, mode, groups, SiteEvents.MAX_STREAMS, SiteEvents.HEARTBEAT, Limits.DEFAULT);
   }
 
-  /** With other bounds for the event streams than {@link SiteEvents}'s (tests). */
-  WebVerticle(
-      AgentConfig.Http http,
-      StateBoard board,
-      Supplier<List<byte[]>> metrics,
-      int target,
-      String mode,
-      List<RouteGroup> groups,
-      int maxEventStreams,
-      Duration heartbeat) {
-    this(http, board, metrics, target, mode, groups, maxEventStreams, heartbeat, Limits.DEFAULT);
-  }
-
-  /** With other connection limits (tests). */
+  /** With other bounds for the event streams and connections than the defaults (tests). */
   WebVerticle(
       AgentConfig.Http http,
       StateBoard board,

@@ -65,7 +65,8 @@ class SiteEventsTest {
             "agent",
             List.of(),
             2,
-            Duration.ofMillis(300));
+            Duration.ofMillis(300),
+            WebVerticle.Limits.DEFAULT);
     await(vertx.deployVerticle(web));
     http = vertx.createHttpClient();
   }
