@@ -135,10 +135,7 @@ public final class Agent {
                       config.zone(),
                       Version.current());
               IcmpProbe pinger = icmpEngine();
-              metrics.probeAvailable(
-                  "icmp",
-                  () -> fping.unavailableReason() == null
-                      && (echoes == null || echoes.unavailableReason() == null));
+              metrics.probeAvailable("icmp", () -> pinger.unavailableReason() == null);
               metrics.store(store::health);
               recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
               recorder.attach(board);
@@ -286,10 +283,7 @@ public final class Agent {
         .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.detach())
         .eventually(
             () -> {
-              if (echoes != null) {
-                echoes.close();
-              }
-              return Future.join(snmp.close(), fping.close());
+              return Future.join(snmp.close(), echoes != null ? echoes.close() : fping.close());
             })
         .eventually(store::close)
         .mapEmpty();

@@ -10,10 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.AlertPolicy;
-import org.daitu.vcmon.output.alert.AlertmanagerChannel;
 import org.daitu.vcmon.output.alert.Channel;
 import org.daitu.vcmon.output.alert.Channels;
-import org.daitu.vcmon.output.alert.EmailChannel;
 import org.daitu.vcmon.output.alert.Messages;
 import org.daitu.vcmon.output.alert.Notification;
 import org.daitu.vcmon.output.alert.Outbox;
@@ -110,14 +108,7 @@ final class AlertVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
     }
     outbox.stop();
-    for (Channel c : channels) {
-      if (c instanceof AlertmanagerChannel am) {
-        am.stop();
-      } else if (c instanceof EmailChannel mail) {
-        mail.close();
-      }
-    }
-    return Future.succeededFuture();
+    return Future.join(channels.stream().map(Channel::close).toList()).mapEmpty();
   }
 
   private void submit(List<Notification> notifications) {

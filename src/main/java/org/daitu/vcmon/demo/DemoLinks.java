@@ -31,6 +31,16 @@ final class DemoLinks implements IcmpProbe {
   }
 
   @Override
+  public String unavailableReason() {
+    return real.unavailableReason();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return real.close();
+  }
+
+  @Override
   public Future<Map<String, IcmpResult>> ping(Collection<String> addresses) {
     List<String> reachable = new ArrayList<>();
     for (String a : addresses) {

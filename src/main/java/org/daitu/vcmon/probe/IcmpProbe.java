@@ -12,4 +12,14 @@ import java.util.Map;
  */
 public interface IcmpProbe {
   Future<Map<String, IcmpResult>> ping(Collection<String> addresses);
+
+  /** Why pinging cannot work now (program missing, socket broken, ...), or null when it can. */
+  default String unavailableReason() {
+    return null;
+  }
+
+  /** Releases what the probe holds (threads, sockets, worker pools); checks in flight end. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -10,4 +10,14 @@ import org.daitu.vcmon.config.SnmpProfile;
  */
 public interface SnmpProbe {
   Future<SnmpResult> poll(String address, int port, SnmpProfile profile);
+
+  /** Opens what polling needs (sockets); polls before this completes end as UNAVAILABLE. */
+  default Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  /** Closes the probe's sockets; polls still in flight end as UNAVAILABLE. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -174,10 +174,13 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
     return List.copyOf(active.keySet());
   }
 
-  public void stop() {
+  /** Stops re-sending the firing alerts. */
+  @Override
+  public Future<Void> close() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    return Future.succeededFuture();
   }
 }

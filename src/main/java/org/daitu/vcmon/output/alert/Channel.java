@@ -20,4 +20,9 @@ public interface Channel {
    * timeout: a peer that hangs is a failure.
    */
   Future<Void> send(Notification n);
+
+  /** Releases the channel's timers and connections when the agent stops. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 }

@@ -86,6 +86,7 @@ public final class EmailChannel extends ConfiguredChannel {
     return password.isEmpty() ? message : message.replace(password, "<password>");
   }
 
+  @Override
   public Future<Void> close() {
     return client.close();
   }

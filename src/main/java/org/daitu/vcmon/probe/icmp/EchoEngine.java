@@ -103,15 +103,21 @@ public final class EchoEngine implements IcmpProbe {
     return new EchoEngine(vertx, icmp, timeout, fallback, RawIcmpSocket.open(250));
   }
 
-  /** Why echoes cannot be measured now (the receiver failed), or null. */
+  /** Why echoes cannot be measured now (the receiver failed, or the fallback cannot ping), or null. */
+  @Override
   public String unavailableReason() {
-    return broken;
+    return broken != null ? broken : fallback.unavailableReason();
   }
 
-  /** Stops both threads and closes the socket; checks in flight end with what they have. */
-  public void close() {
+  /**
+   * Stops both threads and closes the socket, then the fallback it was given; checks in flight
+   * end with what they have.
+   */
+  @Override
+  public Future<Void> close() {
     stopped = true;
     LockSupport.unpark(sender);
+    return fallback.close();
   }
 
   @Override

@@ -130,11 +130,13 @@ public final class FpingProbe implements IcmpProbe {
   }
 
   /** Why the last ping could not run (program missing, no permission, ...), or null. */
+  @Override
   public String unavailableReason() {
     return unavailableReason.get();
   }
 
   /** Releases this probe's hold on the shared worker pool. */
+  @Override
   public Future<Void> close() {
     return workers.close();
   }

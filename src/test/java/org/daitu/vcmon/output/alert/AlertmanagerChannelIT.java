@@ -114,7 +114,7 @@ class AlertmanagerChannelIT {
   @AfterEach
   void stop() throws Exception {
     if (vertx != null) {
-      context.runOnContext(v -> channel.stop());
+      context.runOnContext(v -> channel.close());
       await(vertx.close());
     }
     if (alertmanager != null) {
