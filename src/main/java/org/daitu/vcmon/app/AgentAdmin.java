@@ -12,7 +12,7 @@ import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.inventory.RolloutStage;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Store;
 import org.daitu.vcmon.output.web.AdminActions;
 import org.daitu.vcmon.state.MaintenanceSchedule;
 

@@ -19,7 +19,7 @@ import org.daitu.vcmon.output.alert.Notification;
 import org.daitu.vcmon.output.alert.Outbox;
 import org.daitu.vcmon.output.alert.Readiness;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Store;
 import org.daitu.vcmon.state.StateBoard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

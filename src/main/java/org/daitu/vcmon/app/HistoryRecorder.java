@@ -15,7 +15,7 @@ import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Store;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.state.Transition;

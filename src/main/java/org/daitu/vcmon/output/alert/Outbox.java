@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
-import org.daitu.vcmon.output.store.Backoff;
-import org.daitu.vcmon.output.store.OutboxItem;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Backoff;
+import org.daitu.vcmon.store.OutboxItem;
+import org.daitu.vcmon.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

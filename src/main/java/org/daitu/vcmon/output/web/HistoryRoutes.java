@@ -32,7 +32,7 @@ import org.daitu.vcmon.history.OutageStats;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Store;
 import org.daitu.vcmon.rollout.RolloutProgress;
 import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.SiteStatus;
