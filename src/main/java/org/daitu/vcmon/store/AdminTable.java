@@ -115,5 +115,4 @@ final class AdminTable implements AdminStore {
           return Optional.of(incident(c, incidentId));
         });
   }
-
 }

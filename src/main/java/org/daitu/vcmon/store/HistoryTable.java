@@ -107,7 +107,6 @@ final class HistoryTable implements HistoryLog, HistoryReads {
         });
   }
 
-
   @Override
   public Future<List<Incident>> record(List<Transition> transitions, Map<String, String> parents) {
     List<Transition> batch = List.copyOf(transitions);

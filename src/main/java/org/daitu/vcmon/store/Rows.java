@@ -106,5 +106,4 @@ final class Rows {
       return rs.getLong(1);
     }
   }
-
 }

@@ -64,7 +64,6 @@ final class SqliteDatabase {
   /** How long a statement waits for a lock held by another process (a backup, sqlite3 shell). */
   private static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
-
   private final Path file;
   private final Vertx vertx;
   private final WorkerExecutor executor;
@@ -76,7 +75,6 @@ final class SqliteDatabase {
   private boolean released;
 
   private volatile boolean closed;
-
 
   SqliteDatabase(Vertx vertx, Path file) {
     this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
@@ -117,7 +115,6 @@ final class SqliteDatabase {
   Path file() {
     return file;
   }
-
 
   // ---- lifecycle
 
@@ -317,7 +314,6 @@ final class SqliteDatabase {
     }
     return new StoreException(file, problem + " (" + e.getMessage() + ")", fix, e);
   }
-
 
   // ---- plumbing
 
