@@ -12,7 +12,7 @@ import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.inventory.RolloutStage;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.AdminStore;
 import org.daitu.vcmon.output.web.AdminActions;
 import org.daitu.vcmon.state.MaintenanceSchedule;
 
@@ -22,7 +22,7 @@ import org.daitu.vcmon.state.MaintenanceSchedule;
  * tracker and the availability reports read.
  */
 final class AgentAdmin implements AdminActions {
-  private final Store store;
+  private final AdminStore store;
   private final Clock clock;
   private final ZoneId zone;
   private final List<MaintenanceWindow> windows = new CopyOnWriteArrayList<>();
@@ -30,7 +30,7 @@ final class AgentAdmin implements AdminActions {
   private MonitorVerticle monitor;
   private Reloader reloader;
 
-  AgentAdmin(Store store, Clock clock, ZoneId zone, List<MaintenanceWindow> initial) {
+  AgentAdmin(AdminStore store, Clock clock, ZoneId zone, List<MaintenanceWindow> initial) {
     this.store = store;
     this.clock = clock;
     this.zone = zone;

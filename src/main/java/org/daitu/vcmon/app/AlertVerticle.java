@@ -17,7 +17,7 @@ import org.daitu.vcmon.output.alert.Notification;
 import org.daitu.vcmon.output.alert.Outbox;
 import org.daitu.vcmon.output.alert.Readiness;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.OutboxStore;
 import org.daitu.vcmon.state.StateBoard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,7 @@ final class AlertVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AlertVerticle.class);
 
   private final AgentConfig config;
-  private final Store store;
+  private final OutboxStore store;
   private final StateBoard board;
   private final AgentMetrics metrics;
   private final Clock clock;
@@ -50,7 +50,7 @@ final class AlertVerticle extends VerticleBase {
    */
   AlertVerticle(
       AgentConfig config,
-      Store store,
+      OutboxStore store,
       StateBoard board,
       AgentMetrics metrics,
       Clock clock,

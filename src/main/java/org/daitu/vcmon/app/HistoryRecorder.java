@@ -15,7 +15,7 @@ import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.HistoryLog;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.state.Transition;
@@ -35,7 +35,7 @@ final class HistoryRecorder {
   static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
-  private final Store store;
+  private final HistoryLog store;
   private final Clock clock;
   private final ZoneId zone;
   /** Site id to its parent; replaced whole by a reload, read on the monitor's thread. */
@@ -47,7 +47,7 @@ final class HistoryRecorder {
   private long heartbeatTimer = -1;
   private boolean firstCycleDone;
 
-  HistoryRecorder(Vertx vertx, Store store, Inventory inventory, Clock clock, ZoneId zone) {
+  HistoryRecorder(Vertx vertx, HistoryLog store, Inventory inventory, Clock clock, ZoneId zone) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;

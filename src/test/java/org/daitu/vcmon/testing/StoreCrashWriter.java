@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.daitu.vcmon.output.store.SqliteStore;
+import org.daitu.vcmon.store.SqliteStore;
 import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.Transition;
 

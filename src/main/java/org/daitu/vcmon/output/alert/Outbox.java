@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
-import org.daitu.vcmon.output.store.Backoff;
-import org.daitu.vcmon.output.store.OutboxItem;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.Backoff;
+import org.daitu.vcmon.store.OutboxItem;
+import org.daitu.vcmon.store.OutboxStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +53,7 @@ public final class Outbox {
   static final int BATCH = 200;
 
   private final Vertx vertx;
-  private final Store store;
+  private final OutboxStore store;
   private final Map<String, Channel> channels = new LinkedHashMap<>();
   private final AgentMetrics metrics;
   private final Clock clock;
@@ -70,7 +70,7 @@ public final class Outbox {
   /**
    * @param metrics where delivery counts go; null to record none
    */
-  public Outbox(Vertx vertx, Store store, List<Channel> channels, AgentMetrics metrics, Clock clock) {
+  public Outbox(Vertx vertx, OutboxStore store, List<Channel> channels, AgentMetrics metrics, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     for (Channel c : channels) {

@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.output.store.StoreHealth;
+import org.daitu.vcmon.store.StoreHealth;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;

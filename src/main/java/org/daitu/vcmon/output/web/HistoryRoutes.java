@@ -32,7 +32,7 @@ import org.daitu.vcmon.history.OutageStats;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
-import org.daitu.vcmon.output.store.Store;
+import org.daitu.vcmon.store.HistoryReads;
 import org.daitu.vcmon.rollout.RolloutProgress;
 import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.SiteStatus;
@@ -50,7 +50,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final int MAX_INCIDENTS = 1000;
 
-  private final Store store;
+  private final HistoryReads store;
   private final StateBoard board;
   private final AgentConfig.Rollout rollout;
   private final ZoneId zone;
@@ -58,7 +58,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private final Supplier<MaintenanceCalendar> calendar;
 
   public HistoryRoutes(
-      Store store,
+      HistoryReads store,
       StateBoard board,
       AgentConfig.Rollout rollout,
       ZoneId zone,

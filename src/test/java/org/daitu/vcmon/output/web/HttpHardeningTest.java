@@ -32,7 +32,7 @@ import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.inventory.SiteType;
-import org.daitu.vcmon.output.store.SqliteStore;
+import org.daitu.vcmon.store.SqliteStore;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.testing.ManualClock;

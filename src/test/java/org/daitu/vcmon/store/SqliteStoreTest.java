@@ -1,4 +1,4 @@
-package org.daitu.vcmon.output.store;
+package org.daitu.vcmon.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -403,6 +403,26 @@ class SqliteStoreTest {
       Incident catNe = await(store.incidents("cat-ne", null, null, null, 10)).get(0);
       assertThat(catNe.parentIncidentId()).isEqualTo(core.id());
       assertThat(catNe.kind()).isEqualTo(SiteState.DOWN);
+    }
+
+    @Test
+    void aChildIsLinkedToAParentIncidentOpenedEarlierInTheSameBatch() throws Exception {
+      Map<String, String> parents = Map.of("ky-phu", "district-core");
+      await(store.record(List.of(t("ky-phu", SiteState.UP, SiteState.DOWN, 0, "no answer")), parents));
+      List<Incident> touched =
+          await(
+              store.record(
+                  List.of(
+                      t("district-core", SiteState.UP, SiteState.DOWN, 1, "core silent"),
+                      t("ky-phu", SiteState.DOWN, SiteState.UNREACHABLE, 1, "parent down"),
+                      t("district-core", SiteState.DOWN, SiteState.UP, 5, "back")),
+                  parents));
+      assertThat(touched).extracting(Incident::siteId).containsExactly("district-core", "district-core");
+      Incident core = touched.get(1);
+      assertThat(core.closedAt()).isEqualTo(at(5));
+      Incident child = await(store.incidents("ky-phu", null, null, null, 10)).get(0);
+      assertThat(child.parentIncidentId()).isEqualTo(core.id());
+      assertThat(child.open()).isTrue();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.daitu.vcmon.output.store;
+package org.daitu.vcmon.store;
 
 import java.io.IOException;
 import java.nio.file.Path;

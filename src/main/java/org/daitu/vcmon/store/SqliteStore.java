@@ -1,0 +1,174 @@
+package org.daitu.vcmon.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.daitu.vcmon.history.DailyRollout;
+import org.daitu.vcmon.history.Gap;
+import org.daitu.vcmon.history.Incident;
+import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.StateChange;
+import org.daitu.vcmon.inventory.RolloutStage;
+import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.Transition;
+
+/**
+ * The embedded {@link Store}, built from a file path: one {@link SqliteDatabase} (the file, its
+ * thread, held writes, faults, migrations) and the tables that run their SQL on it ({@link
+ * HistoryTable}, {@link AdminTable}, {@link OutboxTable}). This class only puts them together.
+ *
+ * <p>Thread-safety: every method may be called from any thread or context. Call {@link #close()}
+ * even after a failed {@link #open()}: it also releases this store's hold on the worker pool.
+ */
+public final class SqliteStore implements Store {
+  private final SqliteDatabase db;
+  private final HistoryTable history;
+  private final AdminTable admin;
+  private final OutboxTable outbox;
+
+  public SqliteStore(Vertx vertx, Path file) {
+    this.db = new SqliteDatabase(vertx, file);
+    this.history = new HistoryTable(db);
+    this.admin = new AdminTable(db);
+    this.outbox = new OutboxTable(db);
+  }
+
+  /** The database file (absolute). */
+  public Path file() {
+    return db.file();
+  }
+
+  @Override
+  public Future<Void> open() {
+    return db.open();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return db.close();
+  }
+
+  @Override
+  public StoreHealth health() {
+    return db.health();
+  }
+
+  // ---- history the monitor writes
+
+  @Override
+  public Future<Recovered> load() {
+    return history.load();
+  }
+
+  @Override
+  public Future<List<Incident>> record(List<Transition> transitions, Map<String, String> parents) {
+    return history.record(transitions, parents);
+  }
+
+  @Override
+  public Future<Void> startRun(Instant now) {
+    return history.startRun(now);
+  }
+
+  @Override
+  public Future<Void> heartbeat(Instant now) {
+    return history.heartbeat(now);
+  }
+
+  @Override
+  public Future<Void> openGap(Instant from, Gap.Kind kind, String reason) {
+    return history.openGap(from, kind, reason);
+  }
+
+  @Override
+  public Future<Void> closeGap(Instant to, Gap.Kind kind) {
+    return history.closeGap(to, kind);
+  }
+
+  @Override
+  public Future<Void> recordDay(LocalDate day, int connected, int online) {
+    return history.recordDay(day, connected, online);
+  }
+
+  // ---- history reads
+
+  @Override
+  public Future<List<Incident>> incidents(
+      String siteId, Instant from, Instant to, Boolean open, int limit) {
+    return history.incidents(siteId, from, to, open, limit);
+  }
+
+  @Override
+  public Future<Map<String, SiteState>> statesAt(Instant at) {
+    return history.statesAt(at);
+  }
+
+  @Override
+  public Future<List<StateChange>> changes(Instant from, Instant to) {
+    return history.changes(from, to);
+  }
+
+  @Override
+  public Future<List<Gap>> gaps(Instant from, Instant to) {
+    return history.gaps(from, to);
+  }
+
+  @Override
+  public Future<List<DailyRollout>> days(LocalDate from, LocalDate to) {
+    return history.days(from, to);
+  }
+
+  // ---- operator writes
+
+  @Override
+  public Future<Void> setStage(String siteId, RolloutStage stage, Instant at) {
+    return admin.setStage(siteId, stage, at);
+  }
+
+  @Override
+  public Future<MaintenanceWindow> addMaintenance(MaintenanceWindow window) {
+    return admin.addMaintenance(window);
+  }
+
+  @Override
+  public Future<Boolean> removeMaintenance(long id) {
+    return admin.removeMaintenance(id);
+  }
+
+  @Override
+  public Future<Optional<Incident>> acknowledge(long incidentId, String note, Instant at) {
+    return admin.acknowledge(incidentId, note, at);
+  }
+
+  // ---- notification outbox
+
+  @Override
+  public Future<Integer> enqueue(List<OutboxItem> items) {
+    return outbox.enqueue(items);
+  }
+
+  @Override
+  public Future<List<OutboxItem>> pending(Instant now, int limit) {
+    return outbox.pending(now, limit);
+  }
+
+  @Override
+  public Future<Void> delivered(long id, Instant at) {
+    return outbox.delivered(id, at);
+  }
+
+  @Override
+  public Future<Void> failed(long id, int attempts, Instant nextAttempt, String error) {
+    return outbox.failed(id, attempts, nextAttempt, error);
+  }
+
+  @Override
+  public Future<OutboxStats> outboxStats(Instant now) {
+    return outbox.outboxStats(now);
+  }
+}
