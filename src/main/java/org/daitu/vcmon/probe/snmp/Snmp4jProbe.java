@@ -368,7 +368,7 @@ public final class Snmp4jProbe implements SnmpProbe {
       return exchange(get)
           .compose(
               response -> {
-                SnmpResult system = SnmpReplies.system(response);
+                SnmpResult system = SnmpReplies.system(response.getVariableBindings());
                 if (!system.ok()) {
                   return Future.succeededFuture(system);
                 }
@@ -451,10 +451,15 @@ public final class Snmp4jProbe implements SnmpProbe {
       if (w.done()) {
         return Future.succeededFuture();
       }
-      return exchange(w.nextRequest(pdu(PDU.GETBULK)))
+      TableWalk.Request next = w.nextRequest();
+      PDU bulk = pdu(PDU.GETBULK);
+      bulk.setNonRepeaters(0);
+      bulk.setMaxRepetitions(next.maxRepetitions());
+      next.oids().forEach(oid -> bulk.add(new VariableBinding(oid)));
+      return exchange(bulk)
           .compose(
               response -> {
-                w.accept(response);
+                w.accept(response.getVariableBindings());
                 return walk(w);
               });
     }

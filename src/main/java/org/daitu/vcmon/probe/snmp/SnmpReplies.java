@@ -108,7 +108,7 @@ final class SnmpReplies {
    * Reads the system group from a GET response. sysUpTime is the one object every agent has: its
    * absence means the agent is broken (AGENT_ERROR); the others may be missing (null).
    */
-  static SnmpResult system(PDU response) {
+  static SnmpResult system(List<? extends VariableBinding> response) {
     Variable uptime = value(response, Mib.SYS_UPTIME);
     if (uptime == null || uptime.isException() || uptime.getSyntax() != SMIConstants.SYNTAX_TIMETICKS) {
       String what = uptime == null ? "missing" : uptime.isException() ? uptime.toString()
@@ -128,9 +128,9 @@ final class SnmpReplies {
         List.of());
   }
 
-  /** The value bound to {@code oid}, or null when the PDU has no such binding. */
-  static Variable value(PDU response, OID oid) {
-    for (VariableBinding vb : response.getVariableBindings()) {
+  /** The value bound to {@code oid}, or null when the answer has no such binding. */
+  static Variable value(List<? extends VariableBinding> response, OID oid) {
+    for (VariableBinding vb : response) {
       if (oid.equals(vb.getOid())) {
         return vb.getVariable();
       }
