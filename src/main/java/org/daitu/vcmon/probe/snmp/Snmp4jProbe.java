@@ -114,7 +114,8 @@ public final class Snmp4jProbe implements SnmpProbe {
           "probe.snmp.max_interfaces must be >= 0, got " + snmpCfg.maxInterfaces());
     }
     this.retries = snmpCfg.retries();
-    this.recipe = new PollRecipe(Objects.requireNonNull(vendors, "vendors"), snmpCfg.maxInterfaces());
+    this.recipe =
+        new PollRecipe(Objects.requireNonNull(vendors, "vendors"), snmpCfg.maxInterfaces());
     this.protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
     protocols.addAuthenticationProtocol(new AuthMD5());
     protocols.addAuthenticationProtocol(new AuthSHA());

@@ -115,7 +115,8 @@ final class SnmpReplies {
   static String errorStatus(int status, OID object) {
     String name = status > 0 && status < ERROR_STATUS.size() ? ERROR_STATUS.get(status)
         : "error-status " + status;
-    return object == null ? "agent error: " + name : "agent error: " + name + " on " + Mib.name(object);
+    return object == null ? "agent error: " + name
+        : "agent error: " + name + " on " + Mib.name(object);
   }
 
   /** The OID of the binding the error-index points at; null when it points at none. */

@@ -80,7 +80,8 @@ class PollRecipePolycomTest {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.activeCalls()).isZero();
     assertThat(r.registrationFailures())
-        .containsExactly("H.323 gatekeeper registration failed", "SIP registration failed (line 2)");
+        .containsExactly(
+            "H.323 gatekeeper registration failed", "SIP registration failed (line 2)");
     assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES, SCALARS, SIP_LINES);
   }
 
@@ -204,10 +205,12 @@ class PollRecipePolycomTest {
           }
 
           @Override
-          public Reading read(Map<OID, Variable> scalars, Map<OID, SortedMap<OID, Variable>> columns) {
+          public Reading read(
+              Map<OID, Variable> scalars, Map<OID, SortedMap<OID, Variable>> columns) {
             return new Reading(
                 scalars.get(scalar).toInt(),
-                List.of(columns.get(first).size() + " and " + columns.get(second).size() + " rows"));
+                List.of(
+                    columns.get(first).size() + " and " + columns.get(second).size() + " rows"));
           }
         };
     FakeSnmpClient agent =

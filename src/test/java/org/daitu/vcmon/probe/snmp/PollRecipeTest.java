@@ -95,7 +95,9 @@ class PollRecipeTest {
   })
   void interfaceStatusesAreMapped(int admin, int oper, int read, boolean faulty) {
     FakeSnmpClient agent =
-        new FakeSnmpClient().system("s", "d", FakeSnmpClient.NET_SNMP, 1).iface(3, "eth1", admin, oper);
+        new FakeSnmpClient()
+            .system("s", "d", FakeSnmpClient.NET_SNMP, 1)
+            .iface(3, "eth1", admin, oper);
     InterfaceStatus row = run(recipe, agent).interfaces().get(0);
     assertThat(row).isEqualTo(new InterfaceStatus(3, "eth1", admin, read));
     assertThat(row.isFaulty()).isEqualTo(faulty);
@@ -108,7 +110,8 @@ class PollRecipeTest {
             .system("s", "d", FakeSnmpClient.NET_SNMP, 1)
             .set(new OID(Mib.IF_ADMIN_STATUS).append(7), new Integer32(1))
             .set(new OID(Mib.IF_OPER_STATUS).append(7), new Integer32(1));
-    assertThat(run(recipe, agent).interfaces()).containsExactly(new InterfaceStatus(7, "if7", 1, 1));
+    assertThat(run(recipe, agent).interfaces())
+        .containsExactly(new InterfaceStatus(7, "if7", 1, 1));
   }
 
   static Stream<Arguments> failedSystemGets() {
