@@ -10,27 +10,20 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
-import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpProbe;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.snmp4j.CommunityTarget;
-import org.snmp4j.PDU;
-import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
 import org.snmp4j.Target;
 import org.snmp4j.UserTarget;
-import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.security.AuthHMAC192SHA256;
@@ -43,16 +36,15 @@ import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityProtocols;
-import org.snmp4j.smi.Address;
-import org.snmp4j.smi.Integer32;
-import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.UdpAddress;
-import org.snmp4j.smi.Variable;
-import org.snmp4j.smi.VariableBinding;
 
 /**
  * The SNMP probe over SNMP4J: fully asynchronous, usually one UDP socket for the whole agent.
+ *
+ * <p>What a poll asks and how it reads the answers is {@link PollRecipe}'s; this class chooses
+ * the session for the profile, builds the {@link Snmp4jClient} for the target, runs the recipe
+ * through it and hands the result back to the caller's context.
  *
  * <p>Every request carries its own timeout and retries on its {@link Target}, so a thousand
  * silent sites cost one timeout each, in parallel, never one after the other. SNMP4J calls back
@@ -75,7 +67,6 @@ import org.snmp4j.smi.VariableBinding;
  * close end as UNAVAILABLE.
  */
 public final class Snmp4jProbe implements SnmpProbe {
-  private static final OID[] SYSTEM = {Mib.SYS_DESCR, Mib.SYS_OBJECT_ID, Mib.SYS_UPTIME, Mib.SYS_NAME};
   private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
@@ -84,8 +75,7 @@ public final class Snmp4jProbe implements SnmpProbe {
   private final Vertx vertx;
   private final Duration timeout;
   private final int retries;
-  private final int maxInterfaces;
-  private final VendorProfiles vendors;
+  private final PollRecipe recipe;
   private final SecurityProtocols protocols;
   /** Never empty; the first one serves v2c and every v3 user without a conflict. */
   private final List<Session> sessions;
@@ -124,8 +114,8 @@ public final class Snmp4jProbe implements SnmpProbe {
           "probe.snmp.max_interfaces must be >= 0, got " + snmpCfg.maxInterfaces());
     }
     this.retries = snmpCfg.retries();
-    this.maxInterfaces = snmpCfg.maxInterfaces();
-    this.vendors = Objects.requireNonNull(vendors, "vendors");
+    this.recipe =
+        new PollRecipe(Objects.requireNonNull(vendors, "vendors"), snmpCfg.maxInterfaces());
     this.protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
     protocols.addAuthenticationProtocol(new AuthMD5());
     protocols.addAuthenticationProtocol(new AuthSHA());
@@ -250,12 +240,13 @@ public final class Snmp4jProbe implements SnmpProbe {
     }
     resolve(ctx, address)
         .compose(
-            ip -> new Poll(session, s, ctx, target(new UdpAddress(ip, port), profile), profile)
-                .run())
+            ip -> recipe.run(
+                new Snmp4jClient(session, s, ctx, target(new UdpAddress(ip, port), profile),
+                    profile.user(), inFlight)))
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());
-              onContext(ctx, () -> result.complete(r));
+              Snmp4jClient.onContext(ctx, () -> result.complete(r));
             });
     return result.future();
   }
@@ -321,236 +312,5 @@ public final class Snmp4jProbe implements SnmpProbe {
     t.setTimeout(timeout.toMillis());
     t.setRetries(retries);
     return t;
-  }
-
-  private static void onContext(Context ctx, Runnable action) {
-    if (Vertx.currentContext() == ctx) {
-      action.run();
-    } else {
-      ctx.runOnContext(v -> action.run());
-    }
-  }
-
-  /** A step of a poll that ended the poll: carries the result to report. */
-  private static final class Stop extends Exception {
-    final SnmpResult result;
-
-    Stop(SnmpResult result) {
-      super(result.reason(), null, false, false);
-      this.result = result;
-    }
-  }
-
-  /**
-   * One poll of one endpoint: system group, interfaces, vendor objects. Runs on {@code ctx}, all
-   * of it through one session, whose USM holds the profile's credentials.
-   */
-  private final class Poll {
-    private final Session session;
-    private final Snmp snmp;
-    private final Context ctx;
-    private final Target<UdpAddress> target;
-    private final SnmpProfile profile;
-
-    Poll(Session session, Snmp snmp, Context ctx, Target<UdpAddress> target, SnmpProfile profile) {
-      this.session = session;
-      this.snmp = snmp;
-      this.ctx = ctx;
-      this.target = target;
-      this.profile = profile;
-    }
-
-    Future<SnmpResult> run() {
-      PDU get = pdu(PDU.GET);
-      for (OID oid : SYSTEM) {
-        get.add(new VariableBinding(oid));
-      }
-      return exchange(get)
-          .compose(
-              response -> {
-                SnmpResult system = SnmpReplies.system(response);
-                if (!system.ok()) {
-                  return Future.succeededFuture(system);
-                }
-                VendorProfile vendor = vendors.forSysObjectId(system.sysObjectId());
-                Future<List<InterfaceStatus>> ifs =
-                    interfaces().otherwise(e -> List.of());
-                return ifs.compose(
-                    rows ->
-                        vendor(vendor)
-                            .otherwise(e -> VendorProfile.Reading.NOTHING)
-                            .map(reading -> complete(system, rows, vendor, reading)));
-              })
-          .recover(
-              e -> e instanceof Stop
-                  ? Future.succeededFuture(((Stop) e).result)
-                  : Future.failedFuture(e));
-    }
-
-    private SnmpResult complete(
-        SnmpResult system, List<InterfaceStatus> rows, VendorProfile vendor,
-        VendorProfile.Reading reading) {
-      return new SnmpResult(
-          SnmpStatus.OK,
-          null,
-          system.uptimeTicks(),
-          system.sysName(),
-          system.sysDescr(),
-          system.sysObjectId(),
-          rows,
-          vendor.name(),
-          reading.activeCalls(),
-          reading.registrationFailures());
-    }
-
-    private Future<List<InterfaceStatus>> interfaces() {
-      TableWalk walk =
-          new TableWalk(List.of(Mib.IF_DESCR, Mib.IF_ADMIN_STATUS, Mib.IF_OPER_STATUS), maxInterfaces);
-      return walk(walk).map(v -> InterfaceRows.of(walk.column(0), walk.column(1), walk.column(2), maxInterfaces));
-    }
-
-    private Future<VendorProfile.Reading> vendor(VendorProfile vendor) {
-      Future<Map<OID, Variable>> scalars;
-      if (vendor.scalars().isEmpty()) {
-        scalars = Future.succeededFuture(Map.of());
-      } else {
-        PDU get = pdu(PDU.GET);
-        vendor.scalars().forEach(oid -> get.add(new VariableBinding(oid)));
-        scalars =
-            exchange(get)
-                .map(
-                    r -> {
-                      Map<OID, Variable> m = new LinkedHashMap<>();
-                      for (VariableBinding vb : r.getVariableBindings()) {
-                        m.put(vb.getOid(), vb.getVariable());
-                      }
-                      return m;
-                    });
-      }
-      return scalars.compose(
-          values -> {
-            List<TableWalk> walks = new ArrayList<>();
-            Future<Void> chain = Future.succeededFuture();
-            for (OID column : vendor.columns()) {
-              TableWalk w = new TableWalk(List.of(column), maxInterfaces);
-              walks.add(w);
-              chain = chain.compose(v -> walk(w));
-            }
-            return chain.map(
-                v -> {
-                  Map<OID, SortedMap<OID, Variable>> columns = new LinkedHashMap<>();
-                  for (int i = 0; i < walks.size(); i++) {
-                    columns.put(vendor.columns().get(i), walks.get(i).column(0));
-                  }
-                  return vendor.read(values, columns);
-                });
-          });
-    }
-
-    private Future<Void> walk(TableWalk w) {
-      if (w.done()) {
-        return Future.succeededFuture();
-      }
-      return exchange(w.nextRequest(pdu(PDU.GETBULK)))
-          .compose(
-              response -> {
-                w.accept(response);
-                return walk(w);
-              });
-    }
-
-    /** A PDU of the right class: v3 needs a ScopedPDU. */
-    private PDU pdu(int type) {
-      PDU p = target.getVersion() == SnmpConstants.version3 ? new ScopedPDU() : new PDU();
-      p.setType(type);
-      return p;
-    }
-
-    /**
-     * Sends one request and completes, on {@code ctx}, with the agent's answer; fails with
-     * {@link Stop} when there is no usable answer (timeout, report, error-status, local error).
-     */
-    private Future<PDU> exchange(PDU request) {
-      Promise<PDU> answer = Promise.promise();
-      AtomicBoolean ended = new AtomicBoolean();
-      UdpAddress agent = target.getAddress();
-      int requestId = session.begin(agent);
-      request.setRequestID(new Integer32(requestId));
-      ResponseListener listener =
-          new ResponseListener() {
-            @Override
-            public <A extends Address> void onResponse(ResponseEvent<A> event) {
-              // without cancel SNMP4J keeps the request (and retries it) until it times out
-              snmp.cancel(event.getRequest(), this);
-              if (!ended.compareAndSet(false, true)) {
-                return;
-              }
-              PDU report = session.end(agent, requestId);
-              inFlight.remove(this);
-              Object outcome = outcome(event, report);
-              onContext(
-                  ctx,
-                  () -> {
-                    if (outcome instanceof PDU) {
-                      answer.complete((PDU) outcome);
-                    } else {
-                      answer.fail((Stop) outcome);
-                    }
-                  });
-            }
-          };
-      // SNMP4J drops pending requests silently on close: close() ends them through this
-      inFlight.put(
-          listener,
-          () -> {
-            if (ended.compareAndSet(false, true)) {
-              session.end(agent, requestId);
-              snmp.cancel(request, listener);
-              onContext(ctx, () -> answer.fail(new Stop(SnmpResult.failed(
-                  SnmpStatus.UNAVAILABLE, "SNMP request failed locally: the probe was closed"))));
-            }
-          });
-      try {
-        snmp.send(request, target, null, listener);
-      } catch (IOException | RuntimeException e) {
-        inFlight.remove(listener);
-        if (ended.compareAndSet(false, true)) {
-          session.end(agent, requestId);
-          answer.fail(
-              new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
-                  "cannot send SNMP request: " + e.getMessage())));
-        }
-      }
-      return answer.future();
-    }
-
-    /** The answer PDU, or a {@link Stop} saying why there is none. Runs on an SNMP4J thread. */
-    private Object outcome(ResponseEvent<?> event, PDU report) {
-      PDU response = event.getResponse();
-      if (event.getError() != null) {
-        return new Stop(SnmpResult.failed(SnmpStatus.UNAVAILABLE,
-            "SNMP request failed locally: " + event.getError()));
-      }
-      if (response == null && target.getVersion() == SnmpConstants.version3) {
-        // forget the engine ID: the next poll discovers it again, which both follows an agent
-        // that was replaced and gives the evidence below once more
-        session.forgetEngineId(target.getAddress());
-        if (report != null) {
-          return new Stop(SnmpReplies.unansweredAfterReport(report, profile.user()));
-        }
-      }
-      if (response == null) {
-        return new Stop(SnmpResult.failed(SnmpStatus.TIMEOUT,
-            SnmpReplies.timeoutReason(timeout, retries + 1)));
-      }
-      if (response.getType() == PDU.REPORT) {
-        return new Stop(SnmpReplies.report(response, profile.user()));
-      }
-      String error = SnmpReplies.errorStatus(response);
-      if (error != null) {
-        return new Stop(SnmpResult.failed(SnmpStatus.AGENT_ERROR, error));
-      }
-      return response;
-    }
   }
 }

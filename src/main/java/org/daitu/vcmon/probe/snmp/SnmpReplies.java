@@ -39,7 +39,11 @@ final class SnmpReplies {
    * at it, and the counter it names says why (RFC 3414 §3.2).
    */
   static SnmpResult report(PDU report, String user) {
-    OID counter = report.size() > 0 ? report.get(0).getOid() : null;
+    return report(counter(report), user);
+  }
+
+  /** As {@link #report(PDU, String)}, from the counter the report named (null: none). */
+  static SnmpResult report(OID counter, String user) {
     String who = user == null ? "" : " for user " + user;
     if (counter != null) {
       if (counter.startsWith(SnmpConstants.usmStatsWrongDigests)) {
@@ -73,12 +77,21 @@ final class SnmpReplies {
    * decrypt: it drops it without a usmStatsDecryptionErrors report.
    */
   static SnmpResult unansweredAfterReport(PDU report, String user) {
-    OID counter = report.size() > 0 ? report.get(0).getOid() : null;
+    return unansweredAfterReport(counter(report), user);
+  }
+
+  /** As {@link #unansweredAfterReport(PDU, String)}, from the counter the report named. */
+  static SnmpResult unansweredAfterReport(OID counter, String user) {
     if (counter != null && counter.startsWith(SnmpConstants.usmStatsUnknownEngineIDs)) {
       return auth("SNMPv3 request unanswered after engine-ID discovery: wrong privacy password"
           + (user == null ? "" : " for user " + user) + "?");
     }
-    return report(report, user);
+    return report(counter, user);
+  }
+
+  /** The USM counter a REPORT names: the OID of its first binding, null when it has none. */
+  static OID counter(PDU report) {
+    return report.size() > 0 ? report.get(0).getOid() : null;
   }
 
   private static String named(String user) {
@@ -95,20 +108,47 @@ final class SnmpReplies {
     if (status == PDU.noError) {
       return null;
     }
+    return errorStatus(status, erroredObject(response));
+  }
+
+  /** "agent error: noSuchName on sysName.0"; without the object when it is null. */
+  static String errorStatus(int status, OID object) {
     String name = status > 0 && status < ERROR_STATUS.size() ? ERROR_STATUS.get(status)
         : "error-status " + status;
+    return object == null ? "agent error: " + name
+        : "agent error: " + name + " on " + Mib.name(object);
+  }
+
+  /** The OID of the binding the error-index points at; null when it points at none. */
+  static OID erroredObject(PDU response) {
     int index = response.getErrorIndex();
-    if (index >= 1 && index <= response.size()) {
-      return "agent error: " + name + " on " + Mib.name(response.get(index - 1).getOid());
+    return index >= 1 && index <= response.size() ? response.get(index - 1).getOid() : null;
+  }
+
+  /**
+   * The result of a poll that ended on a request the agent gave no usable answer to: TIMEOUT,
+   * AGENT_ERROR naming the object, AUTH_FAILURE (or AGENT_ERROR) for a REPORT, UNAVAILABLE for a
+   * local fault.
+   */
+  static SnmpResult failed(SnmpClient.Failure failure) {
+    if (failure instanceof SnmpClient.Timeout t) {
+      return SnmpResult.failed(SnmpStatus.TIMEOUT, timeoutReason(t.timeout(), t.attempts()));
     }
-    return "agent error: " + name;
+    if (failure instanceof SnmpClient.ErrorStatus e) {
+      return SnmpResult.failed(SnmpStatus.AGENT_ERROR, errorStatus(e.status(), e.object()));
+    }
+    if (failure instanceof SnmpClient.Report r) {
+      return r.unanswered() ? unansweredAfterReport(r.counter(), r.user())
+          : report(r.counter(), r.user());
+    }
+    return SnmpResult.failed(SnmpStatus.UNAVAILABLE, ((SnmpClient.Local) failure).reason());
   }
 
   /**
    * Reads the system group from a GET response. sysUpTime is the one object every agent has: its
    * absence means the agent is broken (AGENT_ERROR); the others may be missing (null).
    */
-  static SnmpResult system(PDU response) {
+  static SnmpResult system(List<? extends VariableBinding> response) {
     Variable uptime = value(response, Mib.SYS_UPTIME);
     if (uptime == null || uptime.isException() || uptime.getSyntax() != SMIConstants.SYNTAX_TIMETICKS) {
       String what = uptime == null ? "missing" : uptime.isException() ? uptime.toString()
@@ -128,9 +168,9 @@ final class SnmpReplies {
         List.of());
   }
 
-  /** The value bound to {@code oid}, or null when the PDU has no such binding. */
-  static Variable value(PDU response, OID oid) {
-    for (VariableBinding vb : response.getVariableBindings()) {
+  /** The value bound to {@code oid}, or null when the answer has no such binding. */
+  static Variable value(List<? extends VariableBinding> response, OID oid) {
+    for (VariableBinding vb : response) {
       if (oid.equals(vb.getOid())) {
         return vb.getVariable();
       }

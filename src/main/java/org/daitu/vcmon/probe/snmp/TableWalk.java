@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.snmp4j.PDU;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
@@ -75,33 +74,37 @@ final class TableWalk {
   }
 
   /**
-   * Fills {@code pdu} (empty; a ScopedPDU for v3) as the next GETBULK: one varbind per
-   * unfinished column, starting after its last OID.
+   * One GETBULK of the walk, without non-repeaters: the OIDs to start after and how many rows to
+   * ask for.
    */
-  PDU nextRequest(PDU pdu) {
+  record Request(List<OID> oids, int maxRepetitions) {
+    Request {
+      oids = List.copyOf(oids);
+    }
+  }
+
+  /** The next GETBULK: one OID per unfinished column, its last OID read (or the column). */
+  Request nextRequest() {
     if (done()) {
       throw new IllegalStateException("the walk is done");
     }
     List<Integer> active = new ArrayList<>();
-    pdu.setType(PDU.GETBULK);
-    pdu.setNonRepeaters(0);
+    List<OID> oids = new ArrayList<>();
     int most = 0;
     for (int i = 0; i < columns.size(); i++) {
       if (!finished[i]) {
         active.add(i);
-        pdu.add(new VariableBinding(cursor[i]));
+        oids.add(cursor[i]);
         most = Math.max(most, values.get(i).size());
       }
     }
-    pdu.setMaxRepetitions(Math.max(1, Math.min(MAX_REPETITIONS, maxRows - most)));
     inFlight = active;
     requests++;
-    return pdu;
+    return new Request(oids, Math.max(1, Math.min(MAX_REPETITIONS, maxRows - most)));
   }
 
-  /** Takes the answer to the last {@link #nextRequest()}. */
-  void accept(PDU response) {
-    List<? extends VariableBinding> vbs = response.getVariableBindings();
+  /** Takes the varbinds answering the last {@link #nextRequest()}. */
+  void accept(List<? extends VariableBinding> vbs) {
     int width = inFlight.size();
     if (vbs.isEmpty()) {
       finishAll(false);

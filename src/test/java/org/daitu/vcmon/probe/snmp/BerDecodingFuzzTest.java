@@ -106,7 +106,7 @@ class BerDecodingFuzzTest {
 
   /** Every way the probe reads an answer, as the probe would for any request. */
   private static void map(PDU pdu) {
-    SnmpResult system = SnmpReplies.system(pdu);
+    SnmpResult system = SnmpReplies.system(pdu.getVariableBindings());
     if (system.ok()) {
       VendorProfiles.standard().forSysObjectId(system.sysObjectId());
     }
@@ -134,8 +134,8 @@ class BerDecodingFuzzTest {
   /** Feeds the same answer to the walk until it stops, as an agent repeating itself would. */
   private static void walk(TableWalk walk, PDU answer) {
     for (int i = 0; i < 100 && !walk.done(); i++) {
-      walk.nextRequest(new PDU());
-      walk.accept(answer);
+      walk.nextRequest();
+      walk.accept(answer.getVariableBindings());
     }
     assertThat(walk.done()).as("a walk must end on its own bounds").isTrue();
   }

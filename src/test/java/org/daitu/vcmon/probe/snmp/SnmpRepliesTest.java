@@ -3,6 +3,7 @@ package org.daitu.vcmon.probe.snmp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class SnmpRepliesTest {
 
   @Test
   void systemGroupIsRead() {
-    SnmpResult r = SnmpReplies.system(systemAnswer());
+    SnmpResult r = SnmpReplies.system(systemAnswer().getVariableBindings());
     assertThat(r.status()).isEqualTo(SnmpStatus.OK);
     assertThat(r.uptimeTicks()).isEqualTo(12345);
     assertThat(r.sysName()).isEqualTo("Hà Thượng");
@@ -91,7 +92,7 @@ class SnmpRepliesTest {
     PDU p = new PDU();
     p.add(new VariableBinding(Mib.SYS_UPTIME, new TimeTicks(7)));
     p.add(new VariableBinding(Mib.SYS_NAME, Null.noSuchObject));
-    SnmpResult r = SnmpReplies.system(p);
+    SnmpResult r = SnmpReplies.system(p.getVariableBindings());
     assertThat(r.ok()).isTrue();
     assertThat(r.sysName()).isNull();
     assertThat(r.sysObjectId()).isNull();
@@ -101,15 +102,15 @@ class SnmpRepliesTest {
   void missingOrWrongSysUpTimeIsAnAgentError() {
     PDU none = new PDU();
     none.add(new VariableBinding(Mib.SYS_UPTIME, Null.noSuchInstance));
-    assertThat(SnmpReplies.system(none).status()).isEqualTo(SnmpStatus.AGENT_ERROR);
-    assertThat(SnmpReplies.system(none).reason()).isEqualTo("agent error: sysUpTime.0 is noSuchInstance");
+    assertThat(SnmpReplies.system(none.getVariableBindings()).status()).isEqualTo(SnmpStatus.AGENT_ERROR);
+    assertThat(SnmpReplies.system(none.getVariableBindings()).reason()).isEqualTo("agent error: sysUpTime.0 is noSuchInstance");
 
     PDU counter = new PDU();
     counter.add(new VariableBinding(Mib.SYS_UPTIME, new Counter32(5)));
-    assertThat(SnmpReplies.system(counter).reason())
+    assertThat(SnmpReplies.system(counter.getVariableBindings()).reason())
         .isEqualTo("agent error: sysUpTime.0 is a Counter, not TimeTicks");
 
-    assertThat(SnmpReplies.system(new PDU()).reason()).isEqualTo("agent error: sysUpTime.0 is missing");
+    assertThat(SnmpReplies.system(List.of()).reason()).isEqualTo("agent error: sysUpTime.0 is missing");
   }
 
   private static PDU systemAnswer() {

@@ -3,7 +3,6 @@ package org.daitu.vcmon.probe.snmp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.snmp4j.PDU;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
@@ -18,10 +17,9 @@ class TableWalkTest {
   @Test
   void walksTwoColumnsSideBySideUntilBothLeaveTheirSubtree() {
     TableWalk w = new TableWalk(List.of(ADMIN, OPER), 64);
-    PDU req = w.nextRequest(new PDU());
-    assertThat(req.getType()).isEqualTo(PDU.GETBULK);
-    assertThat(req.getVariableBindings()).extracting(VariableBinding::getOid).containsExactly(ADMIN, OPER);
-    assertThat(req.getMaxRepetitions()).isEqualTo(TableWalk.MAX_REPETITIONS);
+    TableWalk.Request req = w.nextRequest();
+    assertThat(req.oids()).containsExactly(ADMIN, OPER);
+    assertThat(req.maxRepetitions()).isEqualTo(TableWalk.MAX_REPETITIONS);
 
     w.accept(answer(
         vb(ADMIN, 1, 1), vb(OPER, 1, 1),
@@ -38,18 +36,18 @@ class TableWalkTest {
   @Test
   void continuesAfterTheLastOidSeen() {
     TableWalk w = new TableWalk(List.of(ADMIN), 64);
-    w.nextRequest(new PDU());
+    w.nextRequest();
     w.accept(answer(vb(ADMIN, 1, 1), vb(ADMIN, 7, 1)));
     assertThat(w.done()).isFalse();
-    PDU next = w.nextRequest(new PDU());
-    assertThat(next.get(0).getOid()).isEqualTo(new OID(ADMIN).append(7));
+    TableWalk.Request next = w.nextRequest();
+    assertThat(next.oids()).containsExactly(new OID(ADMIN).append(7));
   }
 
   @Test
   void stopsAtMaxRowsAndSaysItWasTruncated() {
     TableWalk w = new TableWalk(List.of(ADMIN), 3);
-    PDU req = w.nextRequest(new PDU());
-    assertThat(req.getMaxRepetitions()).isEqualTo(3);
+    TableWalk.Request req = w.nextRequest();
+    assertThat(req.maxRepetitions()).isEqualTo(3);
     w.accept(answer(vb(ADMIN, 1, 1), vb(ADMIN, 2, 1), vb(ADMIN, 3, 1), vb(ADMIN, 4, 1)));
     assertThat(w.done()).isTrue();
     assertThat(w.truncated()).isTrue();
@@ -59,7 +57,7 @@ class TableWalkTest {
   @Test
   void anAgentGoingBackwardsCannotMakeUsLoop() {
     TableWalk w = new TableWalk(List.of(ADMIN), 64);
-    w.nextRequest(new PDU());
+    w.nextRequest();
     w.accept(answer(vb(ADMIN, 5, 1), vb(ADMIN, 5, 1), vb(ADMIN, 2, 1)));
     assertThat(w.done()).isTrue();
     assertThat(w.truncated()).isTrue();
@@ -71,7 +69,7 @@ class TableWalkTest {
     TableWalk w = new TableWalk(List.of(ADMIN), 64);
     int index = 0;
     while (!w.done()) {
-      w.nextRequest(new PDU());
+      w.nextRequest();
       w.accept(answer(vb(ADMIN, ++index, 1)));
       assertThat(w.requests()).isLessThanOrEqualTo(10);
     }
@@ -83,15 +81,13 @@ class TableWalkTest {
   @Test
   void endOfMibViewAndEmptyAnswersEndTheWalk() {
     TableWalk w = new TableWalk(List.of(ADMIN), 64);
-    w.nextRequest(new PDU());
-    PDU end = new PDU();
-    end.add(new VariableBinding(new OID(ADMIN).append(1), Null.endOfMibView));
-    w.accept(end);
+    w.nextRequest();
+    w.accept(List.of(new VariableBinding(new OID(ADMIN).append(1), Null.endOfMibView)));
     assertThat(w.done()).isTrue();
 
     TableWalk empty = new TableWalk(List.of(ADMIN), 64);
-    empty.nextRequest(new PDU());
-    empty.accept(new PDU());
+    empty.nextRequest();
+    empty.accept(List.of());
     assertThat(empty.done()).isTrue();
     assertThat(empty.column(0)).isEmpty();
   }
@@ -109,12 +105,7 @@ class TableWalkTest {
     return new VariableBinding(oid, new Integer32(value));
   }
 
-  static PDU answer(VariableBinding... vbs) {
-    PDU p = new PDU();
-    p.setType(PDU.RESPONSE);
-    for (VariableBinding vb : vbs) {
-      p.add(vb);
-    }
-    return p;
+  static List<VariableBinding> answer(VariableBinding... vbs) {
+    return List.of(vbs);
   }
 }
