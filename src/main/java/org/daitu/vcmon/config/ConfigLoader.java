@@ -558,7 +558,7 @@ public final class ConfigLoader {
       return new SeedsRead(null, true);
     }
     int rank = nextRank++;
-    seeds.problems().forEach(pr -> problems.add(rank, pr));
+    seeds.problems().forEach(pr -> problems.add(rank, ConfigProblem.of(pr)));
     return new SeedsRead(seeds, !seeds.problems().isEmpty());
   }
 
