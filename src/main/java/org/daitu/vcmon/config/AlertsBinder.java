@@ -419,6 +419,7 @@ final class AlertsBinder {
     return List.copyOf(out);
   }
 
+  /** @param siteIds the ids of the sites, or null when the site list could not be read */
   List<AgentConfig.Meeting> meetings(Node node, Set<String> siteIds, ZoneId zone) {
     List<AgentConfig.Meeting> out = new ArrayList<>();
     if (isNull(node)) {
@@ -531,7 +532,7 @@ final class AlertsBinder {
       String id = yaml.text(items.get(i), item(p, i));
       if (id == null) {
         ok = false;
-      } else if (!siteIds.contains(id.strip())) {
+      } else if (siteIds != null && !siteIds.contains(id.strip())) {
         yaml.problem(item(p, i), items.get(i), "unknown site", id, "the id of a site in sites:");
         ok = false;
       } else if (out.contains(id.strip())) {

@@ -141,14 +141,20 @@ public final class ConfigLoader {
     AgentConfig.State state = state(top.get("state"));
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
     SeedsRead seeds = seeds(top.get("seeds"));
-    List<Site> sites =
-        new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(sitesSource(top));
+    SiteBinder.SiteList siteList = sitesSource(top);
+    List<Site> sites = new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(siteList);
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AlertsBinder alertsBinder = new AlertsBinder(yaml, env);
     AgentConfig.Alerts alerts = alertsBinder.alerts(top.get("alerts"));
-    Set<String> ids = new HashSet<>();
-    sites.forEach(site -> ids.add(site.id()));
+    // When the site list itself could not be read, no site id can be called unknown.
+    Set<String> ids = null;
+    if (siteList != null) {
+      ids = new HashSet<>();
+      for (Site site : sites) {
+        ids.add(site.id());
+      }
+    }
     List<AgentConfig.Maintenance> maintenance = ops.maintenance(top.get("maintenance"), ids, zone);
     List<AgentConfig.Meeting> meetings = alertsBinder.meetings(top.get("meetings"), ids, zone);
     if (!problems.isEmpty()) {
@@ -576,9 +582,10 @@ public final class ConfigLoader {
   private SiteBinder.SiteList sitesSource(Map<String, Node> top) {
     Node inline = top.get("sites");
     Node fileNode = top.get("sites_file");
-    if (!isNull(inline) && !isNull(fileNode)) {
+    boolean both = !isNull(inline) && !isNull(fileNode);
+    if (both) {
+      // The inline list is still checked: it is this file's own text, and may be the one kept.
       yaml.problem("sites_file", fileNode, "use either sites or sites_file, not both", null, null);
-      return null;
     }
     if (!isNull(inline)) {
       List<Node> items = yaml.list(inline, "sites");

@@ -119,6 +119,7 @@ final class OperationsBinder {
         List.copyOf(targets), downAfter == null ? Defaults.SELF_CHECK_DOWN_AFTER : downAfter);
   }
 
+  /** @param siteIds the ids of the sites, or null when the site list could not be read */
   List<AgentConfig.Maintenance> maintenance(Node node, Set<String> siteIds, ZoneId zone) {
     List<AgentConfig.Maintenance> out = new ArrayList<>();
     if (isNull(node)) {
@@ -133,7 +134,7 @@ final class OperationsBinder {
         continue;
       }
       String site = yaml.required(m, p, "site", owner, false);
-      if (site != null && !site.equals("all") && !siteIds.contains(site)) {
+      if (site != null && !site.equals("all") && siteIds != null && !siteIds.contains(site)) {
         yaml.problem(
             child(p, "site"), m.get("site"), "unknown site", site,
             "the id of a site in sites:, or all");

@@ -137,7 +137,8 @@ final class SiteBinder {
     } else if (isNull(m.get("type")) && seed.isPresent()) {
       type = seed.get().type();
     }
-    if (id != null && !seedsBroken) {
+    // Without an id, a seeds row cannot fill the name and type in; without seeds, none could.
+    if ((id != null || seeds == null) && !seedsBroken) {
       if (name == null) {
         yaml.problem(child(p, "name"), node, "is required", null, fromSeedsHint(id));
       }
@@ -218,6 +219,9 @@ final class SiteBinder {
   }
 
   private String fromSeedsHint(String id) {
+    if (id == null) {
+      return "write it here";
+    }
     return seeds == null
         ? "write it here, or name a seeds file with a row whose slug is \"" + id + "\""
         : "write it here; no row of the seeds file has slug \"" + id + "\"";
@@ -307,9 +311,12 @@ final class SiteBinder {
     Map<String, String> parentOf = new HashMap<>();
     for (Draft d : drafts) {
       Site s = d.site();
-      if (s.parent() == null || s.id() == null || byId.get(s.id()) != d) {
+      if (s.parent() == null) {
         continue;
       }
+      // A duplicate or a site without an id still names a parent that must exist; only the
+      // first site of an id takes part in the chains walked for cycles.
+      boolean first = s.id() != null && byId.get(s.id()) == d;
       String pp = child(d.path(), "parent");
       if (s.parent().equals(s.id())) {
         d.yaml()
@@ -325,7 +332,7 @@ final class SiteBinder {
                 .map(x -> "did you mean \"" + x + "\"?")
                 .orElse("parent must be the id of another site");
         d.yaml().problem(pp, d.parentNode(), "unknown parent", s.parent(), hint);
-      } else {
+      } else if (first) {
         parentOf.put(s.id(), s.parent());
       }
     }
