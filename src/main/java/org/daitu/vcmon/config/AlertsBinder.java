@@ -6,20 +6,19 @@ import static org.daitu.vcmon.config.YamlFile.item;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -30,22 +29,18 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * with its line and a hint; secrets come from the environment and are never echoed.
  */
 final class AlertsBinder {
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** RFC 7230 token: what an HTTP header name may contain. */
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
   /** A numeric chat id (negative for groups) or a public channel's @name. */
   private static final Pattern CHAT_ID = Pattern.compile("-?\\d+|@[A-Za-z][A-Za-z0-9_]{4,}");
-  private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
   private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
   private static final List<String> LANGUAGES = List.of("vi", "en");
 
   private final YamlFile yaml;
-  private final Map<String, String> env;
+  private final EnvSecrets env;
 
-  AlertsBinder(YamlFile yaml, Map<String, String> env) {
+  AlertsBinder(YamlFile yaml, EnvSecrets env) {
     this.yaml = yaml;
     this.env = env;
   }
@@ -190,21 +185,7 @@ final class AlertsBinder {
     if (var == null) {
       return null;
     }
-    if (!ENV_NAME.matcher(var).matches()) {
-      yaml.problem(
-          path, n, "must be the name of an environment variable", var,
-          "letters, digits and _, e.g. VCMON_TELEGRAM_TOKEN");
-      return null;
-    }
-    String value = env.get(var);
-    if (value == null || value.isEmpty()) {
-      yaml.problem(
-          path, n,
-          value == null ? "environment variable is not set" : "environment variable is empty",
-          var, "export " + var + "=... before starting vcmon");
-      return null;
-    }
-    return Secret.of(value);
+    return env.secret(path, n, var, "VCMON_TELEGRAM_TOKEN", "...");
   }
 
   private Secret requiredEnv(Map<String, Node> m, String p, String key, Node owner, String what) {
@@ -476,14 +457,14 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    try {
-      return LocalDateTime.parse(text.strip(), LOCAL).atZone(zone).toInstant();
-    } catch (DateTimeException e) {
+    Optional<LocalDateTime> local = TimeText.dateTime(text.strip());
+    if (local.isEmpty()) {
       yaml.problem(
           child(p, "start"), m.get("start"), "must be a local date and time written YYYY-MM-DD HH:MM",
           text, "in the district's time zone (timezone:), e.g. \"2020-08-20 08:00\"");
       return null;
     }
+    return local.get().atZone(zone).toInstant();
   }
 
   private DayOfWeek day(Map<String, Node> w, String wp, Node owner) {
@@ -491,14 +472,11 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    try {
-      return DayOfWeek.valueOf(text.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      yaml.problem(
-          child(wp, "day"), w.get("day"), "unknown day", text,
-          "monday, tuesday, wednesday, thursday, friday, saturday or sunday");
-      return null;
+    Optional<DayOfWeek> day = TimeText.day(text.strip());
+    if (day.isEmpty()) {
+      yaml.problem(child(wp, "day"), w.get("day"), "unknown day", text, TimeText.DAYS);
     }
+    return day.orElse(null);
   }
 
   private LocalTime clock(Map<String, Node> w, String wp, Node owner) {
@@ -506,11 +484,11 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    if (!TIME.matcher(text.strip()).matches()) {
+    Optional<LocalTime> time = TimeText.clock(text.strip());
+    if (time.isEmpty()) {
       yaml.problem(child(wp, "time"), w.get("time"), "must be a time written HH:MM", text, "quote it in YAML: \"08:00\"");
-      return null;
     }
-    return LocalTime.parse(text.strip());
+    return time.orElse(null);
   }
 
   /** The room ids, checked against the inventory; empty when left out (every commune and town). */

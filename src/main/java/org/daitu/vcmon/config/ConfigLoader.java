@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.daitu.vcmon.config.SnmpProfile.AuthProtocol;
 import org.daitu.vcmon.config.SnmpProfile.PrivProtocol;
 import org.daitu.vcmon.inventory.Inventory;
@@ -80,15 +78,13 @@ public final class ConfigLoader {
   private static final List<String> V2C_ONLY = List.of("community", "community_env");
   private static final List<String> V3_ONLY = PROFILE.subList(3, PROFILE.size());
 
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   /** USM derives keys from passwords of 8 characters or more; agents refuse shorter ones. */
   private static final int USM_PASSWORD_MIN = 8;
 
   private final Path file;
   private final Path baseDir;
-  private final Map<String, String> env;
+  private final EnvSecrets env;
   private final Problems problems = new Problems();
   private final YamlFile yaml;
   private int nextRank = Problems.CONFIG_FILE + 1;
@@ -97,8 +93,8 @@ public final class ConfigLoader {
     this.file = file;
     Path parent = file.getParent();
     this.baseDir = parent == null ? Path.of("") : parent;
-    this.env = Map.copyOf(env);
     this.yaml = new YamlFile("", Problems.CONFIG_FILE, problems);
+    this.env = new EnvSecrets(yaml, env);
   }
 
   /**
@@ -495,26 +491,12 @@ public final class ConfigLoader {
       if (var == null) {
         return null;
       }
-      if (!ENV_NAME.matcher(var).matches()) {
-        yaml.problem(
-            child(p, envKey),
-            m.get(envKey),
-            "must be the name of an environment variable",
-            var,
-            "letters, digits and _, e.g. VCMON_SNMP_COMMUNITY");
+      Secret fromEnv = env.secret(child(p, envKey), m.get(envKey), var, "VCMON_SNMP_COMMUNITY", "...");
+      if (fromEnv == null) {
         return null;
       }
       envVar = var;
-      value = env.get(var);
-      if (value == null || value.isEmpty()) {
-        yaml.problem(
-            child(p, envKey),
-            m.get(envKey),
-            value == null ? "environment variable is not set" : "environment variable is empty",
-            var,
-            "export " + var + "=... before starting vcmon");
-        return null;
-      }
+      value = fromEnv.reveal();
       where = envKey;
     }
     if (value == null) {
@@ -635,12 +617,8 @@ public final class ConfigLoader {
     String deadlineText = yaml.optional(m, p, "deadline", false);
     LocalDate deadline = null;
     if (deadlineText != null) {
-      try {
-        if (!DATE.matcher(deadlineText.strip()).matches()) {
-          throw new DateTimeException("not YYYY-MM-DD");
-        }
-        deadline = LocalDate.parse(deadlineText.strip());
-      } catch (DateTimeException e) {
+      deadline = TimeText.date(deadlineText.strip()).orElse(null);
+      if (deadline == null) {
         yaml.problem(
             child(p, "deadline"),
             m.get("deadline"),

@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.InterfaceStatus;
@@ -76,10 +76,6 @@ import org.snmp4j.smi.VariableBinding;
  */
 public final class Snmp4jProbe implements SnmpProbe {
   private static final OID[] SYSTEM = {Mib.SYS_DESCR, Mib.SYS_OBJECT_ID, Mib.SYS_UPTIME, Mib.SYS_NAME};
-  private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-          + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   private final Vertx vertx;
   private final Duration timeout;
@@ -280,8 +276,8 @@ public final class Snmp4jProbe implements SnmpProbe {
     if (address == null || address.isBlank()) {
       return Future.failedFuture(new UnknownHostException("no address given for the SNMP agent"));
     }
-    if (DOTTED.matcher(address).matches() || address.contains(":")) {
-      if (DOTTED.matcher(address).matches() && !IPV4.matcher(address).matches()) {
+    if (IpLiteral.looksLikeAddress(address)) {
+      if (!address.contains(":") && !IpLiteral.isIpv4(address)) {
         // "300.1.1.1" would otherwise go to DNS as a host name
         return Future.failedFuture(
             new UnknownHostException("invalid IPv4 address '" + address + "'"));
