@@ -51,25 +51,18 @@ final class AlertsBinder {
         yaml.optionalMap(
             node,
             p,
-            List.of(
-                "language", "digest", "degraded_after", "reminder_interval", "webhooks",
-                "telegram", "email", "alertmanager"));
+            ConfigKeys.children(p));
     String language = yaml.optional(m, p, "language", false);
     if (language != null && !LANGUAGES.contains(language.strip())) {
       yaml.problem(child(p, "language"), m.get("language"), "must be vi or en", language, null);
       language = null;
     }
     String dp = child(p, "digest");
-    Map<String, Node> digest = yaml.optionalMap(m.get("digest"), dp, List.of("window", "min_sites"));
-    Duration window =
-        yaml.duration(digest, dp, "window", Defaults.DIGEST_WINDOW, Duration.ZERO, Duration.ofMinutes(10));
-    Integer minSites = yaml.integer(digest, dp, "min_sites", Defaults.DIGEST_MIN_SITES, 2, 100_000);
-    Duration degradedAfter =
-        yaml.duration(
-            m, p, "degraded_after", Defaults.DEGRADED_AFTER, Duration.ZERO, Duration.ofHours(24));
-    Duration reminder =
-        yaml.duration(
-            m, p, "reminder_interval", Defaults.REMINDER_INTERVAL, Duration.ZERO, Duration.ofHours(168));
+    Map<String, Node> digest = yaml.optionalMap(m.get("digest"), dp, ConfigKeys.children(dp));
+    Duration window = yaml.duration(digest, dp, ConfigKeys.DIGEST_WINDOW);
+    Integer minSites = yaml.integer(digest, dp, ConfigKeys.DIGEST_MIN_SITES);
+    Duration degradedAfter = yaml.duration(m, p, ConfigKeys.ALERTS_DEGRADED_AFTER);
+    Duration reminder = yaml.duration(m, p, ConfigKeys.ALERTS_REMINDER_INTERVAL);
     if (reminder != null && !reminder.isZero() && reminder.compareTo(Duration.ofMinutes(1)) < 0) {
       yaml.problem(
           child(p, "reminder_interval"), m.get("reminder_interval"),
@@ -103,7 +96,7 @@ final class AlertsBinder {
 
   private List<AgentConfig.Webhook> webhooks(Node node, String path) {
     List<AgentConfig.Webhook> out = new ArrayList<>();
-    var items = items(node, path, List.of("url", "headers", "headers_env", "min_severity", "degraded"));
+    var items = items(node, path, ConfigKeys.children("alerts.webhooks[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -262,7 +255,7 @@ final class AlertsBinder {
   private List<AgentConfig.Telegram> telegram(Node node, String path) {
     List<AgentConfig.Telegram> out = new ArrayList<>();
     var items =
-        items(node, path, List.of("bot_token_env", "chat_id", "api_base", "min_severity", "degraded"));
+        items(node, path, ConfigKeys.children("alerts.telegram[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -301,7 +294,7 @@ final class AlertsBinder {
     var items =
         items(
             node, path,
-            List.of("host", "port", "starttls", "username", "password_env", "from", "to", "min_severity", "degraded"));
+            ConfigKeys.children("alerts.email[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -314,7 +307,7 @@ final class AlertsBinder {
         yaml.problem(child(p, "host"), m.get("host"), "must be a host name or IP address", host, "e.g. smtp.example.vn");
         host = null;
       }
-      Integer port = yaml.integer(m, p, "port", Defaults.SMTP_PORT, 1, 65535);
+      Integer port = yaml.integer(m, p, ConfigKeys.EMAIL_PORT);
       Boolean starttls = bool(m, p, "starttls", Defaults.SMTP_STARTTLS);
       String username = yaml.optional(m, p, "username", false);
       Secret password = null;
@@ -379,7 +372,7 @@ final class AlertsBinder {
 
   private List<AgentConfig.AlertmanagerTarget> alertmanager(Node node, String path) {
     List<AgentConfig.AlertmanagerTarget> out = new ArrayList<>();
-    var items = items(node, path, List.of("url", "resend_interval", "min_severity", "degraded"));
+    var items = items(node, path, ConfigKeys.children("alerts.alertmanager[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -389,8 +382,7 @@ final class AlertsBinder {
       Map<String, Node> m = items.get(i).getValue();
       String url = url(m, p, owner, "e.g. http://127.0.0.1:9093");
       Duration resend =
-          yaml.duration(
-              m, p, "resend_interval", Defaults.ALERTMANAGER_RESEND, Duration.ofSeconds(10), Duration.ofHours(1));
+          yaml.duration(m, p, ConfigKeys.ALERTMANAGER_RESEND_INTERVAL);
       String severity = severity(m, p);
       Boolean degraded = bool(m, p, "degraded", false);
       if (url != null && resend != null && severity != null && degraded != null) {
@@ -411,7 +403,7 @@ final class AlertsBinder {
     for (int i = 0; items != null && i < items.size(); i++) {
       String p = item("meetings", i);
       Node owner = items.get(i);
-      Map<String, Node> m = yaml.map(owner, p, List.of("name", "start", "weekly", "rooms", "lead"));
+      Map<String, Node> m = yaml.map(owner, p, ConfigKeys.children("meetings[]"));
       if (m == null) {
         continue;
       }
@@ -435,7 +427,7 @@ final class AlertsBinder {
         whenOk = start != null;
       } else {
         String wp = child(p, "weekly");
-        Map<String, Node> w = yaml.map(m.get("weekly"), wp, List.of("day", "time"));
+        Map<String, Node> w = yaml.map(m.get("weekly"), wp, ConfigKeys.children("meetings[].weekly"));
         if (w != null) {
           day = day(w, wp, m.get("weekly"));
           time = clock(w, wp, m.get("weekly"));
@@ -444,7 +436,7 @@ final class AlertsBinder {
       }
       List<String> rooms = rooms(m.get("rooms"), child(p, "rooms"), siteIds);
       Duration lead =
-          yaml.duration(m, p, "lead", Defaults.MEETING_LEAD, Duration.ofMinutes(1), Duration.ofHours(24));
+          yaml.duration(m, p, ConfigKeys.MEETING_LEAD);
       if (name != null && whenOk && rooms != null && lead != null) {
         out.add(new AgentConfig.Meeting(name.strip(), start, day, time, rooms, lead));
       }

@@ -47,36 +47,14 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * worker, never on an event loop.
  */
 public final class ConfigLoader {
-  private static final List<String> TOP =
-      List.of(
-          "http",
-          "probe",
-          "state",
-          "snmp_profiles",
-          "rollout",
-          "store",
-          "alerts",
-          "seeds",
-          "sites",
-          "sites_file",
-          "timezone",
-          "self_check",
-          "maintenance",
-          "meetings");
-  private static final List<String> PROFILE =
-      List.of(
-          "version",
-          "community",
-          "community_env",
-          "user",
-          "auth_protocol",
-          "auth_password",
-          "auth_password_env",
-          "priv_protocol",
-          "priv_password",
-          "priv_password_env");
-  private static final List<String> V2C_ONLY = List.of("community", "community_env");
-  private static final List<String> V3_ONLY = PROFILE.subList(3, PROFILE.size());
+  private static final List<String> TOP = ConfigKeys.children("");
+  private static final List<String> PROFILE = ConfigKeys.children("snmp_profiles.*");
+  private static final List<String> V2C_ONLY =
+      List.of(ConfigKeys.PROFILE_COMMUNITY.name(), ConfigKeys.PROFILE_COMMUNITY_ENV.name());
+  private static final List<String> V3_ONLY =
+      PROFILE.stream()
+          .filter(k -> !k.equals(ConfigKeys.PROFILE_VERSION.name()) && !V2C_ONLY.contains(k))
+          .toList();
 
 
   /** USM derives keys from passwords of 8 characters or more; agents refuse shorter ones. */
@@ -128,7 +106,7 @@ public final class ConfigLoader {
     OperationsBinder ops = new OperationsBinder(yaml, env);
     Map<String, Node> httpKeys =
         yaml.optionalMap(
-            top.get("http"), "http", List.of("host", "port", "admin_token_env", "cors", "tls"));
+            top.get("http"), "http", ConfigKeys.children("http"));
     AgentConfig.Http http =
         http(httpKeys, ops.adminToken(httpKeys), new HttpSecurityBinder(yaml, baseDir));
     ZoneId zone = ops.zone(top.get("timezone"));
@@ -179,7 +157,7 @@ public final class ConfigLoader {
 
   private AgentConfig.Http http(Map<String, Node> m, Secret adminToken, HttpSecurityBinder security) {
     String host = yaml.optional(m, "http", "host", false);
-    Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 0, 65535);
+    Integer port = yaml.integer(m, "http", ConfigKeys.HTTP_PORT);
     return new AgentConfig.Http(
         orElse(host, Defaults.HTTP_HOST),
         orElse(port, Defaults.HTTP_PORT),
@@ -191,22 +169,10 @@ public final class ConfigLoader {
   private AgentConfig.Probe probe(Node node) {
     String p = "probe";
     Map<String, Node> m =
-        yaml.optionalMap(
-            node, p, List.of("interval", "timeout", "recheck_interval", "icmp", "snmp"));
-    Duration interval =
-        yaml.duration(
-            m, p, "interval", Defaults.INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
-    Duration timeout =
-        yaml.duration(
-            m, p, "timeout", Defaults.TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30));
-    Duration recheck =
-        yaml.duration(
-            m,
-            p,
-            "recheck_interval",
-            Defaults.RECHECK_INTERVAL,
-            Duration.ofMillis(500),
-            Duration.ofHours(1));
+        yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Duration interval = yaml.duration(m, p, ConfigKeys.PROBE_INTERVAL);
+    Duration timeout = yaml.duration(m, p, ConfigKeys.PROBE_TIMEOUT);
+    Duration recheck = yaml.duration(m, p, ConfigKeys.PROBE_RECHECK_INTERVAL);
     if (interval != null && timeout != null && timeout.compareTo(interval) >= 0) {
       relationProblem(
           m,
@@ -228,19 +194,11 @@ public final class ConfigLoader {
 
     String ip = child(p, "icmp");
     Map<String, Node> icmp =
-        yaml.optionalMap(
-            m.get("icmp"), ip, List.of("packets", "period", "fping", "batch_size", "engine"));
-    Integer packets = yaml.integer(icmp, ip, "packets", Defaults.ICMP_PACKETS, 1, 20);
-    Duration period =
-        yaml.duration(
-            icmp,
-            ip,
-            "period",
-            Defaults.ICMP_PERIOD,
-            Duration.ofMillis(10),
-            Duration.ofSeconds(10));
+        yaml.optionalMap(m.get("icmp"), ip, ConfigKeys.children(ip));
+    Integer packets = yaml.integer(icmp, ip, ConfigKeys.ICMP_PACKETS);
+    Duration period = yaml.duration(icmp, ip, ConfigKeys.ICMP_PERIOD);
     String fping = yaml.optional(icmp, ip, "fping", false);
-    Integer batch = yaml.integer(icmp, ip, "batch_size", Defaults.ICMP_BATCH_SIZE, 1, 10_000);
+    Integer batch = yaml.integer(icmp, ip, ConfigKeys.ICMP_BATCH_SIZE);
     String engineText = yaml.optional(icmp, ip, "engine", false);
     AgentConfig.IcmpEngine engine = AgentConfig.IcmpEngine.FPING;
     if (engineText != null) {
@@ -278,9 +236,9 @@ public final class ConfigLoader {
 
     String sp = child(p, "snmp");
     Map<String, Node> snmp =
-        yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
-    Integer retries = yaml.integer(snmp, sp, "retries", Defaults.SNMP_RETRIES, 0, 5);
-    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 0, 1024);
+        yaml.optionalMap(m.get("snmp"), sp, ConfigKeys.children(sp));
+    Integer retries = yaml.integer(snmp, sp, ConfigKeys.SNMP_RETRIES);
+    Integer maxIf = yaml.integer(snmp, sp, ConfigKeys.SNMP_MAX_INTERFACES);
 
     return new AgentConfig.Probe(
         orElse(interval, Defaults.INTERVAL),
@@ -318,21 +276,17 @@ public final class ConfigLoader {
   private AgentConfig.State state(Node node) {
     String p = "state";
     Map<String, Node> m =
-        yaml.optionalMap(node, p, List.of("down_after", "up_after", "degraded", "flapping"));
-    Integer down = yaml.integer(m, p, "down_after", Defaults.DOWN_AFTER, 1, 20);
-    Integer up = yaml.integer(m, p, "up_after", Defaults.UP_AFTER, 1, 20);
+        yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Integer down = yaml.integer(m, p, ConfigKeys.STATE_DOWN_AFTER);
+    Integer up = yaml.integer(m, p, ConfigKeys.STATE_UP_AFTER);
     String dp = child(p, "degraded");
-    Map<String, Node> deg = yaml.optionalMap(m.get("degraded"), dp, List.of("loss_ratio", "rtt"));
-    Double loss = yaml.decimal(deg, dp, "loss_ratio", Defaults.DEGRADED_LOSS_RATIO, 0, 1);
-    Duration rtt =
-        yaml.duration(
-            deg, dp, "rtt", Defaults.DEGRADED_RTT, Duration.ofMillis(1), Duration.ofMinutes(1));
+    Map<String, Node> deg = yaml.optionalMap(m.get("degraded"), dp, ConfigKeys.children(dp));
+    Double loss = yaml.decimal(deg, dp, ConfigKeys.DEGRADED_LOSS_RATIO);
+    Duration rtt = yaml.duration(deg, dp, ConfigKeys.DEGRADED_RTT);
     String fp = child(p, "flapping");
-    Map<String, Node> flap = yaml.optionalMap(m.get("flapping"), fp, List.of("changes", "window"));
-    Integer changes = yaml.integer(flap, fp, "changes", Defaults.FLAP_CHANGES, 2, 100);
-    Duration window =
-        yaml.duration(
-            flap, fp, "window", Defaults.FLAP_WINDOW, Duration.ofMinutes(1), Duration.ofHours(24));
+    Map<String, Node> flap = yaml.optionalMap(m.get("flapping"), fp, ConfigKeys.children(fp));
+    Integer changes = yaml.integer(flap, fp, ConfigKeys.FLAP_CHANGES);
+    Duration window = yaml.duration(flap, fp, ConfigKeys.FLAP_WINDOW);
     return new AgentConfig.State(
         orElse(down, Defaults.DOWN_AFTER),
         orElse(up, Defaults.UP_AFTER),
@@ -610,10 +564,11 @@ public final class ConfigLoader {
 
   private AgentConfig.Rollout rollout(Node node, List<Site> sites) {
     String p = "rollout";
-    Map<String, Node> m = yaml.optionalMap(node, p, List.of("target", "deadline"));
+    Map<String, Node> m = yaml.optionalMap(node, p, ConfigKeys.children(p));
     // Sites with a bad type are null here; the config fails anyway, so they need not count.
     int units = (int) sites.stream().filter(s -> s.type() != null && s.type().isUnit()).count();
-    Integer target = yaml.integer(m, p, "target", units, 1, Integer.MAX_VALUE);
+    ConfigKeys.Key t = ConfigKeys.ROLLOUT_TARGET;
+    Integer target = yaml.integer(m, p, t.name(), units, t.intMin(), t.intMax());
     String deadlineText = yaml.optional(m, p, "deadline", false);
     LocalDate deadline = null;
     if (deadlineText != null) {
@@ -631,7 +586,7 @@ public final class ConfigLoader {
   }
 
   private AgentConfig.Store store(Node node) {
-    Map<String, Node> m = yaml.optionalMap(node, "store", List.of("path"));
+    Map<String, Node> m = yaml.optionalMap(node, "store", ConfigKeys.children("store"));
     String text = yaml.optional(m, "store", "path", false);
     Path path = resolve(text == null ? Defaults.STORE_PATH : text, "store.path", m.get("path"));
     return new AgentConfig.Store(path);

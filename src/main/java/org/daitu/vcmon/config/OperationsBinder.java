@@ -76,8 +76,8 @@ final class OperationsBinder {
 
   AgentConfig.SelfCheck selfCheck(Node node) {
     String p = "self_check";
-    Map<String, Node> m = yaml.optionalMap(node, p, List.of("targets", "down_after"));
-    Integer downAfter = yaml.integer(m, p, "down_after", Defaults.SELF_CHECK_DOWN_AFTER, 1, 10);
+    Map<String, Node> m = yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Integer downAfter = yaml.integer(m, p, ConfigKeys.SELF_CHECK_DOWN_AFTER);
     List<String> targets = new ArrayList<>();
     Node list = m.get("targets");
     if (!isNull(list)) {
@@ -115,7 +115,7 @@ final class OperationsBinder {
     for (int i = 0; items != null && i < items.size(); i++) {
       String p = item("maintenance", i);
       Node owner = items.get(i);
-      Map<String, Node> m = yaml.map(owner, p, List.of("site", "start", "end", "weekly", "note"));
+      Map<String, Node> m = yaml.map(owner, p, ConfigKeys.children("maintenance[]"));
       if (m == null) {
         continue;
       }
@@ -185,7 +185,7 @@ final class OperationsBinder {
   }
 
   private AgentConfig.Maintenance weekly(Node node, String p, String site, String note) {
-    Map<String, Node> m = yaml.map(node, p, List.of("day", "from", "to"));
+    Map<String, Node> m = yaml.map(node, p, ConfigKeys.children("maintenance[].weekly"));
     if (m == null) {
       return null;
     }
