@@ -331,6 +331,7 @@ public final class ConfigLoader {
     }
     String version = yaml.required(m, p, "version", node, false);
     if (version == null) {
+      checkEnvNames(m, p);
       return null;
     }
     if (version.equals("2c")) {
@@ -345,6 +346,7 @@ public final class ConfigLoader {
           "must be one of 2c, 3",
           version,
           version.equals("1") ? "SNMPv1 is not supported; use 2c" : null);
+      checkEnvNames(m, p);
       return null;
     }
     rejectKeys(m, p, V2C_ONLY, "only for version 2c profiles");
@@ -373,6 +375,21 @@ public final class ConfigLoader {
       return null;
     }
     return SnmpProfile.v3(name, user, auth, authPassword, priv, privPassword);
+  }
+
+  /**
+   * Without a valid version the keys that apply are not known, but an environment variable that is
+   * not set is wrong whatever the version: reported now rather than after the version is fixed.
+   */
+  private void checkEnvNames(Map<String, Node> m, String p) {
+    for (String key : PROFILE) {
+      if (key.endsWith("_env") && !isNull(m.get(key))) {
+        String var = yaml.optional(m, p, key, false);
+        if (var != null) {
+          env.secret(child(p, key), m.get(key), var, "VCMON_SNMP_COMMUNITY", "...");
+        }
+      }
+    }
   }
 
   private void rejectKeys(Map<String, Node> m, String p, List<String> keys, String rule) {
