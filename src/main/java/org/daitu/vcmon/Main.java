@@ -145,10 +145,7 @@ public final class Main {
   }
 
   static AgentConfig withPort(AgentConfig c, int port) {
-    return new AgentConfig(
-        c.source(), c.http().withPort(port), c.probe(),
-        c.state(), c.snmpProfiles(), c.rollout(), c.store(), c.alerts(), c.inventory(), c.zone(),
-        c.selfCheck(), c.maintenance(), c.meetings());
+    return c.withHttp(c.http().withPort(port));
   }
 
   /**

@@ -30,6 +30,73 @@ public record AgentConfig(
     List<Maintenance> maintenance,
     List<Meeting> meetings) {
 
+  // A copy with one part replaced, so that callers need not repeat the other twelve.
+
+  public AgentConfig withSource(Path value) {
+    return new AgentConfig(
+        value, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withHttp(Http value) {
+    return new AgentConfig(
+        source, value, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withProbe(Probe value) {
+    return new AgentConfig(
+        source, http, value, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withState(State value) {
+    return new AgentConfig(
+        source, http, probe, value, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withSnmpProfiles(Map<String, SnmpProfile> value) {
+    return new AgentConfig(
+        source, http, probe, state, value, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withRollout(Rollout value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, value, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withStore(Store value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, value, alerts, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withAlerts(Alerts value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, value, inventory, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withInventory(Inventory value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, value, zone, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withZone(ZoneId value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, value, selfCheck, maintenance, meetings);
+  }
+
+  public AgentConfig withSelfCheck(SelfCheck value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, value, maintenance, meetings);
+  }
+
+  public AgentConfig withMaintenance(List<Maintenance> value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, value, meetings);
+  }
+
+  public AgentConfig withMeetings(List<Meeting> value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, value);
+  }
+
   /**
    * {@code http:} the web server (status page, API, metrics).
    *
@@ -89,7 +156,13 @@ public record AgentConfig(
    * @param recheckInterval time between checks of a site whose last check failed
    */
   public record Probe(
-      Duration interval, Duration timeout, Duration recheckInterval, Icmp icmp, Snmp snmp) {}
+      Duration interval, Duration timeout, Duration recheckInterval, Icmp icmp, Snmp snmp) {
+
+    /** This probe's interval and recheck interval with {@code other}'s timeout, ICMP and SNMP. */
+    public Probe withSocketsOf(Probe other) {
+      return new Probe(interval, other.timeout, recheckInterval, other.icmp, other.snmp);
+    }
+  }
 
   /**
    * {@code probe.icmp:} ICMP settings.
@@ -165,6 +238,13 @@ public record AgentConfig(
       List<Telegram> telegram,
       List<Email> email,
       List<AlertmanagerTarget> alertmanager) {
+
+    /** These message settings with {@code other}'s channels. */
+    public Alerts withChannelsOf(Alerts other) {
+      return new Alerts(
+          language, digestWindow, digestMinSites, degradedAfter, reminderInterval,
+          other.webhooks, other.telegram, other.email, other.alertmanager);
+    }
 
     /** No channels, every default. */
     public static Alerts none() {

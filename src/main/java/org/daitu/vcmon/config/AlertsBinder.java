@@ -6,20 +6,19 @@ import static org.daitu.vcmon.config.YamlFile.item;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -30,22 +29,18 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * with its line and a hint; secrets come from the environment and are never echoed.
  */
 final class AlertsBinder {
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   /** RFC 7230 token: what an HTTP header name may contain. */
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
   /** A numeric chat id (negative for groups) or a public channel's @name. */
   private static final Pattern CHAT_ID = Pattern.compile("-?\\d+|@[A-Za-z][A-Za-z0-9_]{4,}");
-  private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
   private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
   private static final List<String> LANGUAGES = List.of("vi", "en");
 
   private final YamlFile yaml;
-  private final Map<String, String> env;
+  private final EnvSecrets env;
 
-  AlertsBinder(YamlFile yaml, Map<String, String> env) {
+  AlertsBinder(YamlFile yaml, EnvSecrets env) {
     this.yaml = yaml;
     this.env = env;
   }
@@ -56,25 +51,18 @@ final class AlertsBinder {
         yaml.optionalMap(
             node,
             p,
-            List.of(
-                "language", "digest", "degraded_after", "reminder_interval", "webhooks",
-                "telegram", "email", "alertmanager"));
+            ConfigKeys.children(p));
     String language = yaml.optional(m, p, "language", false);
     if (language != null && !LANGUAGES.contains(language.strip())) {
       yaml.problem(child(p, "language"), m.get("language"), "must be vi or en", language, null);
       language = null;
     }
     String dp = child(p, "digest");
-    Map<String, Node> digest = yaml.optionalMap(m.get("digest"), dp, List.of("window", "min_sites"));
-    Duration window =
-        yaml.duration(digest, dp, "window", Defaults.DIGEST_WINDOW, Duration.ZERO, Duration.ofMinutes(10));
-    Integer minSites = yaml.integer(digest, dp, "min_sites", Defaults.DIGEST_MIN_SITES, 2, 100_000);
-    Duration degradedAfter =
-        yaml.duration(
-            m, p, "degraded_after", Defaults.DEGRADED_AFTER, Duration.ZERO, Duration.ofHours(24));
-    Duration reminder =
-        yaml.duration(
-            m, p, "reminder_interval", Defaults.REMINDER_INTERVAL, Duration.ZERO, Duration.ofHours(168));
+    Map<String, Node> digest = yaml.optionalMap(m.get("digest"), dp, ConfigKeys.children(dp));
+    Duration window = yaml.duration(digest, dp, ConfigKeys.DIGEST_WINDOW);
+    Integer minSites = yaml.integer(digest, dp, ConfigKeys.DIGEST_MIN_SITES);
+    Duration degradedAfter = yaml.duration(m, p, ConfigKeys.ALERTS_DEGRADED_AFTER);
+    Duration reminder = yaml.duration(m, p, ConfigKeys.ALERTS_REMINDER_INTERVAL);
     if (reminder != null && !reminder.isZero() && reminder.compareTo(Duration.ofMinutes(1)) < 0) {
       yaml.problem(
           child(p, "reminder_interval"), m.get("reminder_interval"),
@@ -108,7 +96,7 @@ final class AlertsBinder {
 
   private List<AgentConfig.Webhook> webhooks(Node node, String path) {
     List<AgentConfig.Webhook> out = new ArrayList<>();
-    var items = items(node, path, List.of("url", "headers", "headers_env", "min_severity", "degraded"));
+    var items = items(node, path, ConfigKeys.children("alerts.webhooks[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -190,21 +178,7 @@ final class AlertsBinder {
     if (var == null) {
       return null;
     }
-    if (!ENV_NAME.matcher(var).matches()) {
-      yaml.problem(
-          path, n, "must be the name of an environment variable", var,
-          "letters, digits and _, e.g. VCMON_TELEGRAM_TOKEN");
-      return null;
-    }
-    String value = env.get(var);
-    if (value == null || value.isEmpty()) {
-      yaml.problem(
-          path, n,
-          value == null ? "environment variable is not set" : "environment variable is empty",
-          var, "export " + var + "=... before starting vcmon");
-      return null;
-    }
-    return Secret.of(value);
+    return env.secret(path, n, var, "VCMON_TELEGRAM_TOKEN", "...");
   }
 
   private Secret requiredEnv(Map<String, Node> m, String p, String key, Node owner, String what) {
@@ -281,7 +255,7 @@ final class AlertsBinder {
   private List<AgentConfig.Telegram> telegram(Node node, String path) {
     List<AgentConfig.Telegram> out = new ArrayList<>();
     var items =
-        items(node, path, List.of("bot_token_env", "chat_id", "api_base", "min_severity", "degraded"));
+        items(node, path, ConfigKeys.children("alerts.telegram[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -320,7 +294,7 @@ final class AlertsBinder {
     var items =
         items(
             node, path,
-            List.of("host", "port", "starttls", "username", "password_env", "from", "to", "min_severity", "degraded"));
+            ConfigKeys.children("alerts.email[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -333,7 +307,7 @@ final class AlertsBinder {
         yaml.problem(child(p, "host"), m.get("host"), "must be a host name or IP address", host, "e.g. smtp.example.vn");
         host = null;
       }
-      Integer port = yaml.integer(m, p, "port", Defaults.SMTP_PORT, 1, 65535);
+      Integer port = yaml.integer(m, p, ConfigKeys.EMAIL_PORT);
       Boolean starttls = bool(m, p, "starttls", Defaults.SMTP_STARTTLS);
       String username = yaml.optional(m, p, "username", false);
       Secret password = null;
@@ -398,7 +372,7 @@ final class AlertsBinder {
 
   private List<AgentConfig.AlertmanagerTarget> alertmanager(Node node, String path) {
     List<AgentConfig.AlertmanagerTarget> out = new ArrayList<>();
-    var items = items(node, path, List.of("url", "resend_interval", "min_severity", "degraded"));
+    var items = items(node, path, ConfigKeys.children("alerts.alertmanager[]"));
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) == null) {
         continue;
@@ -408,8 +382,7 @@ final class AlertsBinder {
       Map<String, Node> m = items.get(i).getValue();
       String url = url(m, p, owner, "e.g. http://127.0.0.1:9093");
       Duration resend =
-          yaml.duration(
-              m, p, "resend_interval", Defaults.ALERTMANAGER_RESEND, Duration.ofSeconds(10), Duration.ofHours(1));
+          yaml.duration(m, p, ConfigKeys.ALERTMANAGER_RESEND_INTERVAL);
       String severity = severity(m, p);
       Boolean degraded = bool(m, p, "degraded", false);
       if (url != null && resend != null && severity != null && degraded != null) {
@@ -419,6 +392,7 @@ final class AlertsBinder {
     return List.copyOf(out);
   }
 
+  /** @param siteIds the ids of the sites, or null when the site list could not be read */
   List<AgentConfig.Meeting> meetings(Node node, Set<String> siteIds, ZoneId zone) {
     List<AgentConfig.Meeting> out = new ArrayList<>();
     if (isNull(node)) {
@@ -429,7 +403,7 @@ final class AlertsBinder {
     for (int i = 0; items != null && i < items.size(); i++) {
       String p = item("meetings", i);
       Node owner = items.get(i);
-      Map<String, Node> m = yaml.map(owner, p, List.of("name", "start", "weekly", "rooms", "lead"));
+      Map<String, Node> m = yaml.map(owner, p, ConfigKeys.children("meetings[]"));
       if (m == null) {
         continue;
       }
@@ -453,7 +427,7 @@ final class AlertsBinder {
         whenOk = start != null;
       } else {
         String wp = child(p, "weekly");
-        Map<String, Node> w = yaml.map(m.get("weekly"), wp, List.of("day", "time"));
+        Map<String, Node> w = yaml.map(m.get("weekly"), wp, ConfigKeys.children("meetings[].weekly"));
         if (w != null) {
           day = day(w, wp, m.get("weekly"));
           time = clock(w, wp, m.get("weekly"));
@@ -462,7 +436,7 @@ final class AlertsBinder {
       }
       List<String> rooms = rooms(m.get("rooms"), child(p, "rooms"), siteIds);
       Duration lead =
-          yaml.duration(m, p, "lead", Defaults.MEETING_LEAD, Duration.ofMinutes(1), Duration.ofHours(24));
+          yaml.duration(m, p, ConfigKeys.MEETING_LEAD);
       if (name != null && whenOk && rooms != null && lead != null) {
         out.add(new AgentConfig.Meeting(name.strip(), start, day, time, rooms, lead));
       }
@@ -475,14 +449,14 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    try {
-      return LocalDateTime.parse(text.strip(), LOCAL).atZone(zone).toInstant();
-    } catch (DateTimeException e) {
+    Optional<LocalDateTime> local = TimeText.dateTime(text.strip());
+    if (local.isEmpty()) {
       yaml.problem(
           child(p, "start"), m.get("start"), "must be a local date and time written YYYY-MM-DD HH:MM",
           text, "in the district's time zone (timezone:), e.g. \"2020-08-20 08:00\"");
       return null;
     }
+    return local.get().atZone(zone).toInstant();
   }
 
   private DayOfWeek day(Map<String, Node> w, String wp, Node owner) {
@@ -490,14 +464,11 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    try {
-      return DayOfWeek.valueOf(text.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      yaml.problem(
-          child(wp, "day"), w.get("day"), "unknown day", text,
-          "monday, tuesday, wednesday, thursday, friday, saturday or sunday");
-      return null;
+    Optional<DayOfWeek> day = TimeText.day(text.strip());
+    if (day.isEmpty()) {
+      yaml.problem(child(wp, "day"), w.get("day"), "unknown day", text, TimeText.DAYS);
     }
+    return day.orElse(null);
   }
 
   private LocalTime clock(Map<String, Node> w, String wp, Node owner) {
@@ -505,11 +476,11 @@ final class AlertsBinder {
     if (text == null) {
       return null;
     }
-    if (!TIME.matcher(text.strip()).matches()) {
+    Optional<LocalTime> time = TimeText.clock(text.strip());
+    if (time.isEmpty()) {
       yaml.problem(child(wp, "time"), w.get("time"), "must be a time written HH:MM", text, "quote it in YAML: \"08:00\"");
-      return null;
     }
-    return LocalTime.parse(text.strip());
+    return time.orElse(null);
   }
 
   /** The room ids, checked against the inventory; empty when left out (every commune and town). */
@@ -531,7 +502,7 @@ final class AlertsBinder {
       String id = yaml.text(items.get(i), item(p, i));
       if (id == null) {
         ok = false;
-      } else if (!siteIds.contains(id.strip())) {
+      } else if (siteIds != null && !siteIds.contains(id.strip())) {
         yaml.problem(item(p, i), items.get(i), "unknown site", id, "the id of a site in sites:");
         ok = false;
       } else if (out.contains(id.strip())) {

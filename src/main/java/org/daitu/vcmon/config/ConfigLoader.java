@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.daitu.vcmon.config.SnmpProfile.AuthProtocol;
 import org.daitu.vcmon.config.SnmpProfile.PrivProtocol;
 import org.daitu.vcmon.inventory.Inventory;
@@ -49,46 +47,22 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * worker, never on an event loop.
  */
 public final class ConfigLoader {
-  private static final List<String> TOP =
-      List.of(
-          "http",
-          "probe",
-          "state",
-          "snmp_profiles",
-          "rollout",
-          "store",
-          "alerts",
-          "seeds",
-          "sites",
-          "sites_file",
-          "timezone",
-          "self_check",
-          "maintenance",
-          "meetings");
-  private static final List<String> PROFILE =
-      List.of(
-          "version",
-          "community",
-          "community_env",
-          "user",
-          "auth_protocol",
-          "auth_password",
-          "auth_password_env",
-          "priv_protocol",
-          "priv_password",
-          "priv_password_env");
-  private static final List<String> V2C_ONLY = List.of("community", "community_env");
-  private static final List<String> V3_ONLY = PROFILE.subList(3, PROFILE.size());
+  private static final List<String> TOP = ConfigKeys.children("");
+  private static final List<String> PROFILE = ConfigKeys.children("snmp_profiles.*");
+  private static final List<String> V2C_ONLY =
+      List.of(ConfigKeys.PROFILE_COMMUNITY.name(), ConfigKeys.PROFILE_COMMUNITY_ENV.name());
+  private static final List<String> V3_ONLY =
+      PROFILE.stream()
+          .filter(k -> !k.equals(ConfigKeys.PROFILE_VERSION.name()) && !V2C_ONLY.contains(k))
+          .toList();
 
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   /** USM derives keys from passwords of 8 characters or more; agents refuse shorter ones. */
   private static final int USM_PASSWORD_MIN = 8;
 
   private final Path file;
   private final Path baseDir;
-  private final Map<String, String> env;
+  private final EnvSecrets env;
   private final Problems problems = new Problems();
   private final YamlFile yaml;
   private int nextRank = Problems.CONFIG_FILE + 1;
@@ -97,8 +71,8 @@ public final class ConfigLoader {
     this.file = file;
     Path parent = file.getParent();
     this.baseDir = parent == null ? Path.of("") : parent;
-    this.env = Map.copyOf(env);
     this.yaml = new YamlFile("", Problems.CONFIG_FILE, problems);
+    this.env = new EnvSecrets(yaml, env);
   }
 
   /**
@@ -132,7 +106,7 @@ public final class ConfigLoader {
     OperationsBinder ops = new OperationsBinder(yaml, env);
     Map<String, Node> httpKeys =
         yaml.optionalMap(
-            top.get("http"), "http", List.of("host", "port", "admin_token_env", "cors", "tls"));
+            top.get("http"), "http", ConfigKeys.children("http"));
     AgentConfig.Http http =
         http(httpKeys, ops.adminToken(httpKeys), new HttpSecurityBinder(yaml, baseDir));
     ZoneId zone = ops.zone(top.get("timezone"));
@@ -141,14 +115,20 @@ public final class ConfigLoader {
     AgentConfig.State state = state(top.get("state"));
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
     SeedsRead seeds = seeds(top.get("seeds"));
-    List<Site> sites =
-        new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(sitesSource(top));
+    SiteBinder.SiteList siteList = sitesSource(top);
+    List<Site> sites = new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(siteList);
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AlertsBinder alertsBinder = new AlertsBinder(yaml, env);
     AgentConfig.Alerts alerts = alertsBinder.alerts(top.get("alerts"));
-    Set<String> ids = new HashSet<>();
-    sites.forEach(site -> ids.add(site.id()));
+    // When the site list itself could not be read, no site id can be called unknown.
+    Set<String> ids = null;
+    if (siteList != null) {
+      ids = new HashSet<>();
+      for (Site site : sites) {
+        ids.add(site.id());
+      }
+    }
     List<AgentConfig.Maintenance> maintenance = ops.maintenance(top.get("maintenance"), ids, zone);
     List<AgentConfig.Meeting> meetings = alertsBinder.meetings(top.get("meetings"), ids, zone);
     if (!problems.isEmpty()) {
@@ -177,7 +157,7 @@ public final class ConfigLoader {
 
   private AgentConfig.Http http(Map<String, Node> m, Secret adminToken, HttpSecurityBinder security) {
     String host = yaml.optional(m, "http", "host", false);
-    Integer port = yaml.integer(m, "http", "port", Defaults.HTTP_PORT, 0, 65535);
+    Integer port = yaml.integer(m, "http", ConfigKeys.HTTP_PORT);
     return new AgentConfig.Http(
         orElse(host, Defaults.HTTP_HOST),
         orElse(port, Defaults.HTTP_PORT),
@@ -189,22 +169,10 @@ public final class ConfigLoader {
   private AgentConfig.Probe probe(Node node) {
     String p = "probe";
     Map<String, Node> m =
-        yaml.optionalMap(
-            node, p, List.of("interval", "timeout", "recheck_interval", "icmp", "snmp"));
-    Duration interval =
-        yaml.duration(
-            m, p, "interval", Defaults.INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1));
-    Duration timeout =
-        yaml.duration(
-            m, p, "timeout", Defaults.TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30));
-    Duration recheck =
-        yaml.duration(
-            m,
-            p,
-            "recheck_interval",
-            Defaults.RECHECK_INTERVAL,
-            Duration.ofMillis(500),
-            Duration.ofHours(1));
+        yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Duration interval = yaml.duration(m, p, ConfigKeys.PROBE_INTERVAL);
+    Duration timeout = yaml.duration(m, p, ConfigKeys.PROBE_TIMEOUT);
+    Duration recheck = yaml.duration(m, p, ConfigKeys.PROBE_RECHECK_INTERVAL);
     if (interval != null && timeout != null && timeout.compareTo(interval) >= 0) {
       relationProblem(
           m,
@@ -226,19 +194,11 @@ public final class ConfigLoader {
 
     String ip = child(p, "icmp");
     Map<String, Node> icmp =
-        yaml.optionalMap(
-            m.get("icmp"), ip, List.of("packets", "period", "fping", "batch_size", "engine"));
-    Integer packets = yaml.integer(icmp, ip, "packets", Defaults.ICMP_PACKETS, 1, 20);
-    Duration period =
-        yaml.duration(
-            icmp,
-            ip,
-            "period",
-            Defaults.ICMP_PERIOD,
-            Duration.ofMillis(10),
-            Duration.ofSeconds(10));
+        yaml.optionalMap(m.get("icmp"), ip, ConfigKeys.children(ip));
+    Integer packets = yaml.integer(icmp, ip, ConfigKeys.ICMP_PACKETS);
+    Duration period = yaml.duration(icmp, ip, ConfigKeys.ICMP_PERIOD);
     String fping = yaml.optional(icmp, ip, "fping", false);
-    Integer batch = yaml.integer(icmp, ip, "batch_size", Defaults.ICMP_BATCH_SIZE, 1, 10_000);
+    Integer batch = yaml.integer(icmp, ip, ConfigKeys.ICMP_BATCH_SIZE);
     String engineText = yaml.optional(icmp, ip, "engine", false);
     AgentConfig.IcmpEngine engine = AgentConfig.IcmpEngine.FPING;
     if (engineText != null) {
@@ -276,9 +236,9 @@ public final class ConfigLoader {
 
     String sp = child(p, "snmp");
     Map<String, Node> snmp =
-        yaml.optionalMap(m.get("snmp"), sp, List.of("retries", "max_interfaces"));
-    Integer retries = yaml.integer(snmp, sp, "retries", Defaults.SNMP_RETRIES, 0, 5);
-    Integer maxIf = yaml.integer(snmp, sp, "max_interfaces", Defaults.SNMP_MAX_INTERFACES, 0, 1024);
+        yaml.optionalMap(m.get("snmp"), sp, ConfigKeys.children(sp));
+    Integer retries = yaml.integer(snmp, sp, ConfigKeys.SNMP_RETRIES);
+    Integer maxIf = yaml.integer(snmp, sp, ConfigKeys.SNMP_MAX_INTERFACES);
 
     return new AgentConfig.Probe(
         orElse(interval, Defaults.INTERVAL),
@@ -316,21 +276,17 @@ public final class ConfigLoader {
   private AgentConfig.State state(Node node) {
     String p = "state";
     Map<String, Node> m =
-        yaml.optionalMap(node, p, List.of("down_after", "up_after", "degraded", "flapping"));
-    Integer down = yaml.integer(m, p, "down_after", Defaults.DOWN_AFTER, 1, 20);
-    Integer up = yaml.integer(m, p, "up_after", Defaults.UP_AFTER, 1, 20);
+        yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Integer down = yaml.integer(m, p, ConfigKeys.STATE_DOWN_AFTER);
+    Integer up = yaml.integer(m, p, ConfigKeys.STATE_UP_AFTER);
     String dp = child(p, "degraded");
-    Map<String, Node> deg = yaml.optionalMap(m.get("degraded"), dp, List.of("loss_ratio", "rtt"));
-    Double loss = yaml.decimal(deg, dp, "loss_ratio", Defaults.DEGRADED_LOSS_RATIO, 0, 1);
-    Duration rtt =
-        yaml.duration(
-            deg, dp, "rtt", Defaults.DEGRADED_RTT, Duration.ofMillis(1), Duration.ofMinutes(1));
+    Map<String, Node> deg = yaml.optionalMap(m.get("degraded"), dp, ConfigKeys.children(dp));
+    Double loss = yaml.decimal(deg, dp, ConfigKeys.DEGRADED_LOSS_RATIO);
+    Duration rtt = yaml.duration(deg, dp, ConfigKeys.DEGRADED_RTT);
     String fp = child(p, "flapping");
-    Map<String, Node> flap = yaml.optionalMap(m.get("flapping"), fp, List.of("changes", "window"));
-    Integer changes = yaml.integer(flap, fp, "changes", Defaults.FLAP_CHANGES, 2, 100);
-    Duration window =
-        yaml.duration(
-            flap, fp, "window", Defaults.FLAP_WINDOW, Duration.ofMinutes(1), Duration.ofHours(24));
+    Map<String, Node> flap = yaml.optionalMap(m.get("flapping"), fp, ConfigKeys.children(fp));
+    Integer changes = yaml.integer(flap, fp, ConfigKeys.FLAP_CHANGES);
+    Duration window = yaml.duration(flap, fp, ConfigKeys.FLAP_WINDOW);
     return new AgentConfig.State(
         orElse(down, Defaults.DOWN_AFTER),
         orElse(up, Defaults.UP_AFTER),
@@ -375,6 +331,7 @@ public final class ConfigLoader {
     }
     String version = yaml.required(m, p, "version", node, false);
     if (version == null) {
+      checkEnvNames(m, p);
       return null;
     }
     if (version.equals("2c")) {
@@ -389,6 +346,7 @@ public final class ConfigLoader {
           "must be one of 2c, 3",
           version,
           version.equals("1") ? "SNMPv1 is not supported; use 2c" : null);
+      checkEnvNames(m, p);
       return null;
     }
     rejectKeys(m, p, V2C_ONLY, "only for version 2c profiles");
@@ -417,6 +375,21 @@ public final class ConfigLoader {
       return null;
     }
     return SnmpProfile.v3(name, user, auth, authPassword, priv, privPassword);
+  }
+
+  /**
+   * Without a valid version the keys that apply are not known, but an environment variable that is
+   * not set is wrong whatever the version: reported now rather than after the version is fixed.
+   */
+  private void checkEnvNames(Map<String, Node> m, String p) {
+    for (String key : PROFILE) {
+      if (key.endsWith("_env") && !isNull(m.get(key))) {
+        String var = yaml.optional(m, p, key, false);
+        if (var != null) {
+          env.secret(child(p, key), m.get(key), var, "VCMON_SNMP_COMMUNITY", "...");
+        }
+      }
+    }
   }
 
   private void rejectKeys(Map<String, Node> m, String p, List<String> keys, String rule) {
@@ -489,26 +462,12 @@ public final class ConfigLoader {
       if (var == null) {
         return null;
       }
-      if (!ENV_NAME.matcher(var).matches()) {
-        yaml.problem(
-            child(p, envKey),
-            m.get(envKey),
-            "must be the name of an environment variable",
-            var,
-            "letters, digits and _, e.g. VCMON_SNMP_COMMUNITY");
+      Secret fromEnv = env.secret(child(p, envKey), m.get(envKey), var, "VCMON_SNMP_COMMUNITY", "...");
+      if (fromEnv == null) {
         return null;
       }
       envVar = var;
-      value = env.get(var);
-      if (value == null || value.isEmpty()) {
-        yaml.problem(
-            child(p, envKey),
-            m.get(envKey),
-            value == null ? "environment variable is not set" : "environment variable is empty",
-            var,
-            "export " + var + "=... before starting vcmon");
-        return null;
-      }
+      value = fromEnv.reveal();
       where = envKey;
     }
     if (value == null) {
@@ -558,7 +517,7 @@ public final class ConfigLoader {
       return new SeedsRead(null, true);
     }
     int rank = nextRank++;
-    seeds.problems().forEach(pr -> problems.add(rank, pr));
+    seeds.problems().forEach(pr -> problems.add(rank, ConfigProblem.of(pr)));
     return new SeedsRead(seeds, !seeds.problems().isEmpty());
   }
 
@@ -576,9 +535,10 @@ public final class ConfigLoader {
   private SiteBinder.SiteList sitesSource(Map<String, Node> top) {
     Node inline = top.get("sites");
     Node fileNode = top.get("sites_file");
-    if (!isNull(inline) && !isNull(fileNode)) {
+    boolean both = !isNull(inline) && !isNull(fileNode);
+    if (both) {
+      // The inline list is still checked: it is this file's own text, and may be the one kept.
       yaml.problem("sites_file", fileNode, "use either sites or sites_file, not both", null, null);
-      return null;
     }
     if (!isNull(inline)) {
       List<Node> items = yaml.list(inline, "sites");
@@ -621,19 +581,16 @@ public final class ConfigLoader {
 
   private AgentConfig.Rollout rollout(Node node, List<Site> sites) {
     String p = "rollout";
-    Map<String, Node> m = yaml.optionalMap(node, p, List.of("target", "deadline"));
+    Map<String, Node> m = yaml.optionalMap(node, p, ConfigKeys.children(p));
     // Sites with a bad type are null here; the config fails anyway, so they need not count.
     int units = (int) sites.stream().filter(s -> s.type() != null && s.type().isUnit()).count();
-    Integer target = yaml.integer(m, p, "target", units, 1, Integer.MAX_VALUE);
+    ConfigKeys.Key t = ConfigKeys.ROLLOUT_TARGET;
+    Integer target = yaml.integer(m, p, t.name(), units, t.intMin(), t.intMax());
     String deadlineText = yaml.optional(m, p, "deadline", false);
     LocalDate deadline = null;
     if (deadlineText != null) {
-      try {
-        if (!DATE.matcher(deadlineText.strip()).matches()) {
-          throw new DateTimeException("not YYYY-MM-DD");
-        }
-        deadline = LocalDate.parse(deadlineText.strip());
-      } catch (DateTimeException e) {
+      deadline = TimeText.date(deadlineText.strip()).orElse(null);
+      if (deadline == null) {
         yaml.problem(
             child(p, "deadline"),
             m.get("deadline"),
@@ -646,7 +603,7 @@ public final class ConfigLoader {
   }
 
   private AgentConfig.Store store(Node node) {
-    Map<String, Node> m = yaml.optionalMap(node, "store", List.of("path"));
+    Map<String, Node> m = yaml.optionalMap(node, "store", ConfigKeys.children("store"));
     String text = yaml.optional(m, "store", "path", false);
     Path path = resolve(text == null ? Defaults.STORE_PATH : text, "store.path", m.get("path"));
     return new AgentConfig.Store(path);

@@ -1,5 +1,8 @@
 package org.daitu.vcmon.config;
 
+import java.util.List;
+import org.daitu.vcmon.inventory.SeedProblem;
+
 /**
  * One thing wrong in a config file.
  *
@@ -10,6 +13,16 @@ package org.daitu.vcmon.config;
  * @param hint how to fix it, or null
  */
 public record ConfigProblem(String path, int line, String message, String found, String hint) {
+
+  /** A problem of a seeds file, reported among the config's own in the same words. */
+  public static ConfigProblem of(SeedProblem p) {
+    return new ConfigProblem(p.path(), p.line(), p.message(), p.found(), p.hint());
+  }
+
+  /** {@link #of(SeedProblem)} for each, in order. */
+  public static List<ConfigProblem> ofSeeds(List<SeedProblem> problems) {
+    return problems.stream().map(ConfigProblem::of).toList();
+  }
 
   /** One line of the error report: {@code sites[3].id (line 42): duplicate id, got "x"; ...}. */
   public String render() {

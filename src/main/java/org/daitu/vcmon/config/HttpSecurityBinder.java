@@ -61,7 +61,7 @@ final class HttpSecurityBinder {
     if (isNull(cors)) {
       return List.of();
     }
-    Map<String, Node> m = yaml.map(cors, p, List.of("allowed_origins"));
+    Map<String, Node> m = yaml.map(cors, p, ConfigKeys.children("http.cors"));
     if (m == null) {
       return List.of();
     }
@@ -112,7 +112,7 @@ final class HttpSecurityBinder {
       return null;
     }
     String p = child("http", "tls");
-    Map<String, Node> m = yaml.map(node, p, List.of("cert_file", "key_file"));
+    Map<String, Node> m = yaml.map(node, p, ConfigKeys.children("http.tls"));
     if (m == null) {
       return null;
     }

@@ -11,13 +11,11 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -26,16 +24,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * of the loader: every problem reported, with its line, a hint, and never a secret.
  */
 final class OperationsBinder {
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
-  private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
   private static final Duration LONGEST_ONE_OFF = Duration.ofDays(31);
 
   private final YamlFile yaml;
-  private final Map<String, String> env;
+  private final EnvSecrets env;
 
-  OperationsBinder(YamlFile yaml, Map<String, String> env) {
+  OperationsBinder(YamlFile yaml, EnvSecrets env) {
     this.yaml = yaml;
     this.env = env;
   }
@@ -64,20 +58,12 @@ final class OperationsBinder {
       return null;
     }
     Node at = http.get(key);
-    if (!ENV_NAME.matcher(var).matches()) {
-      yaml.problem(
-          child("http", key), at, "must be the name of an environment variable", var,
-          "letters, digits and _, e.g. VCMON_ADMIN_TOKEN");
+    Secret token =
+        env.secret(child("http", key), at, var, "VCMON_ADMIN_TOKEN", "$(openssl rand -hex 24)");
+    if (token == null) {
       return null;
     }
-    String value = env.get(var);
-    if (value == null || value.isEmpty()) {
-      yaml.problem(
-          child("http", key), at,
-          value == null ? "environment variable is not set" : "environment variable is empty",
-          var, "export " + var + "=$(openssl rand -hex 24) before starting vcmon");
-      return null;
-    }
+    String value = token.reveal();
     if (value.length() < Defaults.ADMIN_TOKEN_MIN_LENGTH) {
       yaml.problem(
           child("http", key), at,
@@ -85,13 +71,13 @@ final class OperationsBinder {
           YamlFile.SECRET, "e.g. export " + var + "=$(openssl rand -hex 24)");
       return null;
     }
-    return Secret.of(value);
+    return token;
   }
 
   AgentConfig.SelfCheck selfCheck(Node node) {
     String p = "self_check";
-    Map<String, Node> m = yaml.optionalMap(node, p, List.of("targets", "down_after"));
-    Integer downAfter = yaml.integer(m, p, "down_after", Defaults.SELF_CHECK_DOWN_AFTER, 1, 10);
+    Map<String, Node> m = yaml.optionalMap(node, p, ConfigKeys.children(p));
+    Integer downAfter = yaml.integer(m, p, ConfigKeys.SELF_CHECK_DOWN_AFTER);
     List<String> targets = new ArrayList<>();
     Node list = m.get("targets");
     if (!isNull(list)) {
@@ -119,6 +105,7 @@ final class OperationsBinder {
         List.copyOf(targets), downAfter == null ? Defaults.SELF_CHECK_DOWN_AFTER : downAfter);
   }
 
+  /** @param siteIds the ids of the sites, or null when the site list could not be read */
   List<AgentConfig.Maintenance> maintenance(Node node, Set<String> siteIds, ZoneId zone) {
     List<AgentConfig.Maintenance> out = new ArrayList<>();
     if (isNull(node)) {
@@ -128,12 +115,12 @@ final class OperationsBinder {
     for (int i = 0; items != null && i < items.size(); i++) {
       String p = item("maintenance", i);
       Node owner = items.get(i);
-      Map<String, Node> m = yaml.map(owner, p, List.of("site", "start", "end", "weekly", "note"));
+      Map<String, Node> m = yaml.map(owner, p, ConfigKeys.children("maintenance[]"));
       if (m == null) {
         continue;
       }
       String site = yaml.required(m, p, "site", owner, false);
-      if (site != null && !site.equals("all") && !siteIds.contains(site)) {
+      if (site != null && !site.equals("all") && siteIds != null && !siteIds.contains(site)) {
         yaml.problem(
             child(p, "site"), m.get("site"), "unknown site", site,
             "the id of a site in sites:, or all");
@@ -187,30 +174,27 @@ final class OperationsBinder {
     if (text == null) {
       return null;
     }
-    try {
-      return LocalDateTime.parse(text.strip(), LOCAL).atZone(zone).toInstant();
-    } catch (DateTimeException e) {
+    Optional<LocalDateTime> local = TimeText.dateTime(text.strip());
+    if (local.isEmpty()) {
       yaml.problem(
           child(p, key), m.get(key), "must be a local date and time written YYYY-MM-DD HH:MM",
           text, "in the district's time zone (timezone:), e.g. 2020-08-10 22:00");
       return null;
     }
+    return local.get().atZone(zone).toInstant();
   }
 
   private AgentConfig.Maintenance weekly(Node node, String p, String site, String note) {
-    Map<String, Node> m = yaml.map(node, p, List.of("day", "from", "to"));
+    Map<String, Node> m = yaml.map(node, p, ConfigKeys.children("maintenance[].weekly"));
     if (m == null) {
       return null;
     }
     String dayText = yaml.required(m, p, "day", node, false);
     DayOfWeek day = null;
     if (dayText != null) {
-      try {
-        day = DayOfWeek.valueOf(dayText.strip().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        yaml.problem(
-            child(p, "day"), m.get("day"), "unknown day", dayText,
-            "monday, tuesday, wednesday, thursday, friday, saturday or sunday");
+      day = TimeText.day(dayText.strip()).orElse(null);
+      if (day == null) {
+        yaml.problem(child(p, "day"), m.get("day"), "unknown day", dayText, TimeText.DAYS);
       }
     }
     LocalTime from = clock(m, p, "from", node);
@@ -232,12 +216,12 @@ final class OperationsBinder {
     if (text == null) {
       return null;
     }
-    if (!TIME.matcher(text.strip()).matches()) {
+    LocalTime time = TimeText.clock(text.strip()).orElse(null);
+    if (time == null) {
       yaml.problem(
           child(p, key), m.get(key), "must be a time written HH:MM", text,
           "quote it in YAML: \"22:00\"");
-      return null;
     }
-    return LocalTime.parse(text.strip());
+    return time;
   }
 }

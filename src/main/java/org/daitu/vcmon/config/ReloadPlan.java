@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.daitu.vcmon.inventory.Site;
 
 /**
@@ -59,58 +60,68 @@ public record ReloadPlan(
       }
     }
     List<String> applied = new ArrayList<>();
+    Map<String, SnmpProfile> profiles = Map.of();
     if (!added.isEmpty() || !removed.isEmpty() || !changed.isEmpty()) {
       applied.add("sites");
     }
     List<String> restart = new ArrayList<>();
-    AgentConfig.Probe rp = running.probe();
-    AgentConfig.Probe np = next.probe();
-    note(applied, "probe.interval", rp.interval(), np.interval());
-    note(applied, "probe.recheck_interval", rp.recheckInterval(), np.recheckInterval());
-    note(applied, "state", running.state(), next.state());
-    note(applied, "maintenance", running.maintenance(), next.maintenance());
-    Map<String, SnmpProfile> profiles = profiles(running.snmpProfiles(), next.snmpProfiles(), applied, restart);
-    note(restart, "http.host", running.http().host(), next.http().host());
-    note(restart, "http.port", running.http().port(), next.http().port());
-    note(restart, "http.admin_token_env", running.http().adminToken(), next.http().adminToken());
-    note(restart, "store.path", running.store().path(), next.store().path());
-    note(restart, "timezone", running.zone(), next.zone());
-    note(restart, "probe.timeout", rp.timeout(), np.timeout());
-    note(restart, "probe.icmp", rp.icmp(), np.icmp());
-    note(restart, "probe.snmp", rp.snmp(), np.snmp());
-    note(restart, "self_check", running.selfCheck(), next.selfCheck());
-    note(restart, "rollout", running.rollout(), next.rollout());
-    AgentConfig.Alerts ra = running.alerts();
-    AgentConfig.Alerts na = next.alerts();
-    note(applied, "alerts.language", ra.language(), na.language());
-    note(applied, "alerts.digest", List.of(ra.digestWindow(), ra.digestMinSites()), List.of(na.digestWindow(), na.digestMinSites()));
-    note(applied, "alerts.degraded_after", ra.degradedAfter(), na.degradedAfter());
-    note(applied, "alerts.reminder_interval", ra.reminderInterval(), na.reminderInterval());
-    note(applied, "meetings", running.meetings(), next.meetings());
-    // Channels hold connections and an outbox with deliveries in flight: they are built at start.
-    note(restart, "alerts.webhooks", ra.webhooks(), na.webhooks());
-    note(restart, "alerts.telegram", ra.telegram(), na.telegram());
-    note(restart, "alerts.email", ra.email(), na.email());
-    note(restart, "alerts.alertmanager", ra.alertmanager(), na.alertmanager());
+    for (Setting s : SETTINGS) {
+      if (s.key().reload() == ConfigKeys.Reload.BY_SNMP_VERSION) {
+        profiles = profiles(running.snmpProfiles(), next.snmpProfiles(), applied, restart);
+      } else if (!Objects.equals(s.value().apply(running), s.value().apply(next))) {
+        (s.key().reload() == ConfigKeys.Reload.NEEDS_RESTART ? restart : applied).add(s.key().path());
+      }
+    }
     AgentConfig inForce =
-        new AgentConfig(
-            next.source(),
-            running.http(),
-            new AgentConfig.Probe(np.interval(), rp.timeout(), np.recheckInterval(), rp.icmp(), rp.snmp()),
-            next.state(),
-            profiles,
-            running.rollout(),
-            running.store(),
-            new AgentConfig.Alerts(
-                na.language(), na.digestWindow(), na.digestMinSites(), na.degradedAfter(), na.reminderInterval(),
-                ra.webhooks(), ra.telegram(), ra.email(), ra.alertmanager()),
-            next.inventory(),
-            running.zone(),
-            running.selfCheck(),
-            next.maintenance(),
-            next.meetings());
+        next.withHttp(running.http())
+            .withProbe(next.probe().withSocketsOf(running.probe()))
+            .withSnmpProfiles(profiles)
+            .withRollout(running.rollout())
+            .withStore(running.store())
+            .withAlerts(next.alerts().withChannelsOf(running.alerts()))
+            .withZone(running.zone())
+            .withSelfCheck(running.selfCheck());
     return new ReloadPlan(inForce, added, removed, changed, applied, restart);
   }
+
+  /**
+   * A setting compared between the running and the new config, reported under its key's path; the
+   * key's {@link ConfigKeys.Reload} says whether it is applied or waits for a restart. In report
+   * order. The SNMP profiles are compared one by one, in their place here.
+   */
+  record Setting(ConfigKeys.Key key, Function<AgentConfig, Object> value) {}
+
+  static final List<Setting> SETTINGS =
+      List.of(
+          new Setting(ConfigKeys.PROBE_INTERVAL, c -> c.probe().interval()),
+          new Setting(ConfigKeys.PROBE_RECHECK_INTERVAL, c -> c.probe().recheckInterval()),
+          new Setting(ConfigKeys.STATE, AgentConfig::state),
+          new Setting(ConfigKeys.MAINTENANCE, AgentConfig::maintenance),
+          new Setting(ConfigKeys.SNMP_PROFILES, AgentConfig::snmpProfiles),
+          new Setting(ConfigKeys.HTTP_HOST, c -> c.http().host()),
+          new Setting(ConfigKeys.HTTP_PORT, c -> c.http().port()),
+          new Setting(ConfigKeys.HTTP_ADMIN_TOKEN_ENV, c -> c.http().adminToken()),
+          new Setting(ConfigKeys.HTTP_CORS, c -> c.http().corsOrigins()),
+          new Setting(ConfigKeys.HTTP_TLS, c -> c.http().tls()),
+          new Setting(ConfigKeys.STORE_PATH, c -> c.store().path()),
+          new Setting(ConfigKeys.TIMEZONE, AgentConfig::zone),
+          new Setting(ConfigKeys.PROBE_TIMEOUT, c -> c.probe().timeout()),
+          new Setting(ConfigKeys.PROBE_ICMP, c -> c.probe().icmp()),
+          new Setting(ConfigKeys.PROBE_SNMP, c -> c.probe().snmp()),
+          new Setting(ConfigKeys.SELF_CHECK, AgentConfig::selfCheck),
+          new Setting(ConfigKeys.ROLLOUT, AgentConfig::rollout),
+          new Setting(ConfigKeys.ALERTS_LANGUAGE, c -> c.alerts().language()),
+          new Setting(
+              ConfigKeys.ALERTS_DIGEST,
+              c -> List.of(c.alerts().digestWindow(), c.alerts().digestMinSites())),
+          new Setting(ConfigKeys.ALERTS_DEGRADED_AFTER, c -> c.alerts().degradedAfter()),
+          new Setting(ConfigKeys.ALERTS_REMINDER_INTERVAL, c -> c.alerts().reminderInterval()),
+          new Setting(ConfigKeys.MEETINGS, AgentConfig::meetings),
+          // Channels hold connections and an outbox with deliveries in flight: built at start.
+          new Setting(ConfigKeys.ALERTS_WEBHOOKS, c -> c.alerts().webhooks()),
+          new Setting(ConfigKeys.ALERTS_TELEGRAM, c -> c.alerts().telegram()),
+          new Setting(ConfigKeys.ALERTS_EMAIL, c -> c.alerts().email()),
+          new Setting(ConfigKeys.ALERTS_ALERTMANAGER, c -> c.alerts().alertmanager()));
 
   /** True when the file asks for nothing new. */
   public boolean unchanged() {
@@ -147,9 +158,4 @@ public record ReloadPlan(
     return Collections.unmodifiableMap(inForce);
   }
 
-  private static void note(List<String> into, String key, Object running, Object next) {
-    if (!Objects.equals(running, next)) {
-      into.add(key);
-    }
-  }
 }

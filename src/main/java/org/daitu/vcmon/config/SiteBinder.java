@@ -30,8 +30,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * org.daitu.vcmon.inventory.Inventory} relies on.
  */
 final class SiteBinder {
-  private static final List<String> SITE =
-      List.of("id", "name", "type", "code", "address", "snmp", "parent", "rollout", "location");
+  private static final List<String> SITE = ConfigKeys.children("sites[]");
 
   /** Letters, digits and the punctuation of IPv4, IPv6 and host names; no spaces or schemes. */
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%-]+");
@@ -137,7 +136,8 @@ final class SiteBinder {
     } else if (isNull(m.get("type")) && seed.isPresent()) {
       type = seed.get().type();
     }
-    if (id != null && !seedsBroken) {
+    // Without an id, a seeds row cannot fill the name and type in; without seeds, none could.
+    if ((id != null || seeds == null) && !seedsBroken) {
       if (name == null) {
         yaml.problem(child(p, "name"), node, "is required", null, fromSeedsHint(id));
       }
@@ -174,7 +174,7 @@ final class SiteBinder {
     parent = parent == null ? null : parent.strip();
 
     String rp = child(p, "rollout");
-    Map<String, Node> r = yaml.optionalMap(m.get("rollout"), rp, List.of("stage"));
+    Map<String, Node> r = yaml.optionalMap(m.get("rollout"), rp, ConfigKeys.children("sites[].rollout"));
     RolloutStage stage = Defaults.ROLLOUT_STAGE;
     String stageText = yaml.optional(r, rp, "stage", false);
     if (stageText != null) {
@@ -192,7 +192,7 @@ final class SiteBinder {
     Location location = seed.map(SeedUnit::location).orElse(null);
     if (!isNull(m.get("location"))) {
       String lp = child(p, "location");
-      Map<String, Node> l = yaml.map(m.get("location"), lp, List.of("lat", "lon"));
+      Map<String, Node> l = yaml.map(m.get("location"), lp, ConfigKeys.children("sites[].location"));
       location = null;
       if (l != null) {
         Double lat = yaml.decimal(l, lp, "lat", null, -90, 90);
@@ -218,6 +218,9 @@ final class SiteBinder {
   }
 
   private String fromSeedsHint(String id) {
+    if (id == null) {
+      return "write it here";
+    }
     return seeds == null
         ? "write it here, or name a seeds file with a row whose slug is \"" + id + "\""
         : "write it here; no row of the seeds file has slug \"" + id + "\"";
@@ -227,12 +230,12 @@ final class SiteBinder {
     if (isNull(node)) {
       return null; // a ping-only site
     }
-    Map<String, Node> m = yaml.map(node, p, List.of("profile", "port"));
+    Map<String, Node> m = yaml.map(node, p, ConfigKeys.children("sites[].snmp"));
     if (m == null) {
       return null;
     }
     String profile = yaml.required(m, p, "profile", node, false);
-    Integer port = yaml.integer(m, p, "port", Defaults.SNMP_PORT, 1, 65535);
+    Integer port = yaml.integer(m, p, ConfigKeys.SITE_SNMP_PORT);
     if (profile != null && !profiles.containsKey(profile.strip())) {
       String known =
           profiles.isEmpty()
@@ -307,9 +310,12 @@ final class SiteBinder {
     Map<String, String> parentOf = new HashMap<>();
     for (Draft d : drafts) {
       Site s = d.site();
-      if (s.parent() == null || s.id() == null || byId.get(s.id()) != d) {
+      if (s.parent() == null) {
         continue;
       }
+      // A duplicate or a site without an id still names a parent that must exist; only the
+      // first site of an id takes part in the chains walked for cycles.
+      boolean first = s.id() != null && byId.get(s.id()) == d;
       String pp = child(d.path(), "parent");
       if (s.parent().equals(s.id())) {
         d.yaml()
@@ -325,7 +331,7 @@ final class SiteBinder {
                 .map(x -> "did you mean \"" + x + "\"?")
                 .orElse("parent must be the id of another site");
         d.yaml().problem(pp, d.parentNode(), "unknown parent", s.parent(), hint);
-      } else {
+      } else if (first) {
         parentOf.put(s.id(), s.parent());
       }
     }

@@ -353,6 +353,21 @@ final class YamlFile {
   /**
    * @return the number, the default when absent, or null (and a problem) when invalid
    */
+  /** {@link #integer(Map, String, String, Integer, int, int)} with the default and range of {@code k}. */
+  Integer integer(Map<String, Node> m, String path, ConfigKeys.Key k) {
+    return integer(m, path, k.name(), k.intDefault(), k.intMin(), k.intMax());
+  }
+
+  /** {@link #duration(Map, String, String, Duration, Duration, Duration)} with those of {@code k}. */
+  Duration duration(Map<String, Node> m, String path, ConfigKeys.Key k) {
+    return duration(m, path, k.name(), k.durationDefault(), k.durationMin(), k.durationMax());
+  }
+
+  /** {@link #decimal(Map, String, String, Double, double, double)} with those of {@code k}. */
+  Double decimal(Map<String, Node> m, String path, ConfigKeys.Key k) {
+    return decimal(m, path, k.name(), (Double) k.def(), (Double) k.min(), (Double) k.max());
+  }
+
   Integer integer(Map<String, Node> m, String path, String key, Integer def, int min, int max) {
     Node n = m.get(key);
     if (isNull(n)) {

@@ -69,7 +69,7 @@ public final class DemoDistrict {
     int snmpPort = freeSnmpPort();
     SeedLoader.Seeds seeds = SeedLoader.parse("seeds (in vcmon.jar)", seedsText);
     if (!seeds.problems().isEmpty()) {
-      throw new ConfigException("seeds (in vcmon.jar)", seeds.problems());
+      throw new ConfigException("seeds (in vcmon.jar)", ConfigProblem.ofSeeds(seeds.problems()));
     }
     Path dir;
     try {

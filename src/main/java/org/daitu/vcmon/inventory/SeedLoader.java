@@ -10,12 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.daitu.vcmon.config.ConfigProblem;
 
 /**
  * Reads a seeds file (CSV, RFC 4180, UTF-8, header row) into {@link SeedUnit}s. The columns {@code
  * code, slug, name, type, lat, lon} are required in the header, in any order; other columns (area,
- * population, source) are documentation and ignored. Every bad row is a {@link ConfigProblem}
+ * population, source) are documentation and ignored. Every bad row is a {@link SeedProblem}
  * naming the file and the row's line, so a broken seeds file is reported together with the config
  * that uses it.
  */
@@ -28,7 +27,7 @@ public final class SeedLoader {
   private SeedLoader() {}
 
   /** The units read and the problems found; units from bad rows are left out. */
-  public record Seeds(List<SeedUnit> units, List<ConfigProblem> problems) {
+  public record Seeds(List<SeedUnit> units, List<SeedProblem> problems) {
     public Seeds {
       units = List.copyOf(units);
       problems = List.copyOf(problems);
@@ -51,7 +50,7 @@ public final class SeedLoader {
 
   /** Parses CSV text; {@code label} names the file in problems. */
   public static Seeds parse(String label, String text) {
-    List<ConfigProblem> problems = new ArrayList<>();
+    List<SeedProblem> problems = new ArrayList<>();
     List<SeedUnit> units = new ArrayList<>();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -60,7 +59,7 @@ public final class SeedLoader {
     if (records.isEmpty()) {
       if (problems.isEmpty()) {
         problems.add(
-            new ConfigProblem(
+            new SeedProblem(
                 label,
                 0,
                 "empty seeds file, expected a header row",
@@ -77,7 +76,7 @@ public final class SeedLoader {
     List<String> missing = REQUIRED.stream().filter(c -> !column.containsKey(c)).toList();
     if (!missing.isEmpty()) {
       problems.add(
-          new ConfigProblem(
+          new SeedProblem(
               label,
               header.line(),
               "header lacks column(s) " + String.join(", ", missing),
@@ -92,7 +91,7 @@ public final class SeedLoader {
       }
       if (r.fields().size() != header.fields().size()) {
         problems.add(
-            new ConfigProblem(
+            new SeedProblem(
                 label,
                 r.line(),
                 "row has "
@@ -110,19 +109,19 @@ public final class SeedLoader {
       Integer first = slugLine.putIfAbsent(u.slug(), r.line());
       if (first != null) {
         problems.add(
-            new ConfigProblem(
+            new SeedProblem(
                 label, r.line(), "duplicate slug", u.slug(), "first on line " + first));
         continue;
       }
       units.add(u);
     }
     // Quote errors are found while splitting, before the row checks: report in line order.
-    problems.sort(java.util.Comparator.comparingInt(ConfigProblem::line));
+    problems.sort(java.util.Comparator.comparingInt(SeedProblem::line));
     return new Seeds(units, problems);
   }
 
   private static SeedUnit unit(
-      String label, Record r, Map<String, Integer> column, List<ConfigProblem> problems) {
+      String label, Record r, Map<String, Integer> column, List<SeedProblem> problems) {
     int before = problems.size();
     String code = field(r, column, "code");
     String slug = field(r, column, "slug");
@@ -131,11 +130,11 @@ public final class SeedLoader {
     String latText = field(r, column, "lat");
     String lonText = field(r, column, "lon");
     if (!CODE.matcher(code).matches()) {
-      problems.add(new ConfigProblem(label, r.line(), "code must be digits", oneLine(code), null));
+      problems.add(new SeedProblem(label, r.line(), "code must be digits", oneLine(code), null));
     }
     if (!SLUG.matcher(slug).matches()) {
       problems.add(
-          new ConfigProblem(
+          new SeedProblem(
               label,
               r.line(),
               "slug must be lower-case letters and digits, words joined by \"-\"",
@@ -143,19 +142,19 @@ public final class SeedLoader {
               null));
     }
     if (name.isEmpty()) {
-      problems.add(new ConfigProblem(label, r.line(), "name is empty", null, null));
+      problems.add(new SeedProblem(label, r.line(), "name is empty", null, null));
     }
     Optional<SiteType> type = SiteType.fromLabel(typeText);
     if (type.isEmpty()) {
       problems.add(
-          new ConfigProblem(
+          new SeedProblem(
               label, r.line(), "unknown type", oneLine(typeText), "allowed: " + typeLabels()));
     }
     Double lat = coordinate(label, r, "lat", latText, 90, problems);
     Double lon = coordinate(label, r, "lon", lonText, 180, problems);
     if (problems.size() == before && (lat == null) != (lon == null)) {
       problems.add(
-          new ConfigProblem(
+          new SeedProblem(
               label,
               r.line(),
               "lat and lon must both be set or both be empty",
@@ -169,7 +168,7 @@ public final class SeedLoader {
   }
 
   private static Double coordinate(
-      String label, Record r, String col, String text, double limit, List<ConfigProblem> problems) {
+      String label, Record r, String col, String text, double limit, List<SeedProblem> problems) {
     if (text.isEmpty()) {
       return null;
     }
@@ -182,7 +181,7 @@ public final class SeedLoader {
     } catch (NumberFormatException e) {
       // reported below, with the same rule as an out-of-range value
     }
-    problems.add(new ConfigProblem(label, r.line(), rule, oneLine(text), null));
+    problems.add(new SeedProblem(label, r.line(), rule, oneLine(text), null));
     return null;
   }
 
@@ -215,7 +214,7 @@ public final class SeedLoader {
    * that record only; an unterminated quote is a problem at the line where its record starts and
    * drops the rest (everything after it is inside the quote).
    */
-  private static List<Record> records(String label, String text, List<ConfigProblem> problems) {
+  private static List<Record> records(String label, String text, List<SeedProblem> problems) {
     List<Record> out = new ArrayList<>();
     List<String> fields = new ArrayList<>();
     StringBuilder f = new StringBuilder();
@@ -251,7 +250,7 @@ public final class SeedLoader {
       } else if (c == '"') {
         if (!broken) {
           problems.add(
-              new ConfigProblem(label, line, "quote inside an unquoted field", null, QUOTE_HINT));
+              new SeedProblem(label, line, "quote inside an unquoted field", null, QUOTE_HINT));
         }
         broken = true;
       } else if (c == ',') {
@@ -275,7 +274,7 @@ public final class SeedLoader {
       } else if (wasQuoted) {
         if (!broken) {
           problems.add(
-              new ConfigProblem(label, line, "text after a closing quote", null, QUOTE_HINT));
+              new SeedProblem(label, line, "text after a closing quote", null, QUOTE_HINT));
         }
         broken = true;
       } else {
@@ -285,7 +284,7 @@ public final class SeedLoader {
     }
     if (quoted) {
       problems.add(
-          new ConfigProblem(label, start, "quote opened in this row is never closed", null, null));
+          new SeedProblem(label, start, "quote opened in this row is never closed", null, null));
       return out;
     }
     if (!broken && (f.length() > 0 || !fields.isEmpty() || wasQuoted)) {

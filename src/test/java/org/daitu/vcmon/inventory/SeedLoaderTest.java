@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.daitu.vcmon.config.ConfigProblem;
 import org.junit.jupiter.api.Test;
 
 class SeedLoaderTest {
@@ -48,7 +47,7 @@ class SeedLoaderTest {
             + "05773,yen-lang,\"Yên Lãng,xã,,\n";
     SeedLoader.Seeds seeds = SeedLoader.parse("units.csv", csv);
     assertThat(seeds.problems())
-        .extracting(ConfigProblem::render)
+        .extracting(SeedProblem::render)
         .containsExactly(
             "units.csv (line 2): code must be digits, got \"multi\\nline\"",
             "units.csv (line 2): slug must be lower-case letters and digits, words joined by \"-\","
@@ -65,7 +64,7 @@ class SeedLoaderTest {
     SeedLoader.Seeds seeds =
         SeedLoader.parse("units.csv", "code,slug,name\n05812,ha-thuong,Hà Thượng\n");
     assertThat(seeds.problems())
-        .extracting(ConfigProblem::render)
+        .extracting(SeedProblem::render)
         .containsExactly(
             "units.csv (line 1): header lacks column(s) type, lat, lon, got \"code,slug,name\""
                 + " (required: code, slug, name, type, lat, lon)");

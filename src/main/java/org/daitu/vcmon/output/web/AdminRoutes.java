@@ -7,17 +7,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.daitu.vcmon.config.Secret;
+import org.daitu.vcmon.config.TimeText;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.state.StateBoard;
@@ -34,9 +31,6 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
   private static final int MAX_BODY_BYTES = 16 * 1024;
   private static final int MAX_NOTE = 500;
-  private static final DateTimeFormatter LOCAL =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm", Locale.ROOT);
-  private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d");
 
   private final AdminGate gate;
   private final AdminActions actions;
@@ -224,12 +218,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
       throw new HistoryRoutes.BadRequest(400, "give either start and end, or weekly");
     }
     if (weekly instanceof JsonObject wk) {
-      DayOfWeek day;
-      try {
-        day = DayOfWeek.valueOf(String.valueOf(wk.getValue("day")).toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new HistoryRoutes.BadRequest(400, "weekly.day must be monday..sunday, got \"" + wk.getValue("day") + "\"");
-      }
+      DayOfWeek day =
+          TimeText.day(String.valueOf(wk.getValue("day")))
+              .orElseThrow(
+                  () -> new HistoryRoutes.BadRequest(
+                      400, "weekly.day must be monday..sunday, got \"" + wk.getValue("day") + "\""));
       return MaintenanceWindow.weekly(0, siteId, day, clock(wk, "from"), clock(wk, "to"), note, "api");
     }
     if (weekly != null) {
@@ -243,20 +236,20 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     if (text == null) {
       throw new HistoryRoutes.BadRequest(400, key + " is required, written YYYY-MM-DD HH:MM in " + zone);
     }
-    try {
-      return LocalDateTime.parse(text, LOCAL).atZone(zone).toInstant();
-    } catch (DateTimeException e) {
-      throw new HistoryRoutes.BadRequest(
-          400, key + " must be written YYYY-MM-DD HH:MM (local time, " + zone + "), got \"" + text + "\"");
-    }
+    return TimeText.dateTime(text)
+        .orElseThrow(
+            () -> new HistoryRoutes.BadRequest(
+                400, key + " must be written YYYY-MM-DD HH:MM (local time, " + zone + "), got \"" + text + "\""))
+        .atZone(zone)
+        .toInstant();
   }
 
   private static LocalTime clock(JsonObject b, String key) {
     String text = text(b, key);
-    if (text == null || !TIME.matcher(text).matches()) {
-      throw new HistoryRoutes.BadRequest(400, "weekly." + key + " must be a time written HH:MM, got \"" + text + "\"");
-    }
-    return LocalTime.parse(text);
+    return TimeText.clock(text)
+        .orElseThrow(
+            () -> new HistoryRoutes.BadRequest(
+                400, "weekly." + key + " must be a time written HH:MM, got \"" + text + "\""));
   }
 
   private static String text(JsonObject b, String key) {
@@ -285,7 +278,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
               .put("from", w.from().toString())
               .put("to", w.to().toString()));
     } else {
-      o.put("start", LOCAL.format(w.start().atZone(zone))).put("end", LOCAL.format(w.end().atZone(zone)));
+      o.put("start", TimeText.DATE_TIME.format(w.start().atZone(zone))).put("end", TimeText.DATE_TIME.format(w.end().atZone(zone)));
       o.put("start_utc", w.start().toString()).put("end_utc", w.end().toString());
     }
     return o;

@@ -18,9 +18,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.TimeText;
 import org.daitu.vcmon.history.Availability;
 import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
@@ -47,7 +49,6 @@ import org.daitu.vcmon.state.StateSnapshot;
  */
 public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
-  private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final int MAX_INCIDENTS = 1000;
 
   private final HistoryReads store;
@@ -370,8 +371,9 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
       return null;
     }
     try {
-      if (DAY.matcher(text).matches()) {
-        LocalDate d = LocalDate.parse(text);
+      Optional<LocalDate> day = TimeText.date(text);
+      if (day.isPresent()) {
+        LocalDate d = day.get();
         return (endOfDay ? d.plusDays(1) : d).atStartOfDay(zone).toInstant();
       }
       return Instant.parse(text);

@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
@@ -42,9 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EchoEngine implements IcmpProbe {
   private static final Logger log = LoggerFactory.getLogger(EchoEngine.class);
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-          + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   /** Echoes per second over all checks: the rate of four fping processes at {@code -i 1}. */
   static final int MAX_RATE = 4000;
@@ -125,7 +122,7 @@ public final class EchoEngine implements IcmpProbe {
     List<String> here = new ArrayList<>();
     List<String> elsewhere = new ArrayList<>();
     for (String a : addresses) {
-      (a != null && IPV4.matcher(a).matches() ? here : elsewhere).add(a);
+      (IpLiteral.isIpv4(a) ? here : elsewhere).add(a);
     }
     Future<Map<String, IcmpResult>> others =
         elsewhere.isEmpty() ? Future.succeededFuture(Map.of()) : fallback.ping(elsewhere);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.probe.IcmpResult;
 
 /**
@@ -230,6 +231,6 @@ final class FpingOutputParser {
    * "not found". Checked by shape, never by resolving (that would block).
    */
   static boolean ipLiteral(String target) {
-    return target.contains(":") || target.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    return IpLiteral.isIpLiteral(target);
   }
 }

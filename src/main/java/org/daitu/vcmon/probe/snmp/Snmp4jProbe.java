@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.SnmpProbe;
@@ -67,10 +67,6 @@ import org.snmp4j.smi.UdpAddress;
  * close end as UNAVAILABLE.
  */
 public final class Snmp4jProbe implements SnmpProbe {
-  private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-          + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
   private final Vertx vertx;
   private final Duration timeout;
@@ -271,8 +267,8 @@ public final class Snmp4jProbe implements SnmpProbe {
     if (address == null || address.isBlank()) {
       return Future.failedFuture(new UnknownHostException("no address given for the SNMP agent"));
     }
-    if (DOTTED.matcher(address).matches() || address.contains(":")) {
-      if (DOTTED.matcher(address).matches() && !IPV4.matcher(address).matches()) {
+    if (IpLiteral.looksLikeAddress(address)) {
+      if (!address.contains(":") && !IpLiteral.isIpv4(address)) {
         // "300.1.1.1" would otherwise go to DNS as a host name
         return Future.failedFuture(
             new UnknownHostException("invalid IPv4 address '" + address + "'"));
