@@ -36,7 +36,7 @@ import org.daitu.vcmon.state.StateSnapshot;
  * {@link StateSnapshot} at scrape time ({@link SiteSeries}), so nothing is rebuilt per check and
  * nothing is registered per site; the agent's own health is recorded as it happens in Micrometer
  * meters. Code uses dotted Micrometer names; the Prometheus registry turns them
- * into {@code vcmon_*} names with base units (documented in the README).
+ * into {@code vcmon_*} names with base units (documented in docs/metrics.md).
  */
 public final class AgentMetrics {
   /** A check that starts later than this after its due time counts as late (ticks are 250 ms). */

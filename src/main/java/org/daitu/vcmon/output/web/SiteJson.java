@@ -12,7 +12,7 @@ import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 
 /**
- * The JSON shapes of the API (the contract in the README): pure functions from snapshot records
+ * The JSON shapes of the API (the contract in docs/api.md): pure functions from snapshot records
  * to Vert.x JSON. Numbers that are unknown are null, never NaN; times are ISO-8601 UTC.
  */
 final class SiteJson {

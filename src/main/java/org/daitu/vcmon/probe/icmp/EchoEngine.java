@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link IcmpProbe} in the agent's own process ({@code probe.icmp.engine: socket}): echoes go out
  * of one raw ICMP socket and their replies are matched by identifier and sequence number, so a
  * check costs two system calls per echo instead of a process per batch. At 10,000 sites the
- * fping processes cost more CPU than everything else vcmon does; see the README's Performance
- * section.
+ * fping processes cost more CPU than everything else vcmon does; see the Performance
+ * section of docs/performance.md.
  *
  * <p>The same echoes fping would send: {@code packets} per address, {@code period} apart, each
  * waited for up to {@code timeout}; a check ends when every echo is answered or timed out. All

@@ -34,14 +34,17 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Grafana cannot be installed here, so the provisioning files are checked by construction: they
  * parse, the dashboards are well-formed and all point at the provisioned datasource, and every
- * PromQL expression uses only the metric names (and labels) of the README's Metrics table, read
- * from the README itself so that documentation and dashboards cannot drift apart. Whether each
+ * PromQL expression uses only the metric names (and labels) of the Metrics table in
+ * docs/metrics.md (the metric reference the README links to), read from that file itself so that
+ * documentation and dashboards cannot drift apart. Whether each
  * expression also answers with data is PrometheusScrapeIT's job, against a real Prometheus.
  */
 class GrafanaFilesTest {
   private static final Path GRAFANA = Path.of("grafana");
   private static final Path DASHBOARDS = GRAFANA.resolve("dashboards");
   private static final Path ALERTS = GRAFANA.resolve("provisioning/alerting/vcmon-alerts.yaml");
+  /** The metric reference: its "## Metrics" table lists every documented name. */
+  private static final Path METRIC_REFERENCE = Path.of("docs", "metrics.md");
   private static final String DATASOURCE_UID = "vcmon-prometheus";
   private static final String EXPRESSION_UID = "__expr__";
 
@@ -58,7 +61,7 @@ class GrafanaFilesTest {
 
   private static Map<String, DocumentedMetric> documented;
 
-  /** One row of the README's Metrics table. */
+  /** One row of the Metrics table in docs/metrics.md. */
   record DocumentedMetric(String name, String type, Set<String> labels) {}
 
   /** A PromQL expression and where it was found, for messages. */
@@ -70,15 +73,15 @@ class GrafanaFilesTest {
   }
 
   @BeforeAll
-  static void readReadme() throws IOException {
-    documented = readMetricsTable(Path.of("README.md"));
+  static void readMetricReference() throws IOException {
+    documented = readMetricsTable(METRIC_REFERENCE);
   }
 
-  static Map<String, DocumentedMetric> readMetricsTable(Path readme) throws IOException {
+  static Map<String, DocumentedMetric> readMetricsTable(Path doc) throws IOException {
     Map<String, DocumentedMetric> metrics = new LinkedHashMap<>();
     Pattern row = Pattern.compile("^\\|\\s*`([a-z_:][a-z0-9_:]*)(?:\\{([^}]*)})?`\\s*\\|\\s*([a-z]+)\\s*\\|");
     boolean inSection = false;
-    for (String line : Files.readAllLines(readme, StandardCharsets.UTF_8)) {
+    for (String line : Files.readAllLines(doc, StandardCharsets.UTF_8)) {
       if (line.startsWith("## ")) {
         inSection = line.trim().equals("## Metrics");
         continue;
@@ -98,7 +101,7 @@ class GrafanaFilesTest {
   }
 
   @Test
-  void readmeMetricsTableIsReadable() {
+  void metricReferenceTableIsReadable() {
     // Guards the parser: an empty table would make every later check pass vacuously.
     assertThat(documented).hasSizeGreaterThanOrEqualTo(20);
     assertThat(documented.get("vcmon_site_state").labels()).containsExactly("site", "state");
@@ -449,7 +452,7 @@ class GrafanaFilesTest {
     for (Expression e : expressions(file)) {
       problems.addAll(check(e));
     }
-    assertThat(problems).as("names must be in README.md's Metrics table").isEmpty();
+    assertThat(problems).as("names must be in the Metrics table of " + METRIC_REFERENCE).isEmpty();
   }
 
   @Test
