@@ -3,6 +3,7 @@ package org.daitu.vcmon;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,9 +128,13 @@ public final class Main {
       return EXIT_CONFIG;
     }
     UnaryOperator<AgentConfig> overrides = port == null ? UnaryOperator.identity() : c -> withPort(c, port);
+    AgentConfig effective = overrides.apply(cfg);
     Vertx vertx = Vertx.vertx();
     return boot(
-        vertx, Agent.start(vertx, overrides.apply(cfg), Agent.Options.agent()).map(a -> a.overrides(overrides)), err);
+        vertx,
+        Agent.start(vertx, effective, Assembly.real(vertx, effective), Agent.Mode.AGENT)
+            .map(a -> a.overrides(overrides)),
+        err);
   }
 
   private static int startDemo(Integer port, PrintStream err) {
@@ -141,7 +146,16 @@ public final class Main {
       err.println(e.getMessage());
       return EXIT_CONFIG;
     }
-    return boot(vertx, demo.start(vertx), err);
+    AgentConfig cfg = demo.config();
+    return boot(
+        vertx,
+        demo.startEndpoints(vertx)
+            .compose(
+                v ->
+                    Agent.start(
+                        vertx, cfg, Assembly.real(vertx, cfg, Clock.systemUTC(), demo::links), Agent.Mode.DEMO))
+            .onSuccess(agent -> demo.play(vertx, agent)),
+        err);
   }
 
   static AgentConfig withPort(AgentConfig c, int port) {

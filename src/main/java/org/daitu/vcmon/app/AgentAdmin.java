@@ -27,23 +27,27 @@ final class AgentAdmin implements AdminActions {
   private final ZoneId zone;
   private final List<MaintenanceWindow> windows = new CopyOnWriteArrayList<>();
   private volatile MaintenanceCalendar calendar;
-  private MonitorVerticle monitor;
-  private Reloader reloader;
+  private final MonitorVerticle monitor;
+  private final Reloader reloader;
 
-  AgentAdmin(AdminStore store, Clock clock, ZoneId zone, List<MaintenanceWindow> initial) {
+  /**
+   * @param initial the maintenance windows in force at start: the config's and those stored
+   * @param monitor where the tracker lives: stage and window changes apply there
+   */
+  AgentAdmin(
+      AdminStore store,
+      Clock clock,
+      ZoneId zone,
+      List<MaintenanceWindow> initial,
+      MonitorVerticle monitor,
+      Reloader reloader) {
     this.store = store;
     this.clock = clock;
     this.zone = zone;
+    this.monitor = monitor;
+    this.reloader = reloader;
     windows.addAll(initial);
     calendar = new MaintenanceCalendar(windows, zone);
-  }
-
-  void monitor(MonitorVerticle monitor) {
-    this.monitor = monitor;
-  }
-
-  void reloader(Reloader reloader) {
-    this.reloader = reloader;
   }
 
   @Override

@@ -3,19 +3,18 @@ package org.daitu.vcmon.app;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.AlertPolicy;
 import org.daitu.vcmon.output.alert.Channel;
-import org.daitu.vcmon.output.alert.Channels;
 import org.daitu.vcmon.output.alert.Messages;
 import org.daitu.vcmon.output.alert.Notification;
 import org.daitu.vcmon.output.alert.Outbox;
-import org.daitu.vcmon.output.alert.Readiness;
+import org.daitu.vcmon.output.alert.MeetingReadiness;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.store.OutboxStore;
 import org.daitu.vcmon.state.StateBoard;
@@ -36,17 +35,16 @@ final class AlertVerticle extends VerticleBase {
   private final AgentMetrics metrics;
   private final Clock clock;
   /** Replaced by a reload on this verticle's context; read by the web server too. */
-  private volatile Readiness readiness;
+  private volatile MeetingReadiness readiness;
   private final AlertPolicy policy;
   private Outbox outbox;
-  private List<Channel> channels = List.of();
+  private final List<Channel> channels;
   private long timer = -1;
 
   /**
-   * @param openOutages site id to the start of its open incident, from the store: outages an
-   *     earlier run announced, not to be announced again
-   * @param unsureOutages the same for outages an earlier run may have been stopped in the middle
-   *     of announcing
+   * @param channels where notifications go; closed when the verticle stops
+   * @param openIncidents the outages an earlier run left open, and {@code lastHeartbeat} that
+   *     run's last sign of life: the policy decides which were already announced
    */
   AlertVerticle(
       AgentConfig config,
@@ -54,18 +52,19 @@ final class AlertVerticle extends VerticleBase {
       StateBoard board,
       AgentMetrics metrics,
       Clock clock,
-      Map<String, Instant> openOutages,
-      Map<String, Instant> unsureOutages) {
+      List<Channel> channels,
+      List<Incident> openIncidents,
+      Instant lastHeartbeat) {
     this.config = config;
     this.store = store;
     this.board = board;
     this.metrics = metrics;
     this.clock = clock;
+    this.channels = channels;
     Messages messages = new Messages(config.alerts().language(), config.zone());
-    this.readiness = new Readiness(config.meetings(), messages);
+    this.readiness = new MeetingReadiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
-    policy.restore(openOutages);
-    policy.restoreUnsure(unsureOutages);
+    policy.restore(openIncidents, lastHeartbeat);
   }
 
   /**
@@ -78,7 +77,7 @@ final class AlertVerticle extends VerticleBase {
     context.runOnContext(
         v -> {
           Messages messages = new Messages(next.alerts().language(), next.zone());
-          readiness = new Readiness(next.meetings(), messages);
+          readiness = new MeetingReadiness(next.meetings(), messages);
           policy.reconfigure(next.alerts(), messages, readiness);
           done.complete();
         });
@@ -92,7 +91,6 @@ final class AlertVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    channels = Channels.fromConfig(vertx, WebClient.create(vertx), config.alerts());
     outbox = new Outbox(vertx, store, channels, metrics, clock);
     board.onTransitions(
         ts -> context.runOnContext(v -> submit(policy.onTransitions(ts, board.snapshot()))));

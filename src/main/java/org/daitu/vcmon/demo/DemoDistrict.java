@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.daitu.vcmon.config.ConfigProblem;
 import org.daitu.vcmon.inventory.SeedLoader;
 import org.daitu.vcmon.inventory.SeedUnit;
 import org.daitu.vcmon.inventory.Site;
+import org.daitu.vcmon.probe.IcmpProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,8 +127,25 @@ public final class DemoDistrict {
     return config;
   }
 
-  /** Starts the simulated agents, the real vcmon agent in demo mode, and the scenario. */
-  public Future<Agent> start(Vertx vertx) {
+  /** Starts the simulated SNMP agents of every endpoint. */
+  public Future<Void> startEndpoints(Vertx vertx) {
+    return vertx
+        .executeBlocking(() -> new SimulatedAgents(endpoints, snmpPort, COMMUNITY))
+        .recover(
+            err ->
+                Future.failedFuture(
+                    "cannot start the simulated SNMP agents on 127.77.0.x:" + snmpPort + ": "
+                        + err.getMessage() + " (is another vcmon --demo running?)"))
+        .mapEmpty();
+  }
+
+  /** The simulated commune links, put in front of the real ICMP probe. */
+  public IcmpProbe links(IcmpProbe real) {
+    return new DemoLinks(real, endpoints, config.probe().icmp().packets());
+  }
+
+  /** Plays the scenario that breaks and repairs endpoints, once the agent watching them is up. */
+  public void play(Vertx vertx, Agent agent) {
     Map<String, SimulatedEndpoint> byId = new LinkedHashMap<>();
     endpoints.forEach(e -> byId.put(e.siteId, e));
     List<String> children = config.inventory().children(CORE_ID).stream().map(Site::id).toList();
@@ -140,31 +157,13 @@ public final class DemoDistrict {
             .findFirst()
             .orElse("hoang-nong");
     DemoScenario scenario = new DemoScenario(byId, CORE_ID, children, DemoScenario.defaultSteps(polycom));
-    int packets = config.probe().icmp().packets();
-    return vertx
-        .executeBlocking(() -> new SimulatedAgents(endpoints, snmpPort, COMMUNITY))
-        .recover(
-            err ->
-                Future.failedFuture(
-                    "cannot start the simulated SNMP agents on 127.77.0.x:" + snmpPort + ": "
-                        + err.getMessage() + " (is another vcmon --demo running?)"))
-        .compose(
-            agents ->
-                Agent.start(
-                    vertx,
-                    config,
-                    new Agent.Options("demo", real -> new DemoLinks(real, endpoints, packets), Clock.systemUTC())))
-        .onSuccess(
-            agent -> {
-              // A tick counter, not the wall clock: a late tick must not skip a scripted second.
-              int[] second = {0};
-              vertx.setPeriodic(
-                  1000, id -> scenario.at(second[0]++ % DemoScenario.CYCLE_SECONDS));
-              log.info(
-                  "DEMO MODE: simulated district with {} sites on 127.77.0.x; status page http://127.0.0.1:{}/ API http://127.0.0.1:{}/api/v1/sites",
-                  endpoints.size(),
-                  agent.httpPort(),
-                  agent.httpPort());
-            });
+    // A tick counter, not the wall clock: a late tick must not skip a scripted second.
+    int[] second = {0};
+    vertx.setPeriodic(1000, id -> scenario.at(second[0]++ % DemoScenario.CYCLE_SECONDS));
+    log.info(
+        "DEMO MODE: simulated district with {} sites on 127.77.0.x; status page http://127.0.0.1:{}/ API http://127.0.0.1:{}/api/v1/sites",
+        endpoints.size(),
+        agent.httpPort(),
+        agent.httpPort());
   }
 }

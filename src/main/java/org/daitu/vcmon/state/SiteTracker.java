@@ -226,9 +226,19 @@ public final class SiteTracker {
   }
 
   /**
-   * Puts back what the store remembers from earlier runs, before the first check: the
-   * first-connected times (never moved later) of every site.
+   * Puts back what the store remembers of these sites from earlier runs (at start, or when a
+   * reload adds a site that was here before): the first-connected times, never moved later, and
+   * the rollout stages set through the API, which win over the file's as they do while running.
+   * Returns the transitions the stages cause.
    */
+  public List<Transition> restore(Map<String, Instant> firstConnected, Map<String, RolloutStage> stages) {
+    restore(firstConnected);
+    List<Transition> out = new ArrayList<>();
+    stages.forEach((id, stage) -> out.addAll(setStage(id, stage)));
+    return out;
+  }
+
+  /** The first-connected times alone (never moved later), of the sites the tracker knows. */
   public void restore(Map<String, Instant> firstConnected) {
     firstConnected.forEach(
         (id, at) -> {

@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class AdminApiIT {
             + "  - { id: cat-ne, name: Cát Nê, type: xã, address: 127.0.0.12, rollout: { stage: planned } }\n");
     AgentConfig cfg = ConfigLoader.load(file, Map.of("IT_TOKEN", TOKEN));
     vertx = Vertx.vertx();
-    agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client = WebClient.create(vertx);
     waitFor("ha-thuong UP", s -> s.getString("state").equals("UP"), "ha-thuong");
   }

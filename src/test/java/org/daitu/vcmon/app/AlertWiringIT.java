@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -59,7 +60,7 @@ class AlertWiringIT {
     AgentConfig cfg = ConfigLoader.load(cfgFile, Map.of());
     Agent agent = null;
     try {
-      agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ApiClient api = new ApiClient(agent.httpPort());
       api.waitFor("both UP", Duration.ofSeconds(30), b -> ApiClient.count(b, "UP") == 2);
       assertThat(received).as("no alert while all is well").isEmpty();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -69,7 +70,7 @@ class AlertsIT {
     }
     Files.writeString(dir.resolve("vcmon.yaml"), yaml);
     AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
-    agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     api = new ApiClient(agent.httpPort());
     api.waitFor("all UP", Duration.ofSeconds(60), b -> ApiClient.count(b, "UP") == SITES);
   }

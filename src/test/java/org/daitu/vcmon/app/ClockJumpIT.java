@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -69,7 +69,7 @@ class ClockJumpIT {
       nft("add table ip " + TABLE + " ; add chain ip " + TABLE
           + " input { type filter hook input priority 0 ; policy accept ; } ; add rule ip " + TABLE
           + " input ip daddr " + DOWN_ADDRESS + " drop");
-      agent = Agent.start(vertx, cfg, new Agent.Options("agent", UnaryOperator.identity(), clock))
+      agent = TestAgent.start(vertx, cfg, clock)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ApiClient api = new ApiClient(agent.httpPort());
       api.waitFor("two UP, one DOWN", Duration.ofSeconds(30),

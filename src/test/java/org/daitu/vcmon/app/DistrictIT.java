@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -81,7 +81,7 @@ class DistrictIT {
         ConfigLoader.load(file, Map.of("IT_AUTH", NetnsFleet.V3_AUTH_PASS, "IT_PRIV", NetnsFleet.V3_PRIV_PASS));
     vertx = Vertx.vertx();
     agent =
-        Agent.start(vertx, cfg, new Agent.Options("agent", UnaryOperator.identity(), Clock.systemUTC()))
+        TestAgent.start(vertx, cfg, Clock.systemUTC())
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     api = new ApiClient(agent.httpPort());
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -60,7 +61,7 @@ class HostileFpingIT {
     Vertx vertx = Vertx.vertx();
     try {
       Agent agent =
-          Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture()
+          TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       ApiClient api = new ApiClient(agent.httpPort());
       api.waitFor(

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.Snmpd;
@@ -42,7 +43,7 @@ class PingUnavailableIT {
       Vertx vertx = Vertx.vertx();
       try {
         Agent running =
-            Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture()
+            TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         WebClient client = WebClient.create(vertx);
         JsonObject site = null;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
@@ -43,7 +44,7 @@ class SelfCheckIT {
       AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
       Vertx vertx = Vertx.vertx();
       try {
-        Agent agent = Agent.start(vertx, cfg, Agent.Options.agent()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Agent agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiClient api = new ApiClient(agent.httpPort());
         api.waitFor("all UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 3);
 

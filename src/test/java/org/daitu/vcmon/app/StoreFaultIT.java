@@ -25,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.state.Transition;
@@ -326,7 +327,7 @@ class StoreFaultIT {
             + "  - { id: b, name: B, type: xã, address: " + SILENT + " }\n");
     AgentConfig cfg = ConfigLoader.load(file, Map.of());
     agent =
-        Agent.start(vertx, cfg, Agent.Options.agent())
+        TestAgent.start(vertx, cfg)
             .toCompletionStage()
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.output.alert.Notification.Kind;
 import org.daitu.vcmon.output.alert.Notification.Severity;
 import org.daitu.vcmon.output.alert.Notification.SiteLine;
@@ -41,7 +42,7 @@ import org.daitu.vcmon.state.Transition;
 public final class AlertPolicy {
   private AgentConfig.Alerts cfg;
   private Messages text;
-  private Readiness readiness;
+  private MeetingReadiness readiness;
   private final Clock clock;
 
   // Sorted by site id, so what tick() finds due comes out in the same order in every instance.
@@ -58,7 +59,7 @@ public final class AlertPolicy {
   static final int STORM_WINDOWS = 6;
   /** A "now" this far before the window's start means the clock was stepped back (NTP). */
   static final Duration CLOCK_STEP = Duration.ofMinutes(1);
-  /** Readiness summaries sent, by key, until their meeting starts. */
+  /** MeetingReadiness summaries sent, by key, until their meeting starts. */
   private final Map<String, Instant> readinessSent = new HashMap<>();
 
   private static final class Outage {
@@ -96,7 +97,7 @@ public final class AlertPolicy {
    * @param clock "now" for {@link #onTransitions}: a window that closed before new changes arrive
    *     goes out first
    */
-  public AlertPolicy(AgentConfig.Alerts cfg, Messages text, Readiness readiness, Clock clock) {
+  public AlertPolicy(AgentConfig.Alerts cfg, Messages text, MeetingReadiness readiness, Clock clock) {
     this.cfg = cfg;
     this.text = text;
     this.readiness = readiness;
@@ -107,10 +108,28 @@ public final class AlertPolicy {
    * Takes reloaded settings (language, digest, delays, reminders) and meetings. What it tracks —
    * outages, warnings, held changes, summaries sent — stays, so nothing is announced twice or lost.
    */
-  public void reconfigure(AgentConfig.Alerts nextCfg, Messages nextText, Readiness nextReadiness) {
+  public void reconfigure(AgentConfig.Alerts nextCfg, Messages nextText, MeetingReadiness nextReadiness) {
     this.cfg = nextCfg;
     this.text = nextText;
     this.readiness = nextReadiness;
+  }
+
+  /**
+   * Takes back the outages an earlier run left open (the store's open incidents). An outage counts
+   * as announced when its digest hold ended before that run's last heartbeat (its message was in
+   * the outbox by then); a younger one may or may not have been queued, so it is announced again
+   * under the same key (see {@link #restoreUnsure}).
+   */
+  public void restore(List<Incident> openIncidents, Instant lastHeartbeat) {
+    Map<String, Instant> announced = new HashMap<>();
+    Map<String, Instant> unsure = new HashMap<>();
+    for (Incident incident : openIncidents) {
+      boolean queued =
+          lastHeartbeat != null && incident.openedAt().plus(cfg.digestWindow()).isBefore(lastHeartbeat);
+      (queued ? announced : unsure).put(incident.siteId(), incident.openedAt());
+    }
+    restore(announced);
+    restoreUnsure(unsure);
   }
 
   /**
@@ -298,7 +317,7 @@ public final class AlertPolicy {
       }
     }
     readinessSent.values().removeIf(start -> start.isBefore(now));
-    for (Readiness.Occurrence o : readiness.due(now)) {
+    for (MeetingReadiness.Occurrence o : readiness.due(now)) {
       if (readinessSent.putIfAbsent(o.key(), o.start()) == null) {
         out.add(readiness.readiness(o.meeting(), o.start(), snap));
       }

@@ -200,7 +200,7 @@ public final class Messages {
   public String readinessTitle(String meeting, Instant start, Instant now) {
     return vi
         ? "Sẵn sàng cho cuộc họp " + meeting + " (" + time(start, now) + ")"
-        : "Readiness for the meeting " + meeting + " (" + time(start, now) + ")";
+        : "MeetingReadiness for the meeting " + meeting + " (" + time(start, now) + ")";
   }
 
   /** "28/30 phòng họp sẵn sàng; chưa sẵn sàng: Cát Nê (mất kết nối từ 07:42), ...". */

@@ -159,7 +159,7 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/v1/sites/:id").handler(this::site);
     router.get("/metrics").handler(this::metrics);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
-    router.get("/readyz").handler(this::ready);
+    router.get("/readyz").handler(this::readyz);
     groups.forEach(g -> g.mount(router));
     // The chart library comes from its WebJar (META-INF/resources/webjars/NAME/VERSION/...).
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
@@ -396,7 +396,7 @@ public final class WebVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  private void ready(RoutingContext ctx) {
+  private void readyz(RoutingContext ctx) {
     List<String> reasons = new ArrayList<>(readinessProblems(board.snapshot()));
     groups.forEach(g -> reasons.addAll(g.readinessProblems()));
     JsonObject body = new JsonObject().put("ready", reasons.isEmpty()).put("reasons", new JsonArray(reasons));

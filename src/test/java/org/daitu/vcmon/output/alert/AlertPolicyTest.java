@@ -85,7 +85,7 @@ class AlertPolicyTest {
 
   static AlertPolicy policy(String language, Duration reminder, ManualClock clock) {
     Messages m = new Messages(language, ZONE);
-    return new AlertPolicy(cfg(language, reminder), m, new Readiness(List.of(), m), clock);
+    return new AlertPolicy(cfg(language, reminder), m, new MeetingReadiness(List.of(), m), clock);
   }
 
   final AlertPolicy policy = policy("vi", Duration.ZERO, clock);
@@ -126,7 +126,7 @@ class AlertPolicyTest {
     feed(d.move("cat-ne", SiteState.DOWN, T0, "không trả lời ping"));
     assertThat(tick(T0.plus(WINDOW))).hasSize(1);
     Messages en = new Messages("en", ZONE);
-    policy.reconfigure(cfg("en", Duration.ZERO), en, new Readiness(List.of(), en));
+    policy.reconfigure(cfg("en", Duration.ZERO), en, new MeetingReadiness(List.of(), en));
     assertThat(tick(T0.plusSeconds(60))).as("not announced again").isEmpty();
     feed(d.move("cat-ne", SiteState.UP, T0.plus(Duration.ofMinutes(30)), null));
     assertThat(tick(T0.plus(Duration.ofMinutes(31)))).singleElement().satisfies(n -> {

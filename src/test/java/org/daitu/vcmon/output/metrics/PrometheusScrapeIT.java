@@ -33,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.Snmpd;
@@ -121,7 +122,7 @@ class PrometheusScrapeIT {
     dropAddresses();
     snmpd = Snmpd.builder(dir.resolve("snmpd")).sysName("hung-son").community("it-prom").start();
     vertx = Vertx.vertx();
-    agent = await(Agent.start(vertx, ConfigLoader.load(writeAgentConfig(), Map.of()), Agent.Options.agent()));
+    agent = await(TestAgent.start(vertx, ConfigLoader.load(writeAgentConfig(), Map.of())));
     startPrometheus(agent.httpPort());
   }
 

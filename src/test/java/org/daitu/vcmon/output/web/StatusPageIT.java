@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
@@ -95,7 +96,7 @@ class StatusPageIT {
     AgentConfig config = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
 
     vertx = Vertx.vertx();
-    agent = await(Agent.start(vertx, config, Agent.Options.agent()));
+    agent = await(TestAgent.start(vertx, config));
     client = WebClient.create(vertx);
     waitForApi("all 31 sites UP", body -> states(body).getInteger("UP") == UNITS + 1);
 

@@ -24,7 +24,7 @@ import org.daitu.vcmon.state.StateSnapshot;
  * video call). Gives the summary that goes out {@code lead} before a meeting and the view behind
  * {@code /api/v1/readiness}. Pure and immutable.
  */
-public final class Readiness {
+public final class MeetingReadiness {
   private final List<AgentConfig.Meeting> meetings;
   private final Messages text;
 
@@ -44,7 +44,7 @@ public final class Readiness {
   /** A room of a meeting and whether it is ready; {@code why} is null when it is. */
   public record Room(String id, String name, String state, boolean ready, String why) {}
 
-  public Readiness(List<AgentConfig.Meeting> meetings, Messages text) {
+  public MeetingReadiness(List<AgentConfig.Meeting> meetings, Messages text) {
     this.meetings = List.copyOf(meetings);
     this.text = text;
   }

@@ -23,7 +23,7 @@ import org.daitu.vcmon.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /** Meeting occurrences and the readiness summary. */
-class ReadinessTest {
+class MeetingReadinessTest {
   static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
   /** Thursday 20/08/2020 07:50 in the district. */
   static final Instant NOW = Instant.parse("2020-08-20T00:50:00Z");
@@ -56,7 +56,7 @@ class ReadinessTest {
   }
 
   final Messages vi = new Messages("vi", ZONE);
-  final Readiness readiness = new Readiness(List.of(ONE_OFF, WEEKLY), vi);
+  final MeetingReadiness readiness = new MeetingReadiness(List.of(ONE_OFF, WEEKLY), vi);
 
   @Test
   void summaryReadsLikeTheIssue() {
@@ -73,7 +73,7 @@ class ReadinessTest {
 
   @Test
   void englishSummary() {
-    Readiness en = new Readiness(List.of(ONE_OFF), new Messages("en", ZONE));
+    MeetingReadiness en = new MeetingReadiness(List.of(ONE_OFF), new Messages("en", ZONE));
     assertThat(en.readiness(ONE_OFF, ONE_OFF.start(), district()).text())
         .isEqualTo("28/30 meeting rooms ready; not ready: Cát Nê (down since 07:42), La Bằng (35 % packet loss)");
   }
@@ -124,6 +124,6 @@ class ReadinessTest {
     assertThat(rooms.get(0)).containsEntry("id", "cat-ne").containsEntry("ready", false)
         .containsEntry("reason", "Cát Nê (mất kết nối từ 07:42)");
     assertThat(rooms.get(2)).containsEntry("ready", true).containsEntry("reason", null);
-    assertThat(new Readiness(List.of(), vi).view(NOW, district())).containsEntry("next", null);
+    assertThat(new MeetingReadiness(List.of(), vi).view(NOW, district())).containsEntry("next", null);
   }
 }

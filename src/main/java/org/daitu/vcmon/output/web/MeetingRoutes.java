@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** {@code GET /api/v1/readiness}: the next scheduled meeting and whether its rooms are ready. */
-public final class ReadinessRoutes implements WebVerticle.RouteGroup {
+public final class MeetingRoutes implements WebVerticle.RouteGroup {
   private final Supplier<Map<String, Object>> view;
 
-  public ReadinessRoutes(Supplier<Map<String, Object>> view) {
+  public MeetingRoutes(Supplier<Map<String, Object>> view) {
     this.view = view;
   }
 

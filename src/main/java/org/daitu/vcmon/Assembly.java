@@ -1,0 +1,63 @@
+package org.daitu.vcmon;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+import org.daitu.vcmon.app.AgentParts;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.output.alert.Channels;
+import org.daitu.vcmon.probe.IcmpProbe;
+import org.daitu.vcmon.probe.icmp.EchoEngine;
+import org.daitu.vcmon.probe.icmp.FpingProbe;
+import org.daitu.vcmon.probe.snmp.Snmp4jProbe;
+import org.daitu.vcmon.store.SqliteStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the one place that chooses the real implementations (the SQLite store,
+ * fping or the in-process ICMP engine, SNMP4J, the configured channels) and hands them to
+ * {@link org.daitu.vcmon.app.Agent}, which only wires them.
+ */
+public final class Assembly {
+  private static final Logger log = LoggerFactory.getLogger(Assembly.class);
+
+  private Assembly() {}
+
+  /** The real parts for a config on the system clock. */
+  public static AgentParts real(Vertx vertx, AgentConfig config) {
+    return real(vertx, config, Clock.systemUTC(), UnaryOperator.identity());
+  }
+
+  /**
+   * @param links put in front of the real ICMP probe (the demo's simulated links); identity
+   *     otherwise
+   */
+  public static AgentParts real(Vertx vertx, AgentConfig config, Clock clock, UnaryOperator<IcmpProbe> links) {
+    return new AgentParts(
+        clock,
+        new SqliteStore(vertx, config.store().path()),
+        links.apply(icmp(vertx, config)),
+        new Snmp4jProbe(vertx, config.snmpProfiles(), config.probe().timeout(), config.probe().snmp()),
+        Channels.fromConfig(vertx, WebClient.create(vertx), config.alerts()));
+  }
+
+  /**
+   * The ICMP probe the config asks for: fping, or the in-process engine with fping for what it
+   * does not ping (host names, IPv6) — and for everything when its socket cannot be opened.
+   */
+  static IcmpProbe icmp(Vertx vertx, AgentConfig config) {
+    FpingProbe fping = new FpingProbe(vertx, config.probe().icmp(), config.probe().timeout());
+    if (config.probe().icmp().engine() != AgentConfig.IcmpEngine.SOCKET) {
+      return fping;
+    }
+    try {
+      return EchoEngine.open(vertx, config.probe().icmp(), config.probe().timeout(), fping);
+    } catch (IOException e) {
+      log.warn("ICMP engine socket unavailable, using fping reason=\"{}\"", e.getMessage());
+      return fping;
+    }
+  }
+}

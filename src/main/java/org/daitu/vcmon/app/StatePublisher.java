@@ -1,0 +1,125 @@
+package org.daitu.vcmon.app;
+
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.daitu.vcmon.probe.SiteCheck;
+import org.daitu.vcmon.state.SiteStatus;
+import org.daitu.vcmon.state.SiteTracker;
+import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.state.StateSnapshot;
+import org.daitu.vcmon.state.Transition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link SiteTracker} and publishes what it decides: checks and changes go in, each
+ * transition is logged and published at once with a new snapshot on the {@link StateBoard}, and
+ * snapshots that only carry new measurements are published at most once a second. Used on the
+ * monitor's context only, so the tracker needs no locks.
+ */
+final class StatePublisher {
+  private static final Logger log = LoggerFactory.getLogger(StatePublisher.class);
+  /** Snapshots without transitions are published at most this often (transitions at once). */
+  static final long SNAPSHOT_MILLIS = 1000;
+
+  private final Vertx vertx;
+  private final SiteTracker tracker;
+  private final StateBoard board;
+  private final Clock clock;
+  private long version;
+  private long publishedMillis = Long.MIN_VALUE / 2;
+  private boolean publishLater;
+  private long laterTimer = -1;
+
+  StatePublisher(Vertx vertx, SiteTracker tracker, StateBoard board, Clock clock) {
+    this.vertx = vertx;
+    this.tracker = tracker;
+    this.board = board;
+    this.clock = clock;
+  }
+
+  SiteTracker tracker() {
+    return tracker;
+  }
+
+  /**
+   * Applies finished checks (logging reboots) and publishes: at once when states changed, within
+   * a second when only measurements did. At 10,000 sites a batch ends every tick, and a snapshot
+   * of every site per tick would be most of the agent's work.
+   */
+  void apply(List<SiteCheck> checks) {
+    List<Transition> transitions = new ArrayList<>();
+    for (SiteCheck c : checks) {
+      SiteStatus before = tracker.status(c.siteId());
+      transitions.addAll(tracker.apply(c));
+      SiteStatus after = tracker.status(c.siteId());
+      if (before != null && after != null && after.reboots() > before.reboots()) {
+        logReboot(after);
+      }
+    }
+    if (transitions.isEmpty() && clock.millis() - publishedMillis < SNAPSHOT_MILLIS) {
+      if (!publishLater) {
+        publishLater = true;
+        laterTimer =
+            vertx.setTimer(
+                SNAPSHOT_MILLIS,
+                id -> {
+                  if (publishLater) {
+                    publish(List.of());
+                  }
+                });
+      }
+      return;
+    }
+    publish(transitions);
+  }
+
+  /** Runs a change of the tracker (a stage, maintenance, a reload) and publishes what it caused. */
+  void change(Function<SiteTracker, List<Transition>> change) {
+    publish(change.apply(tracker));
+  }
+
+  /** Publishes what a change caused, if anything (time passing into or out of a window). */
+  void changeIfAny(Function<SiteTracker, List<Transition>> change) {
+    List<Transition> ts = change.apply(tracker);
+    if (!ts.isEmpty()) {
+      publish(ts);
+    }
+  }
+
+  /** Logs the transitions and publishes a new snapshot with them. */
+  StateSnapshot publish(List<Transition> transitions) {
+    for (Transition t : transitions) {
+      log.info(
+          "Site state changed site={} from={} to={} announce={} flapping={} reason=\"{}\"",
+          t.siteId(),
+          t.from(),
+          t.to(),
+          t.announce(),
+          t.flapping(),
+          t.reason());
+    }
+    publishLater = false;
+    publishedMillis = clock.millis();
+    StateSnapshot next = tracker.snapshot(++version);
+    board.publish(next, transitions);
+    return next;
+  }
+
+  void stop() {
+    if (laterTimer >= 0) {
+      vertx.cancelTimer(laterTimer);
+    }
+  }
+
+  private static void logReboot(SiteStatus now) {
+    log.info(
+        "Site rebooted site={} reboots={} uptime_seconds={}",
+        now.id(),
+        now.reboots(),
+        now.lastSnmpOk() == null ? "" : (long) now.lastSnmpOk().uptimeSeconds());
+  }
+}
