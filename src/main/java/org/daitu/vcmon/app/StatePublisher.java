@@ -103,6 +103,12 @@ final class StatePublisher {
           t.reason());
     }
     publishLater = false;
+    // A deferred publish still pending is now early: left running, it would publish again within
+    // the second whenever a later batch had deferred another.
+    if (laterTimer >= 0) {
+      vertx.cancelTimer(laterTimer);
+      laterTimer = -1;
+    }
     publishedMillis = clock.millis();
     StateSnapshot next = tracker.snapshot(++version);
     board.publish(next, transitions);
