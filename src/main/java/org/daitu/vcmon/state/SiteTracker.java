@@ -335,6 +335,12 @@ public final class SiteTracker {
     return t == null ? null : t.status();
   }
 
+  /**
+   * Every site's status now. Contract, relied on by the outputs' caches (the encoded body of
+   * {@code /api/v1/sites}, the per-site metric series): a site's {@link SiteStatus} is the same
+   * object from one snapshot to the next as long as nothing of it changed, and a new object as soon
+   * as anything did, so {@code ==} tells whether a site must be written again.
+   */
   public StateSnapshot snapshot(long version) {
     List<SiteStatus> list = new ArrayList<>(tracks.size());
     for (Track t : tracks.values()) {

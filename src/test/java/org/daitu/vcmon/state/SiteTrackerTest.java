@@ -724,4 +724,23 @@ class SiteTrackerTest {
       assertThat(out).extracting(t -> t.siteId() + ":" + t.to()).containsExactly("c:UP", "a:DOWN");
     }
   }
+
+  @Test
+  void aSiteStatusIsTheSameObjectUntilSomethingOfItChanges() {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"), site("b"))), CFG, clock);
+    tracker.apply(check("a", 'G'));
+    tracker.apply(check("b", 'G'));
+    StateSnapshot first = tracker.snapshot(1);
+    StateSnapshot unchanged = tracker.snapshot(2);
+    assertThat(unchanged.site("a").orElseThrow()).isSameAs(first.site("a").orElseThrow());
+    assertThat(unchanged.site("b").orElseThrow()).isSameAs(first.site("b").orElseThrow());
+
+    tracker.apply(check("a", 'G')); // a new measurement of a, nothing of b
+    StateSnapshot next = tracker.snapshot(3);
+    assertThat(next.site("a").orElseThrow()).isNotSameAs(first.site("a").orElseThrow());
+    assertThat(next.site("b").orElseThrow()).isSameAs(first.site("b").orElseThrow());
+
+    tracker.setStage("b", RolloutStage.COMMISSIONED);
+    assertThat(tracker.snapshot(4).site("b").orElseThrow()).isNotSameAs(first.site("b").orElseThrow());
+  }
 }

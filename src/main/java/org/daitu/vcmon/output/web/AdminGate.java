@@ -54,7 +54,7 @@ public final class AdminGate {
   /** Route handler: passes on to the next handler only with the right token. */
   public void authorize(RoutingContext ctx) {
     if (tokenDigest == null) {
-      throw new HistoryRoutes.BadRequest(
+      throw new ApiError(
           403,
           "writes are disabled: no admin token is configured (set http.admin_token_env to the name"
               + " of an environment variable holding a token of 16+ characters)");
@@ -65,7 +65,7 @@ public final class AdminGate {
       long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
       refused(ctx, address, "locked");
       ctx.response().putHeader("Retry-After", Long.toString(seconds));
-      throw new HistoryRoutes.BadRequest(
+      throw new ApiError(
           429,
           "too many failed authentications from this address: writes are refused for "
               + seconds + " s more");
@@ -87,7 +87,7 @@ public final class AdminGate {
           limiter.settings().lockout().toSeconds());
     }
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"vcmon\"");
-    throw new HistoryRoutes.BadRequest(401, "a valid bearer token is required for writes");
+    throw new ApiError(401, "a valid bearer token is required for writes");
   }
 
   private void refused(RoutingContext ctx, String address, String reason) {

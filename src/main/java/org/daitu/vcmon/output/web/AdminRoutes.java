@@ -70,7 +70,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private void setStage(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (board.snapshot().site(id).isEmpty()) {
-      throw new HistoryRoutes.BadRequest(404, "no site with id \"" + id + "\"");
+      throw new ApiError(404, "no site with id \"" + id + "\"");
     }
     JsonObject body = body(ctx);
     var stage = HistoryRoutes.stage(body.getValue("stage") instanceof String s ? s : null);
@@ -95,7 +95,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     MaintenanceWindow w = parseWindow(body);
     List<String> problems = MaintenanceCalendar.problems(w, actions.maintenance(), zone);
     if (!problems.isEmpty()) {
-      throw new HistoryRoutes.BadRequest(400, String.join("; ", problems));
+      throw new ApiError(400, String.join("; ", problems));
     }
     actions
         .addMaintenance(w)
@@ -107,7 +107,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
         .onFailure(
             err -> {
               if (err instanceof IllegalArgumentException) {
-                ctx.fail(new HistoryRoutes.BadRequest(409, err.getMessage()));
+                ctx.fail(new ApiError(409, err.getMessage()));
               } else {
                 ctx.fail(err);
               }
@@ -119,7 +119,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     boolean fromConfig =
         actions.maintenance().stream().anyMatch(w -> w.id() == id && !"api".equals(w.source()));
     if (fromConfig || id <= 0) {
-      throw new HistoryRoutes.BadRequest(409, "window " + id + " comes from the config file: remove it there");
+      throw new ApiError(409, "window " + id + " comes from the config file: remove it there");
     }
     actions
         .removeMaintenance(id)
@@ -129,7 +129,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
                 log.info("Maintenance window removed id={}", id);
                 ctx.response().setStatusCode(204).end();
               } else {
-                ctx.fail(new HistoryRoutes.BadRequest(404, "no maintenance window with id " + id));
+                ctx.fail(new ApiError(404, "no maintenance window with id " + id));
               }
             })
         .onFailure(ctx::fail);
@@ -140,7 +140,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     JsonObject body = body(ctx);
     Object noteValue = body.getValue("note");
     if (!(noteValue instanceof String note) || note.isBlank() || note.length() > MAX_NOTE) {
-      throw new HistoryRoutes.BadRequest(400, "note must be a text of 1 to " + MAX_NOTE + " characters");
+      throw new ApiError(400, "note must be a text of 1 to " + MAX_NOTE + " characters");
     }
     actions
         .acknowledge(id, note.strip())
@@ -151,7 +151,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
                       log.info("Incident acknowledged id={} site={}", id, i.siteId());
                       WebVerticle.json(ctx, 200, HistoryRoutes.incident(i, clock.instant(), board.snapshot()));
                     },
-                    () -> ctx.fail(new HistoryRoutes.BadRequest(404, "no incident with id " + id))))
+                    () -> ctx.fail(new ApiError(404, "no incident with id " + id))))
         .onFailure(ctx::fail);
   }
 
@@ -159,7 +159,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private void reloadable(RoutingContext ctx) {
     String reason = actions.reloadUnavailable().orElse(null);
     if (reason != null) {
-      throw new HistoryRoutes.BadRequest(409, reason);
+      throw new ApiError(409, reason);
     }
     ctx.next();
   }
@@ -175,7 +175,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     try {
       return Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
-      throw new HistoryRoutes.BadRequest(400, "id must be a number, got \"" + ctx.pathParam("id") + "\"");
+      throw new ApiError(400, "id must be a number, got \"" + ctx.pathParam("id") + "\"");
     }
   }
 
@@ -183,11 +183,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     try {
       JsonObject o = ctx.body().asJsonObject();
       if (o == null) {
-        throw new HistoryRoutes.BadRequest(400, "the body must be a JSON object");
+        throw new ApiError(400, "the body must be a JSON object");
       }
       return o;
     } catch (DecodeException | ClassCastException e) {
-      throw new HistoryRoutes.BadRequest(400, "the body must be a JSON object: " + firstLine(e.getMessage()));
+      throw new ApiError(400, "the body must be a JSON object: " + firstLine(e.getMessage()));
     }
   }
 
@@ -203,30 +203,30 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private MaintenanceWindow parseWindow(JsonObject b) {
     String site = text(b, "site");
     if (site == null) {
-      throw new HistoryRoutes.BadRequest(400, "site is required: a site id, or all");
+      throw new ApiError(400, "site is required: a site id, or all");
     }
     if (!site.equals("all") && board.snapshot().site(site).isEmpty()) {
-      throw new HistoryRoutes.BadRequest(404, "no site with id \"" + site + "\"");
+      throw new ApiError(404, "no site with id \"" + site + "\"");
     }
     String siteId = site.equals("all") ? null : site;
     String note = text(b, "note");
     if (note != null && note.length() > MAX_NOTE) {
-      throw new HistoryRoutes.BadRequest(400, "note may have at most " + MAX_NOTE + " characters");
+      throw new ApiError(400, "note may have at most " + MAX_NOTE + " characters");
     }
     Object weekly = b.getValue("weekly");
     if (weekly != null && (b.containsKey("start") || b.containsKey("end"))) {
-      throw new HistoryRoutes.BadRequest(400, "give either start and end, or weekly");
+      throw new ApiError(400, "give either start and end, or weekly");
     }
     if (weekly instanceof JsonObject wk) {
       DayOfWeek day =
           TimeText.day(String.valueOf(wk.getValue("day")))
               .orElseThrow(
-                  () -> new HistoryRoutes.BadRequest(
+                  () -> new ApiError(
                       400, "weekly.day must be monday..sunday, got \"" + wk.getValue("day") + "\""));
       return MaintenanceWindow.weekly(0, siteId, day, clock(wk, "from"), clock(wk, "to"), note, "api");
     }
     if (weekly != null) {
-      throw new HistoryRoutes.BadRequest(400, "weekly must be an object: {\"day\": \"sunday\", \"from\": \"22:00\", \"to\": \"23:30\"}");
+      throw new ApiError(400, "weekly must be an object: {\"day\": \"sunday\", \"from\": \"22:00\", \"to\": \"23:30\"}");
     }
     return MaintenanceWindow.oneOff(0, siteId, local(b, "start"), local(b, "end"), note, "api");
   }
@@ -234,11 +234,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private Instant local(JsonObject b, String key) {
     String text = text(b, key);
     if (text == null) {
-      throw new HistoryRoutes.BadRequest(400, key + " is required, written YYYY-MM-DD HH:MM in " + zone);
+      throw new ApiError(400, key + " is required, written YYYY-MM-DD HH:MM in " + zone);
     }
     return TimeText.dateTime(text)
         .orElseThrow(
-            () -> new HistoryRoutes.BadRequest(
+            () -> new ApiError(
                 400, key + " must be written YYYY-MM-DD HH:MM (local time, " + zone + "), got \"" + text + "\""))
         .atZone(zone)
         .toInstant();
@@ -248,7 +248,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     String text = text(b, key);
     return TimeText.clock(text)
         .orElseThrow(
-            () -> new HistoryRoutes.BadRequest(
+            () -> new ApiError(
                 400, "weekly." + key + " must be a time written HH:MM, got \"" + text + "\""));
   }
 
@@ -258,7 +258,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
       return null;
     }
     if (!(v instanceof String s)) {
-      throw new HistoryRoutes.BadRequest(400, key + " must be a text");
+      throw new ApiError(400, key + " must be a text");
     }
     return s.strip();
   }

@@ -88,16 +88,6 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
     router.get("/api/v1/report.csv").handler(this::report);
   }
 
-  /** A client mistake: answered as 400 or 404 JSON by {@link WebVerticle}'s failure handler. */
-  static final class BadRequest extends RuntimeException {
-    final int status;
-
-    BadRequest(int status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-  }
-
   private void rollout(RoutingContext ctx) {
     StateSnapshot snap = board.snapshot();
     LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
@@ -155,18 +145,18 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private void incidents(RoutingContext ctx) {
     String site = ctx.queryParams().get("site");
     if (site != null && board.snapshot().site(site).isEmpty()) {
-      throw new BadRequest(404, "no site with id \"" + site + "\"");
+      throw new ApiError(404, "no site with id \"" + site + "\"");
     }
     Instant from = time(ctx, "from", false);
     Instant to = time(ctx, "to", true);
     if (from != null && to != null && !to.isAfter(from)) {
-      throw new BadRequest(400, "to must be after from");
+      throw new ApiError(400, "to must be after from");
     }
     String openText = ctx.queryParams().get("open");
     Boolean open = null;
     if (openText != null) {
       if (!openText.equals("true") && !openText.equals("false")) {
-        throw new BadRequest(400, "open must be true or false, got \"" + openText + "\"");
+        throw new ApiError(400, "open must be true or false, got \"" + openText + "\"");
       }
       open = Boolean.valueOf(openText);
     }
@@ -268,7 +258,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private void report(RoutingContext ctx) {
     String monthText = ctx.queryParams().get("month");
     if (monthText == null) {
-      throw new BadRequest(400, "month is required, written YYYY-MM, e.g. ?month=2020-08");
+      throw new ApiError(400, "month is required, written YYYY-MM, e.g. ?month=2020-08");
     }
     Instant now = clock.instant();
     YearMonth month = month(monthText, now);
@@ -309,7 +299,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
             seen -> {
               if (seen.isEmpty()) {
                 return Future.failedFuture(
-                    new BadRequest(404, "no data for " + name + ": vcmon recorded nothing before " + range.to()));
+                    new ApiError(404, "no data for " + name + ": vcmon recorded nothing before " + range.to()));
               }
               return compute(range, now, name);
             });
@@ -355,11 +345,11 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
 
   private YearMonth month(String text, Instant now) {
     if (!MONTH.matcher(text).matches()) {
-      throw new BadRequest(400, "month must be written YYYY-MM, e.g. 2020-08; got \"" + text + "\"");
+      throw new ApiError(400, "month must be written YYYY-MM, e.g. 2020-08; got \"" + text + "\"");
     }
     YearMonth m = YearMonth.parse(text);
     if (m.isAfter(YearMonth.from(now.atZone(zone)))) {
-      throw new BadRequest(404, "no data for " + m + ": the month has not begun");
+      throw new ApiError(404, "no data for " + m + ": the month has not begun");
     }
     return m;
   }
@@ -378,7 +368,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
       }
       return Instant.parse(text);
     } catch (DateTimeException e) {
-      throw new BadRequest(
+      throw new ApiError(
           400, name + " must be a date YYYY-MM-DD or a time like 2020-08-01T07:00:00Z; got \"" + text + "\"");
     }
   }
@@ -396,12 +386,12 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new BadRequest(400, "limit must be a number from 1 to " + MAX_INCIDENTS + "; got \"" + text + "\"");
+    throw new ApiError(400, "limit must be a number from 1 to " + MAX_INCIDENTS + "; got \"" + text + "\"");
   }
 
   static RolloutStage stage(String text) {
     return RolloutStage.fromLabel(text == null ? "" : text)
         .orElseThrow(
-            () -> new BadRequest(400, "stage must be planned, installed, connected or commissioned; got \"" + text + "\""));
+            () -> new ApiError(400, "stage must be planned, installed, connected or commissioned; got \"" + text + "\""));
   }
 }

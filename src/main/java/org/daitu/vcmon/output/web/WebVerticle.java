@@ -172,7 +172,7 @@ public final class WebVerticle extends VerticleBase {
     router.errorHandler(
         500,
         ctx -> {
-          if (ctx.failure() instanceof HistoryRoutes.BadRequest bad) {
+          if (ctx.failure() instanceof ApiError bad) {
             error(ctx, bad.status, bad.getMessage());
             return;
           }
