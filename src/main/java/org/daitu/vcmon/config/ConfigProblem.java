@@ -26,17 +26,6 @@ public record ConfigProblem(String path, int line, String message, String found,
 
   /** One line of the error report: {@code sites[3].id (line 42): duplicate id, got "x"; ...}. */
   public String render() {
-    StringBuilder b = new StringBuilder(path.isEmpty() ? "(top level)" : path);
-    if (line > 0) {
-      b.append(" (line ").append(line).append(')');
-    }
-    b.append(": ").append(message);
-    if (found != null) {
-      b.append(", got \"").append(found).append('"');
-    }
-    if (hint != null) {
-      b.append(" (").append(hint).append(')');
-    }
-    return b.toString();
+    return new SeedProblem(path, line, message, found, hint).render();
   }
 }

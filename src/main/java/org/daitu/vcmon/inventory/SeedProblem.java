@@ -12,7 +12,10 @@ package org.daitu.vcmon.inventory;
  */
 public record SeedProblem(String path, int line, String message, String found, String hint) {
 
-  /** One line of the error report, in the format of the config's problems. */
+  /**
+   * One line of the error report: {@code path (line N): message, got "found" (hint)}. The config's
+   * own problems are written the same way, by this method.
+   */
   public String render() {
     StringBuilder b = new StringBuilder(path.isEmpty() ? "(top level)" : path);
     if (line > 0) {
