@@ -1,8 +1,8 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -31,9 +31,9 @@ class AlertOutboxCrashIT {
 
   @Test
   void queuedNotificationsSurviveSigkillAndArriveOnce(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireRoot("dropping an address");
     int apiPort = freePort();
     int hookPort = freePort();
     Path cfg = dir.resolve("vcmon.yaml");

@@ -3,6 +3,7 @@ package org.daitu.vcmon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,9 +64,10 @@ class CrashLoopIT {
 
   @Test
   void nothingCommittedIsLostOrDuplicatedAcrossRepeatedSigkill(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: nftables rules need root");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireRoot("nftables rules");
+    HostTools.require("nft");
     assumeTrue(nft("list tables") == 0, "skipped: nft does not work here");
     int iterations = Integer.getInteger("vcmon.crashloop.iterations", 12);
     long seed = Long.getLong("vcmon.crashloop.seed", System.nanoTime());

@@ -1,8 +1,8 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,9 +69,9 @@ class SecretsIT {
 
   @Test
   void noSecretAppearsInAnyAnswerLogOrError() throws Exception {
-    assumeTrue(Files.exists(CommandLineIT.JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "fping not installed");
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> Snmpd.unavailableReason().get());
+    HostTools.requireBuilt(CommandLineIT.JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
 
     // A channel endpoint that always fails, and a port where nobody listens.
     AtomicInteger failedPosts = new AtomicInteger();

@@ -1,8 +1,8 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,12 +20,9 @@ class SystemdUnitIT {
 
   @Test
   void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
-    assumeTrue(
-        onPath("systemd-analyze"),
-        "systemd-analyze not found: install the systemd package to check config/vcmon.service");
-    assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/java")),
-        "/usr/bin/java missing: systemd-analyze verify refuses an ExecStart it cannot find");
+    HostTools.require("systemd-analyze");
+    // systemd-analyze verify refuses an ExecStart it cannot find.
+    HostTools.require(Path.of("/usr/bin/java"));
     Process p =
         new ProcessBuilder("systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
             .redirectErrorStream(true)

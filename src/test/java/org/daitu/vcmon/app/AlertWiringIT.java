@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -30,9 +30,9 @@ class AlertWiringIT {
 
   @Test
   void aCommuneDownAndBackReachesTheWebhook(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue(Files.exists(Path.of("/usr/sbin/nft")), "skipped: nftables is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.require(Path.of("/usr/bin/fping"));
+    HostTools.require("nft");
+    HostTools.requireRoot("dropping an address");
     Vertx vertx = Vertx.vertx();
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     List<Long> receivedAt = new CopyOnWriteArrayList<>();

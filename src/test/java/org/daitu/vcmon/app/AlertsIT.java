@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +50,7 @@ class AlertsIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
     fleet = NetnsFleet.up(SITES);
     vertx = Vertx.vertx();
     receiverPort = startReceiver(0);

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,8 +38,8 @@ class ClockJumpIT {
 
   @Test
   void clockStepsCauseNoFalseChangeAndNoNegativeDuration(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.require(Path.of("/usr/bin/fping"));
+    HostTools.requireRoot("dropping an address");
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hook.createContext("/hook", ex -> {

@@ -3,8 +3,8 @@ package org.daitu.vcmon.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.count;
 import static org.daitu.vcmon.testing.ApiClient.state;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ class DistrictIT {
 
   @BeforeAll
   static void startDistrict(@TempDir Path dir) throws Exception {
-    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
     fleet = NetnsFleet.up(SITES);
     StringBuilder yaml = new StringBuilder();
     yaml.append("http: { host: 127.0.0.1, port: 0 }\n")

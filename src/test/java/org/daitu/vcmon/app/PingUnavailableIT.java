@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +26,7 @@ class PingUnavailableIT {
 
   @Test
   void sitesAreUnknownWithTheReasonAndSnmpGoesOn(@TempDir Path dir) throws Exception {
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireAvailable(Snmpd.unavailableReason());
     try (Snmpd agent = Snmpd.builder(dir.resolve("snmpd")).sysName("ha-thuong").community("it-public").start()) {
       Path file = dir.resolve("vcmon.yaml");
       Files.writeString(

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ class SelfCheckIT {
 
   @Test
   void whenItsOwnUplinkIsDownVcmonSaysUnknownNotDown(@TempDir Path dir) throws Exception {
-    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
       StringBuilder yaml = new StringBuilder()
           .append("http: { host: 127.0.0.1, port: 0 }\n")

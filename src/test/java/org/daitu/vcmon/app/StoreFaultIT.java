@@ -2,8 +2,8 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.state;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,10 +67,10 @@ class StoreFaultIT {
 
   @BeforeEach
   void requireRoot(@TempDir Path dir) throws Exception {
-    assumeTrue(run("id", "-u").strip().equals("0"), "needs root to mount a tmpfs and add nft rules");
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
-    assumeTrue(exitCode("fping", "-v") == 0, "fping is not installed");
-    assumeTrue(exitCode("nft", "--version") == 0, "nft is not installed");
+    HostTools.requireRoot("to mount a tmpfs and add nft rules");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
+    HostTools.require("fping");
+    HostTools.require("nft");
     this.dir = dir;
     mount = dir.resolve("store");
     Files.createDirectories(mount);

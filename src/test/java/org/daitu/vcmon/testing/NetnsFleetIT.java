@@ -2,7 +2,6 @@ package org.daitu.vcmon.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -45,11 +43,9 @@ class NetnsFleetIT {
 
   @BeforeAll
   static void upFleet() throws Exception {
-    Optional<String> reason = NetnsFleet.unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "NetnsFleetIT skipped: " + reason.orElse(""));
-    assumeTrue(HostCommand.executable("snmpget").isPresent()
-            && HostCommand.executable("snmpwalk").isPresent(),
-        "NetnsFleetIT skipped: snmpget/snmpwalk missing (Debian package snmp)");
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
+    HostTools.require("snmpget");
+    HostTools.require("snmpwalk");
     clientDir = Files.createTempDirectory("vcmon-snmp-client");
     long start = System.nanoTime();
     fleet = NetnsFleet.up(SITES);

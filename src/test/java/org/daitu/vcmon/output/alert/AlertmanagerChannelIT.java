@@ -2,8 +2,8 @@ package org.daitu.vcmon.output.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,11 +57,8 @@ class AlertmanagerChannelIT {
 
   @BeforeEach
   void start() throws Exception {
+    HostTools.require("prometheus-alertmanager");
     Optional<Path> am = program("prometheus-alertmanager");
-    assumeTrue(
-        am.isPresent(),
-        "prometheus-alertmanager not installed (apt-get install prometheus-alertmanager);"
-            + " skipping AlertmanagerChannelIT");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }

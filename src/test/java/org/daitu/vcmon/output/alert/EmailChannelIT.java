@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -45,10 +46,9 @@ class EmailChannelIT {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(Path.of(PYTHON)) && run(PYTHON, "-c", "import aiosmtpd") == 0,
-        "Debian's python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd);"
-            + " skipping EmailChannelIT");
+    HostTools.require(Path.of(PYTHON));
+    HostTools.requireInstalled(
+        run(PYTHON, "-c", "import aiosmtpd") == 0, "the Python module aiosmtpd", "python3-aiosmtpd");
     vertx = Vertx.vertx();
   }
 
@@ -161,6 +161,7 @@ class EmailChannelIT {
   void aVietnameseMailArrivesIntactOverStarttls() throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
+    HostTools.require("openssl");
     int made =
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
             "-keyout", key.toString(), "-out", cert.toString(),

@@ -2,8 +2,8 @@ package org.daitu.vcmon.output.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -41,10 +41,7 @@ class AlertmanagerInhibitIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(
-        ToolRun.find("prometheus-alertmanager").isPresent(),
-        "prometheus-alertmanager not installed (Debian package prometheus-alertmanager);"
-            + " skipping AlertmanagerInhibitIT");
+    HostTools.require("prometheus-alertmanager");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -107,17 +108,11 @@ class PrometheusScrapeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(
-        ToolRun.find("prometheus").isPresent(),
-        "prometheus not installed (Debian package prometheus); skipping PrometheusScrapeIT");
-    assumeTrue(
-        ToolRun.find("fping").isPresent(), "fping not installed; skipping PrometheusScrapeIT");
-    assumeTrue(
-        Snmpd.unavailableReason().isEmpty(),
-        () -> "skipping PrometheusScrapeIT: " + Snmpd.unavailableReason().get());
-    assumeTrue(
-        ToolRun.of(dir, "id", "-u").output().strip().equals("0") && ToolRun.find("nft").isPresent(),
-        "needs root and nft to make the DOWN sites' addresses silent; skipping PrometheusScrapeIT");
+    HostTools.require("prometheus");
+    HostTools.require("fping");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
+    HostTools.requireRoot("to make the DOWN sites' addresses silent with nft");
+    HostTools.require("nft");
     dropAddresses();
     snmpd = Snmpd.builder(dir.resolve("snmpd")).sysName("hung-son").community("it-prom").start();
     vertx = Vertx.vertx();

@@ -2,7 +2,6 @@ package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -151,7 +150,7 @@ class CorsAndTlsTest {
 
     @Test
     void httpsAnswersWithHstsAndPlainHttpGetsNoApi() throws Exception {
-      assumeTrue(SelfSignedCert.available(), "openssl not installed");
+      SelfSignedCert.requireAvailable();
       SelfSignedCert cert = SelfSignedCert.create(dir, "server");
       deploy(new AgentConfig.Http("127.0.0.1", 0, Secret.of(TOKEN), List.of(),
           new AgentConfig.Tls(cert.certFile(), cert.keyFile())));
@@ -170,7 +169,7 @@ class CorsAndTlsTest {
 
     @Test
     void aKeyThatDoesNotBelongStopsTheStartNamingBothFields() throws Exception {
-      assumeTrue(SelfSignedCert.available(), "openssl not installed");
+      SelfSignedCert.requireAvailable();
       SelfSignedCert cert = SelfSignedCert.create(dir, "server");
       SelfSignedCert other = SelfSignedCert.create(dir, "other");
       Throwable err =

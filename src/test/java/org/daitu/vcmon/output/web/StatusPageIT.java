@@ -1,8 +1,8 @@
 package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -67,12 +67,11 @@ class StatusPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(new File(CHROMIUM).canExecute(), "skipped: " + CHROMIUM + " is missing (apt-get install chromium)");
-    assumeTrue(
-        new File(CHROMEDRIVER).canExecute(), "skipped: " + CHROMEDRIVER + " is missing (apt-get install chromium-driver)");
-    assumeTrue(run("fping", "-v").exitCode == 0, "skipped: fping is not installed");
-    assumeTrue(run("id", "-u").output.strip().equals("0"), "skipped: needs root to silence a site with nftables");
-    assumeTrue(run("nft", "--version").exitCode == 0, "skipped: nft (nftables) is not installed");
+    HostTools.require(Path.of(CHROMIUM));
+    HostTools.require(Path.of(CHROMEDRIVER));
+    HostTools.require("fping");
+    HostTools.requireRoot("to silence a site with nftables");
+    HostTools.require("nft");
 
     unitIds = seedIds();
     assertThat(unitIds).hasSize(UNITS);

@@ -2,6 +2,7 @@ package org.daitu.vcmon.probe.snmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -24,7 +25,6 @@ import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,7 @@ class Snmp4jProbeIT {
 
   @BeforeAll
   static void needSnmpd() {
-    Assumptions.assumeTrue(
-        Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireAvailable(Snmpd.unavailableReason());
   }
 
   @BeforeEach
