@@ -2,6 +2,7 @@ package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -74,10 +75,10 @@ class AlertOutboxCrashIT {
       });
       receiver.start();
       agent = start(cfg, dir.resolve("run2.log"));
-      waitUntil(() -> received.stream().anyMatch(m -> !m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the queued DOWN");
+      Poll.until(() -> received.stream().anyMatch(m -> !m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the queued DOWN");
       api.waitFor("cat-ne DOWN again after the restart", Duration.ofSeconds(30), ApiClient.state("cat-ne", "DOWN"));
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.stream().anyMatch(m -> m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the recovery");
+      Poll.until(() -> received.stream().anyMatch(m -> m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the recovery");
       Thread.sleep(3_000);
       assertThat(received.stream().filter(m -> !m.getBoolean("resolved", false)))
           .as("the outage announced once, not again after the restart").hasSize(1);
@@ -101,17 +102,6 @@ class AlertOutboxCrashIT {
 
   static void nft(String script) throws Exception {
     new ProcessBuilder("nft", script).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what);
   }
 
   static int freePort() throws IOException {

@@ -2,6 +2,8 @@ package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -400,14 +402,12 @@ class SecretsIT {
     }
   }
 
+  /** {@link Poll#until} with vcmon's log in the failure message. */
   private static void waitUntil(BooleanSupplier condition, int seconds, String what, Path log) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(250);
+    try {
+      Poll.until(condition, Duration.ofSeconds(seconds), Duration.ofMillis(250), what);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; log:\n" + read(log), e);
     }
-    throw new AssertionError("waited " + seconds + " s for " + what + "; log:\n" + read(log));
   }
 }

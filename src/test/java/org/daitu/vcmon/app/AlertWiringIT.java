@@ -2,6 +2,7 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -68,7 +69,7 @@ class AlertWiringIT {
           + " input { type filter hook input priority 0 ; policy accept ; } ; add rule ip " + TABLE
           + " input ip daddr " + VICTIM + " drop");
       long cut = System.nanoTime();
-      waitUntil(() -> !received.isEmpty(), Duration.ofSeconds(30), "the DOWN message");
+      Poll.until(() -> !received.isEmpty(), Duration.ofSeconds(30), "the DOWN message");
       double seconds = (receivedAt.get(0) - cut) / 1e9;
       JsonObject down = received.get(0);
       assertThat(down.getString("kind")).isEqualTo("site");
@@ -79,7 +80,7 @@ class AlertWiringIT {
       assertThat(seconds).as("cut to webhook, interval 3s").isLessThan(15);
 
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.size() >= 2, Duration.ofSeconds(30), "the recovery message");
+      Poll.until(() -> received.size() >= 2, Duration.ofSeconds(30), "the recovery message");
       JsonObject up = received.get(1);
       assertThat(up.getBoolean("resolved")).isTrue();
       assertThat(up.getString("text")).contains("Cát Nê");
@@ -99,16 +100,5 @@ class AlertWiringIT {
   static void nft(String script) throws Exception {
     Process p = new ProcessBuilder("nft", script).redirectErrorStream(true).start();
     p.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what);
   }
 }

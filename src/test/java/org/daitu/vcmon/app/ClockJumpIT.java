@@ -2,6 +2,7 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
@@ -74,7 +75,7 @@ class ClockJumpIT {
       ApiClient api = new ApiClient(agent.httpPort());
       api.waitFor("two UP, one DOWN", Duration.ofSeconds(30),
           b -> ApiClient.count(b, "UP") == 2 && ApiClient.count(b, "DOWN") == 1);
-      waitUntil(() -> received.size() == 1, "the DOWN notification");
+      Poll.until(() -> received.size() == 1, Duration.ofSeconds(30), "the DOWN notification");
       JsonObject incident = api.json("/api/v1/incidents").getJsonArray("incidents").getJsonObject(0);
 
       for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
@@ -104,7 +105,7 @@ class ClockJumpIT {
 
       // Back an hour before the outage began: its recovery lasted "no time", never a negative one.
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.size() == 2, "the recovery notification");
+      Poll.until(() -> received.size() == 2, Duration.ofSeconds(30), "the recovery notification");
       JsonObject recovery = received.get(1);
       assertThat(recovery.getBoolean("resolved")).isTrue();
       assertThat(recovery.getString("text")).doesNotContain("-").contains("sau 0 giây");
@@ -145,14 +146,6 @@ class ClockJumpIT {
       if (line.startsWith("vcmon_") && line.contains("seconds")) {
         assertThat(line).as("a metric in seconds").doesNotContain(" -");
       }
-    }
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("within 30s: %s", what).isLessThan(end);
-      Thread.sleep(100);
     }
   }
 
