@@ -1,12 +1,12 @@
 package org.daitu.vcmon.output.alert;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.daitu.vcmon.testing.HostTools;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -72,14 +71,6 @@ class EmailChannelIT {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
   }
 
   /** Starts aiosmtpd on a free loopback port, saving mail to {@code maildir}; returns the port. */

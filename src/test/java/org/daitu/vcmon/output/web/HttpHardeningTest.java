@@ -1,5 +1,6 @@
 package org.daitu.vcmon.output.web;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -18,11 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.Secret;
 import org.daitu.vcmon.history.Incident;
@@ -128,10 +127,6 @@ class HttpHardeningTest {
     for (String body : bodies) {
       assertThat(body).doesNotContain("at org.").doesNotContain("at io.").doesNotContain("Exception");
     }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   record Reply(int status, String head, String body) {

@@ -1,9 +1,9 @@
 package org.daitu.vcmon.output.web;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.daitu.vcmon.testing.HostTools;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -289,10 +289,6 @@ class StatusPageIT {
       Thread.sleep(250);
     }
     throw new AssertionError("not within 40s: " + what + "; last summary: " + last.getJsonObject("summary"));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private record Result(int exitCode, String output) {}

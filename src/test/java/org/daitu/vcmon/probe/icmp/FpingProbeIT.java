@@ -1,5 +1,6 @@
 package org.daitu.vcmon.probe.icmp;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -402,10 +403,6 @@ class FpingProbeIT {
             prefix);
     probes.add(probe);
     return probe;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static boolean pingGroupAllows(int gid) throws IOException {

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.probe.snmp;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -191,9 +191,5 @@ class Snmp4jProbeHostileIT {
             new InterfaceStatus(1, "eth1", 1, 1),
             new InterfaceStatus(2, "eth2", 1, 2),
             new InterfaceStatus(3, "eth3", 1, 1));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

@@ -1,5 +1,6 @@
 package org.daitu.vcmon.probe.snmp;
 
+import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.daitu.vcmon.testing.HostTools;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.Secret;
 import org.daitu.vcmon.config.SnmpProfile;
@@ -406,9 +406,5 @@ class Snmp4jProbeIT {
     probes.add(p);
     await(p.start());
     return p;
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }
