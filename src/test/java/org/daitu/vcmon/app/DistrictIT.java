@@ -35,6 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * namespaces behind a core router), with the settings of the acceptance test: interval 10s,
  * recheck 2s, down_after 3, timeout 1s. Reads only the public API and /metrics. Prints the
  * measured detection times.
+ *
+ * <p>The order is kept on purpose: this is one district's run, and its figures (the README's)
+ * are taken in sequence on one agent. "All UP after start" times the start, so it must come
+ * first; the faults that follow each wait for the sites they cut to be UP and restore them, and
+ * the long 20% loss soak comes last so it cannot delay the timed cuts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistrictIT {
