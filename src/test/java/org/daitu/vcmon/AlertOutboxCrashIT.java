@@ -2,8 +2,6 @@ package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.Poll;
-import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -17,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

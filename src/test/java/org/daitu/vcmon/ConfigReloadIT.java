@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.site;
 import static org.daitu.vcmon.testing.ApiClient.state;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.count;
 import static org.daitu.vcmon.testing.ApiClient.state;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,9 +2,6 @@ package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import org.daitu.vcmon.testing.Poll;
-import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -26,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,13 +2,13 @@ package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 
 /**

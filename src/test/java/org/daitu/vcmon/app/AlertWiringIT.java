@@ -2,8 +2,6 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.Poll;
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

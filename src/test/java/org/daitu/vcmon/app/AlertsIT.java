@@ -2,7 +2,6 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +19,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.AfterAll;

@@ -2,8 +2,6 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.Poll;
-import org.daitu.vcmon.testing.HostTools;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +21,9 @@ import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.SteppedClock;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.ManualClock;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +62,7 @@ class ClockJumpIT {
             + "  - { id: xa-1, name: Xã 1, type: xã, address: 127.0.0.192 }\n"
             + "  - { id: xa-2, name: Xã 2, type: xã, address: " + DOWN_ADDRESS + " }\n");
     AgentConfig cfg = ConfigLoader.load(file, Map.of());
-    SteppedClock clock = new SteppedClock();
+    ManualClock clock = ManualClock.running();
     Vertx vertx = Vertx.vertx();
     Agent agent = null;
     nft("delete table ip " + TABLE);
@@ -79,7 +79,7 @@ class ClockJumpIT {
       JsonObject incident = api.json("/api/v1/incidents").getJsonArray("incidents").getJsonObject(0);
 
       for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
-        clock.step(step);
+        clock.advance(step);
         Instant stepped = clock.instant();
         // Checks go on at their pace: every site checked again after the step, on the new clock
         // (not an hour later, when a stepped-back clock would have caught up).

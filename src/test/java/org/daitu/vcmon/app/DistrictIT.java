@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.count;
 import static org.daitu.vcmon.testing.ApiClient.state;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

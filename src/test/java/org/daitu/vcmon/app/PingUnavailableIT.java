@@ -2,7 +2,6 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,11 +2,10 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,6 +14,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

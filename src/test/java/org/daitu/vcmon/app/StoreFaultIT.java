@@ -3,7 +3,6 @@ package org.daitu.vcmon.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.state;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +28,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.state.Transition;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

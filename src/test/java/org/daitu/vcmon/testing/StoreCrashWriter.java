@@ -1,6 +1,7 @@
 package org.daitu.vcmon.testing;
 
 import static org.daitu.vcmon.testing.Await.await;
+
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,10 +1,9 @@
 package org.daitu.vcmon.output.alert;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.output.alert;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

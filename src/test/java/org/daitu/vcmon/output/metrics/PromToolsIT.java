@@ -2,8 +2,8 @@ package org.daitu.vcmon.output.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import java.nio.file.Path;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

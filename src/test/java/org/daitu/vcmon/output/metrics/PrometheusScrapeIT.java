@@ -1,11 +1,10 @@
 package org.daitu.vcmon.output.metrics;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +35,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

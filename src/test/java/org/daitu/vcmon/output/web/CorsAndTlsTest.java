@@ -1,8 +1,8 @@
 package org.daitu.vcmon.output.web;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,11 @@
 package org.daitu.vcmon.output.web;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,9 +38,6 @@ import org.daitu.vcmon.output.store.SqliteStore;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.testing.ManualClock;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package org.daitu.vcmon.output.web;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

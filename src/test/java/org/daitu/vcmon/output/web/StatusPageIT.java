@@ -1,9 +1,8 @@
 package org.daitu.vcmon.output.web;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +26,7 @@ import java.util.stream.Collectors;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

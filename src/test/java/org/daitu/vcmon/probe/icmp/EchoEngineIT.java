@@ -2,7 +2,6 @@ package org.daitu.vcmon.probe.icmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

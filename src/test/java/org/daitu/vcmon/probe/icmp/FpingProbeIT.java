@@ -1,10 +1,9 @@
 package org.daitu.vcmon.probe.icmp;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

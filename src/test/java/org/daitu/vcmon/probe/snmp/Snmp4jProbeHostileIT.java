@@ -1,7 +1,7 @@
 package org.daitu.vcmon.probe.snmp;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
@@ -15,8 +15,8 @@ import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
-import org.daitu.vcmon.testing.HostileSnmpAgent;
 import org.daitu.vcmon.testing.HostileSnmpAgent.Mode;
+import org.daitu.vcmon.testing.HostileSnmpAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

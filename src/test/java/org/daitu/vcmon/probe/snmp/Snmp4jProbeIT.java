@@ -1,9 +1,8 @@
 package org.daitu.vcmon.probe.snmp;
 
-import static org.daitu.vcmon.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
-import org.daitu.vcmon.testing.HostTools;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,6 +22,7 @@ import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
