@@ -54,17 +54,4 @@ class SystemdUnitIT {
             "Restart=on-failure",
             "RestartPreventExitStatus=2");
   }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,10 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterEach;
@@ -46,19 +43,9 @@ class AlertmanagerChannelIT {
   Context context;
   AlertmanagerChannel channel;
 
-  static Optional<Path> program(String name) {
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin";
-    return Stream.of(path.split(File.pathSeparator))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, name))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    HostTools.require("prometheus-alertmanager");
-    Optional<Path> am = program("prometheus-alertmanager");
+    Path am = HostTools.require("prometheus-alertmanager");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
@@ -71,7 +58,7 @@ class AlertmanagerChannelIT {
     log = dir.resolve("alertmanager.log");
     alertmanager =
         new ProcessBuilder(
-                am.get().toString(),
+                am.toString(),
                 "--config.file=" + config,
                 "--storage.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
