@@ -1,7 +1,6 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +32,9 @@ class AlertOutboxCrashIT {
 
   @Test
   void queuedNotificationsSurviveSigkillAndArriveOnce(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireRoot("dropping an address");
     int apiPort = freePort();
     int hookPort = freePort();
     Path cfg = dir.resolve("vcmon.yaml");
@@ -74,10 +75,10 @@ class AlertOutboxCrashIT {
       });
       receiver.start();
       agent = start(cfg, dir.resolve("run2.log"));
-      waitUntil(() -> received.stream().anyMatch(m -> !m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the queued DOWN");
+      Poll.until(() -> received.stream().anyMatch(m -> !m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the queued DOWN");
       api.waitFor("cat-ne DOWN again after the restart", Duration.ofSeconds(30), ApiClient.state("cat-ne", "DOWN"));
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.stream().anyMatch(m -> m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the recovery");
+      Poll.until(() -> received.stream().anyMatch(m -> m.getBoolean("resolved", false)), Duration.ofSeconds(60), "the recovery");
       Thread.sleep(3_000);
       assertThat(received.stream().filter(m -> !m.getBoolean("resolved", false)))
           .as("the outage announced once, not again after the restart").hasSize(1);
@@ -101,17 +102,6 @@ class AlertOutboxCrashIT {
 
   static void nft(String script) throws Exception {
     new ProcessBuilder("nft", script).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what);
   }
 
   static int freePort() throws IOException {

@@ -1,7 +1,6 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,8 +68,8 @@ class CommandLineIT {
 
   @Test
   void theDemoShowsSitesChangingStateAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "fping not installed");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
     int port = freePort();
     Path log = dir.resolve("demo.log");
     Process demo = start(log, "--demo", "--port", String.valueOf(port));
@@ -118,7 +118,7 @@ class CommandLineIT {
 
   @Test
   void aStoreThatCannotBeOpenedStopsTheStartWithThePathAndTheCause(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
     Path db = dir.resolve("history.db");
     Files.writeString(db, "this is not a database, just some text that happens to be here\n".repeat(100));
     Path cfg = dir.resolve("vcmon.yaml");
@@ -137,7 +137,7 @@ class CommandLineIT {
 
   @Test
   void anInvalidConfigExits2AndListsEveryProblem(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
     Path cfg = dir.resolve("bad.yaml");
     Files.writeString(cfg, "probe: { interval: soon }\nsites:\n  - { id: Bad Id, address: 10.0.0.1 }\n");
     Path log = dir.resolve("out.log");

@@ -3,7 +3,6 @@ package org.daitu.vcmon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.site;
 import static org.daitu.vcmon.testing.ApiClient.state;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -22,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +78,9 @@ class ConfigReloadIT {
 
   @Test
   void aBadFileChangesNothingAndAGoodOneAddsRemovesAndKeepsSites() throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "fping not installed");
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
     Snmpd keepA = snmpd("127.0.91.2", "keep-a-agent");
     Snmpd keepB = snmpd("127.0.91.3", "keep-b-agent");
     Snmpd gone = snmpd("127.0.91.4", "gone-agent");

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,9 +64,10 @@ class CrashLoopIT {
 
   @Test
   void nothingCommittedIsLostOrDuplicatedAcrossRepeatedSigkill(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: nftables rules need root");
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireRoot("nftables rules");
+    HostTools.require("nft");
     assumeTrue(nft("list tables") == 0, "skipped: nft does not work here");
     int iterations = Integer.getInteger("vcmon.crashloop.iterations", 12);
     long seed = Long.getLong("vcmon.crashloop.seed", System.nanoTime());

@@ -3,7 +3,6 @@ package org.daitu.vcmon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.count;
 import static org.daitu.vcmon.testing.ApiClient.state;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +38,8 @@ class CrashRecoveryIT {
 
   @Test
   void nothingReportedIsLostOrDuplicatedAcrossSigkill(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(JAR), "target/vcmon.jar not built");
-    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    HostTools.requireBuilt(JAR, "mvn package builds it");
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
       port = freePort();
       Path cfg = dir.resolve("vcmon.yaml");

@@ -1,7 +1,6 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -14,9 +13,9 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,9 +71,9 @@ class SecretsIT {
 
   @Test
   void noSecretAppearsInAnyAnswerLogOrError() throws Exception {
-    assumeTrue(Files.exists(CommandLineIT.JAR), "target/vcmon.jar not built");
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "fping not installed");
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> Snmpd.unavailableReason().get());
+    HostTools.requireBuilt(CommandLineIT.JAR, "mvn package builds it");
+    HostTools.require("fping");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
 
     // A channel endpoint that always fails, and a port where nobody listens.
     AtomicInteger failedPosts = new AtomicInteger();
@@ -401,14 +402,12 @@ class SecretsIT {
     }
   }
 
+  /** {@link Poll#until} with vcmon's log in the failure message. */
   private static void waitUntil(BooleanSupplier condition, int seconds, String what, Path log) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(250);
+    try {
+      Poll.until(condition, Duration.ofSeconds(seconds), Duration.ofMillis(250), what);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; log:\n" + read(log), e);
     }
-    throw new AssertionError("waited " + seconds + " s for " + what + "; log:\n" + read(log));
   }
 }

@@ -1,7 +1,6 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +20,9 @@ class SystemdUnitIT {
 
   @Test
   void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
-    assumeTrue(
-        onPath("systemd-analyze"),
-        "systemd-analyze not found: install the systemd package to check config/vcmon.service");
-    assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/java")),
-        "/usr/bin/java missing: systemd-analyze verify refuses an ExecStart it cannot find");
+    HostTools.require("systemd-analyze");
+    // systemd-analyze verify refuses an ExecStart it cannot find.
+    HostTools.require(Path.of("/usr/bin/java"));
     Process p =
         new ProcessBuilder("systemd-analyze", "verify", UNIT.toAbsolutePath().toString())
             .redirectErrorStream(true)
@@ -56,18 +53,5 @@ class SystemdUnitIT {
             "SystemCallFilter=@system-service",
             "Restart=on-failure",
             "RestartPreventExitStatus=2");
-  }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,7 +1,6 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +21,7 @@ import java.util.function.Predicate;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -43,7 +43,7 @@ class AdminApiIT {
 
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
+    HostTools.require(Path.of("/usr/bin/fping"));
     Path file = dir.resolve("vcmon.yaml");
     Files.writeString(
         file,

@@ -1,7 +1,6 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -17,6 +16,8 @@ import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +32,9 @@ class AlertWiringIT {
 
   @Test
   void aCommuneDownAndBackReachesTheWebhook(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue(Files.exists(Path.of("/usr/sbin/nft")), "skipped: nftables is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.require(Path.of("/usr/bin/fping"));
+    HostTools.require("nft");
+    HostTools.requireRoot("dropping an address");
     Vertx vertx = Vertx.vertx();
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     List<Long> receivedAt = new CopyOnWriteArrayList<>();
@@ -69,7 +70,7 @@ class AlertWiringIT {
           + " input { type filter hook input priority 0 ; policy accept ; } ; add rule ip " + TABLE
           + " input ip daddr " + VICTIM + " drop");
       long cut = System.nanoTime();
-      waitUntil(() -> !received.isEmpty(), Duration.ofSeconds(30), "the DOWN message");
+      Poll.until(() -> !received.isEmpty(), Duration.ofSeconds(30), "the DOWN message");
       double seconds = (receivedAt.get(0) - cut) / 1e9;
       JsonObject down = received.get(0);
       assertThat(down.getString("kind")).isEqualTo("site");
@@ -80,7 +81,7 @@ class AlertWiringIT {
       assertThat(seconds).as("cut to webhook, interval 3s").isLessThan(15);
 
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.size() >= 2, Duration.ofSeconds(30), "the recovery message");
+      Poll.until(() -> received.size() >= 2, Duration.ofSeconds(30), "the recovery message");
       JsonObject up = received.get(1);
       assertThat(up.getBoolean("resolved")).isTrue();
       assertThat(up.getString("text")).contains("Cát Nê");
@@ -100,16 +101,5 @@ class AlertWiringIT {
   static void nft(String script) throws Exception {
     Process p = new ProcessBuilder("nft", script).redirectErrorStream(true).start();
     p.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("not within " + limit.toSeconds() + "s: " + what);
   }
 }

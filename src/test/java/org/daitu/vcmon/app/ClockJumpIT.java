@@ -1,7 +1,6 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.Vertx;
@@ -22,7 +21,9 @@ import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.SteppedClock;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.ManualClock;
+import org.daitu.vcmon.testing.Poll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,8 +39,8 @@ class ClockJumpIT {
 
   @Test
   void clockStepsCauseNoFalseChangeAndNoNegativeDuration(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.exists(Path.of("/usr/bin/fping")), "skipped: fping is not installed");
-    assumeTrue("root".equals(System.getProperty("user.name")), "skipped: dropping an address needs root");
+    HostTools.require(Path.of("/usr/bin/fping"));
+    HostTools.requireRoot("dropping an address");
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     hook.createContext("/hook", ex -> {
@@ -61,7 +62,7 @@ class ClockJumpIT {
             + "  - { id: xa-1, name: Xã 1, type: xã, address: 127.0.0.192 }\n"
             + "  - { id: xa-2, name: Xã 2, type: xã, address: " + DOWN_ADDRESS + " }\n");
     AgentConfig cfg = ConfigLoader.load(file, Map.of());
-    SteppedClock clock = new SteppedClock();
+    ManualClock clock = ManualClock.running();
     Vertx vertx = Vertx.vertx();
     Agent agent = null;
     nft("delete table ip " + TABLE);
@@ -74,11 +75,11 @@ class ClockJumpIT {
       ApiClient api = new ApiClient(agent.httpPort());
       api.waitFor("two UP, one DOWN", Duration.ofSeconds(30),
           b -> ApiClient.count(b, "UP") == 2 && ApiClient.count(b, "DOWN") == 1);
-      waitUntil(() -> received.size() == 1, "the DOWN notification");
+      Poll.until(() -> received.size() == 1, Duration.ofSeconds(30), "the DOWN notification");
       JsonObject incident = api.json("/api/v1/incidents").getJsonArray("incidents").getJsonObject(0);
 
       for (Duration step : List.of(Duration.ofHours(1), Duration.ofHours(-2))) {
-        clock.step(step);
+        clock.advance(step);
         Instant stepped = clock.instant();
         // Checks go on at their pace: every site checked again after the step, on the new clock
         // (not an hour later, when a stepped-back clock would have caught up).
@@ -104,7 +105,7 @@ class ClockJumpIT {
 
       // Back an hour before the outage began: its recovery lasted "no time", never a negative one.
       nft("delete table ip " + TABLE);
-      waitUntil(() -> received.size() == 2, "the recovery notification");
+      Poll.until(() -> received.size() == 2, Duration.ofSeconds(30), "the recovery notification");
       JsonObject recovery = received.get(1);
       assertThat(recovery.getBoolean("resolved")).isTrue();
       assertThat(recovery.getString("text")).doesNotContain("-").contains("sau 0 giây");
@@ -145,14 +146,6 @@ class ClockJumpIT {
       if (line.startsWith("vcmon_") && line.contains("seconds")) {
         assertThat(line).as("a metric in seconds").doesNotContain(" -");
       }
-    }
-  }
-
-  static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("within 30s: %s", what).isLessThan(end);
-      Thread.sleep(100);
     }
   }
 

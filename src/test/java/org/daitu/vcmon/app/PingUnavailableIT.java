@@ -1,7 +1,6 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,7 @@ class PingUnavailableIT {
 
   @Test
   void sitesAreUnknownWithTheReasonAndSnmpGoesOn(@TempDir Path dir) throws Exception {
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireAvailable(Snmpd.unavailableReason());
     try (Snmpd agent = Snmpd.builder(dir.resolve("snmpd")).sysName("ha-thuong").community("it-public").start()) {
       Path file = dir.resolve("vcmon.yaml");
       Files.writeString(

@@ -1,12 +1,11 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.FleetSite;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,7 @@ class SelfCheckIT {
 
   @Test
   void whenItsOwnUplinkIsDownVcmonSaysUnknownNotDown(@TempDir Path dir) throws Exception {
-    assumeTrue(NetnsFleet.unavailableReason().isEmpty(), () -> "skipped: " + NetnsFleet.unavailableReason().get());
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
       StringBuilder yaml = new StringBuilder()
           .append("http: { host: 127.0.0.1, port: 0 }\n")

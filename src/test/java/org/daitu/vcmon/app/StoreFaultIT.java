@@ -2,7 +2,6 @@ package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.state;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -30,6 +29,7 @@ import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.state.Transition;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,10 +68,10 @@ class StoreFaultIT {
 
   @BeforeEach
   void requireRoot(@TempDir Path dir) throws Exception {
-    assumeTrue(run("id", "-u").strip().equals("0"), "needs root to mount a tmpfs and add nft rules");
-    assumeTrue(Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
-    assumeTrue(exitCode("fping", "-v") == 0, "fping is not installed");
-    assumeTrue(exitCode("nft", "--version") == 0, "nft is not installed");
+    HostTools.requireRoot("to mount a tmpfs and add nft rules");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
+    HostTools.require("fping");
+    HostTools.require("nft");
     this.dir = dir;
     mount = dir.resolve("store");
     Files.createDirectories(mount);

@@ -20,7 +20,7 @@ class HttpSecurityConfigTest {
 
   @BeforeEach
   void certificate() throws Exception {
-    assumeTrue(SelfSignedCert.available(), "openssl not installed");
+    SelfSignedCert.requireAvailable();
     cert = SelfSignedCert.create(dir, "server");
   }
 

@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * the agent answers), so call them from the test thread, never from a Vert.x event loop.
  *
  * <pre>{@code
- * assumeTrue(NetnsFleet.unavailableReason().isEmpty(), ...);
+ * HostTools.requireAvailable(NetnsFleet.unavailableReason());
  * try (NetnsFleet fleet = NetnsFleet.up(30)) {
  *   FleetSite s = fleet.sites().get(6);          // site007 at 198.19.1.17, snmpd on udp/161
  *   fleet.fail(s.index());                        // ... agent sees it DOWN
@@ -127,7 +127,7 @@ public final class NetnsFleet implements AutoCloseable {
 
   /**
    * Why a fleet cannot be made here, or empty when it can. Tests call it in {@code
-   * Assumptions.assumeTrue(NetnsFleet.unavailableReason().isEmpty(), ...)} to skip cleanly.
+   * HostTools.requireAvailable(NetnsFleet.unavailableReason())}: skipped, or failed under CI.
    */
   public static Optional<String> unavailableReason() {
     String os = System.getProperty("os.name", "");

@@ -2,7 +2,6 @@ package org.daitu.vcmon.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,24 +11,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The fleet against the real kernel, fping and snmpget: each fault must be visible from the root
  * namespace exactly as the agent under test would see it. Skips when not root or tools are
- * missing. The last two tests close the shared fleet and check that nothing is left behind.
+ * missing. Every test leaves the shared fleet as it found it (each fault is recovered after it),
+ * so they run in any order; closing a fleet is checked in {@link NetnsFleetLifecycleIT}.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetnsFleetIT {
   private static final int SITES = 5;
   private static final String SYS_DESCR = ".1.3.6.1.2.1.1.1.0";
@@ -41,15 +36,12 @@ class NetnsFleetIT {
   private static final String SNMP_ENGINE_BOOTS = ".1.3.6.1.6.3.10.2.1.2.0";
   private static Path clientDir;
   private static NetnsFleet fleet;
-  private static boolean closed;
 
   @BeforeAll
   static void upFleet() throws Exception {
-    Optional<String> reason = NetnsFleet.unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "NetnsFleetIT skipped: " + reason.orElse(""));
-    assumeTrue(HostCommand.executable("snmpget").isPresent()
-            && HostCommand.executable("snmpwalk").isPresent(),
-        "NetnsFleetIT skipped: snmpget/snmpwalk missing (Debian package snmp)");
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
+    HostTools.require("snmpget");
+    HostTools.require("snmpwalk");
     clientDir = Files.createTempDirectory("vcmon-snmp-client");
     long start = System.nanoTime();
     fleet = NetnsFleet.up(SITES);
@@ -73,14 +65,13 @@ class NetnsFleetIT {
 
   @AfterEach
   void recoverEverything() {
-    if (fleet != null && !closed) {
+    if (fleet != null) {
       fleet.recoverCore();
       fleet.sites().forEach(s -> fleet.recover(s.index()));
     }
   }
 
   @Test
-  @Order(1)
   void everySiteAndTheCoreAnswerPing() throws Exception {
     List<String> all = new ArrayList<>();
     all.add(fleet.coreAddress());
@@ -92,7 +83,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(1)
   void everySiteAndTheCoreAnswerSnmpV2cAndV3WithTheirOwnIdentity() throws Exception {
     assertThat(v2c(fleet.coreAddress(), SYS_NAME).stdout().strip())
         .isEqualTo("\"" + NetnsFleet.CORE_ID + "\"");
@@ -117,7 +107,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(1)
   void sysLocationIsVietnameseUtf8() throws Exception {
     HostCommand.Result hex = snmpget(fleet.sites().get(3).address(), "-v2c", "-c",
         fleet.community(), "-Ox", SYS_LOCATION);
@@ -132,7 +121,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(1)
   void eth1IsDownAndEth0Up() throws Exception {
     String address = fleet.sites().get(0).address();
     String lines = snmpwalk(address, IF_DESCR);
@@ -143,7 +131,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(2)
   void failedSiteIsSilentUntilRecovered() throws Exception {
     FleetSite site = fleet.sites().get(1);
     fleet.fail(site.index());
@@ -156,7 +143,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(3)
   void snmpOffSiteAnswersPingButNotSnmp() throws Exception {
     FleetSite site = fleet.sites().get(2);
     fleet.snmpOff(site.index());
@@ -169,7 +155,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(4)
   void lossySiteLosesSomeButNotAllPings() throws Exception {
     FleetSite site = fleet.sites().get(3);
     fleet.lossy(site.index(), 50);
@@ -180,7 +165,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(5)
   void rebootRestartsTheAgentLikeADevice() throws Exception {
     FleetSite site = fleet.sites().get(4);
     long before = ticks(v2c(site.address(), SYS_UP_TIME, "-Ot"));
@@ -194,7 +178,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(6)
   void failedCoreSilencesEverySiteBehindIt() throws Exception {
     fleet.failCore();
     assertThat(fping(fleet.coreAddress())).as("core answers while failed").isNotZero();
@@ -209,7 +192,6 @@ class NetnsFleetIT {
   }
 
   @Test
-  @Order(7)
   void badArgumentsAreRejectedWithTheRange() {
     assertThatThrownBy(() -> fleet.fail(SITES + 1))
         .isInstanceOf(IllegalArgumentException.class)
@@ -219,32 +201,7 @@ class NetnsFleetIT {
         .hasMessage("loss must be 0..100 percent, got 101.0");
   }
 
-  @Test
-  @Order(100)
-  void closeRemovesEverythingItMadeAndIsIdempotent() throws Exception {
-    fleet.close();
-    closed = true;
-    fleet.close();
-    assertNothingLeft();
-  }
-
-  @Test
-  @Order(101)
-  void upRemovesLeftoversOfACrashedRun() throws Exception {
-    // what a killed JVM leaves behind: namespaces, a bridge, the guard route
-    HostCommand.of("ip", "netns", "add", NetnsFleet.siteNamespace(9)).run();
-    HostCommand.of("ip", "link", "add", NetnsFleet.BRIDGE_A, "type", "bridge").run();
-    HostCommand.of("ip", "route", "add", "blackhole", NetnsFleet.GUARD_NET, "proto",
-        NetnsFleet.GUARD_PROTO, "metric", NetnsFleet.GUARD_METRIC).run();
-    try (NetnsFleet again = NetnsFleet.up(2)) {
-      assertThat(HostCommand.of("ip", "netns", "list").run())
-          .doesNotContain(NetnsFleet.siteNamespace(9));
-      assertThat(fping(again.coreAddress(), again.sites().get(1).address())).isZero();
-    }
-    assertNothingLeft();
-  }
-
-  private static void assertNothingLeft() throws Exception {
+  static void assertNothingLeft() throws Exception {
     assertThat(HostCommand.of("ip", "netns", "list").run()).doesNotContain("vcmt-");
     assertThat(HostCommand.of("ip", "-o", "link", "show").run()).doesNotContain("vcmt");
     String routes = HostCommand.of("ip", "route", "show", "table", "all").run();
@@ -301,7 +258,7 @@ class NetnsFleetIT {
   }
 
   /** fping's exit code: 0 when every address answered one of three tries. */
-  private static int fping(String... addresses) throws IOException, InterruptedException {
+  static int fping(String... addresses) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("fping", "-q", "-r", "2", "-t", "300", "-B", "1"));
     cmd.addAll(List.of(addresses));
     return HostCommand.of(cmd).timeout(Duration.ofSeconds(20)).execute().exitCode();

@@ -21,6 +21,11 @@ public record SelfSignedCert(Path certFile, Path keyFile) {
     return Files.isExecutable(Path.of("/usr/bin/openssl"));
   }
 
+  /** Skips the test, or fails it under {@code CI=true}, when openssl is not installed. */
+  public static void requireAvailable() {
+    HostTools.require(Path.of("/usr/bin/openssl"));
+  }
+
   /** Writes {@code NAME-cert.pem} and {@code NAME-key.pem} (PKCS#8, unencrypted) into {@code dir}. */
   public static SelfSignedCert create(Path dir, String name) throws IOException, InterruptedException {
     Path cert = dir.resolve(name + "-cert.pem");

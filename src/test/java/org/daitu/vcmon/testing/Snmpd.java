@@ -59,7 +59,7 @@ public final class Snmpd implements AutoCloseable {
 
   /**
    * Why snmpd cannot run here, or empty when it can. Tests call it in
-   * {@code Assumptions.assumeTrue(Snmpd.unavailableReason().isEmpty(), ...)} to skip cleanly.
+   * {@code HostTools.requireAvailable(Snmpd.unavailableReason())}: skipped, or failed under CI.
    */
   public static Optional<String> unavailableReason() {
     if (!Files.isExecutable(SNMPD)) {

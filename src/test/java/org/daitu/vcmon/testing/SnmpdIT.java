@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Assumptions;
 
 /** The fixture itself, checked with net-snmp's own snmpget. */
 class SnmpdIT {
@@ -18,8 +17,7 @@ class SnmpdIT {
 
   @BeforeAll
   static void needSnmpd() {
-    Assumptions.assumeTrue(
-        Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireAvailable(Snmpd.unavailableReason());
   }
 
   @Test

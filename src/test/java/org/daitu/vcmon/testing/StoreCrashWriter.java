@@ -1,13 +1,13 @@
 package org.daitu.vcmon.testing;
 
-import io.vertx.core.Future;
+import static org.daitu.vcmon.testing.Await.await;
+
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.store.SqliteStore;
 import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.Transition;
@@ -56,9 +56,5 @@ public final class StoreCrashWriter {
               false));
     }
     return batch;
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 }

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.output.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -20,12 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,22 +43,9 @@ class AlertmanagerChannelIT {
   Context context;
   AlertmanagerChannel channel;
 
-  static Optional<Path> program(String name) {
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin";
-    return Stream.of(path.split(File.pathSeparator))
-        .filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, name))
-        .filter(Files::isExecutable)
-        .findFirst();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    Optional<Path> am = program("prometheus-alertmanager");
-    assumeTrue(
-        am.isPresent(),
-        "prometheus-alertmanager not installed (apt-get install prometheus-alertmanager);"
-            + " skipping AlertmanagerChannelIT");
+    Path am = HostTools.require("prometheus-alertmanager");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
@@ -74,7 +58,7 @@ class AlertmanagerChannelIT {
     log = dir.resolve("alertmanager.log");
     alertmanager =
         new ProcessBuilder(
-                am.get().toString(),
+                am.toString(),
                 "--config.file=" + config,
                 "--storage.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
@@ -127,14 +111,6 @@ class AlertmanagerChannelIT {
 
   String url() {
     return "http://127.0.0.1:" + port;
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
   }
 
   /** Runs on the channel's context, as the outbox does. */

@@ -2,10 +2,10 @@ package org.daitu.vcmon.output.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
@@ -21,9 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,10 +45,9 @@ class EmailChannelIT {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(Path.of(PYTHON)) && run(PYTHON, "-c", "import aiosmtpd") == 0,
-        "Debian's python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd);"
-            + " skipping EmailChannelIT");
+    HostTools.require(Path.of(PYTHON));
+    HostTools.requireInstalled(
+        run(PYTHON, "-c", "import aiosmtpd") == 0, "the Python module aiosmtpd", "python3-aiosmtpd");
     vertx = Vertx.vertx();
   }
 
@@ -72,14 +71,6 @@ class EmailChannelIT {
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     return p.waitFor(60, TimeUnit.SECONDS) ? p.exitValue() : -1;
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
-    }
   }
 
   /** Starts aiosmtpd on a free loopback port, saving mail to {@code maildir}; returns the port. */
@@ -161,6 +152,7 @@ class EmailChannelIT {
   void aVietnameseMailArrivesIntactOverStarttls() throws Exception {
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
+    HostTools.require("openssl");
     int made =
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
             "-keyout", key.toString(), "-out", cert.toString(),

@@ -2,7 +2,6 @@ package org.daitu.vcmon.output.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,10 +41,7 @@ class AlertmanagerInhibitIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(
-        ToolRun.find("prometheus-alertmanager").isPresent(),
-        "prometheus-alertmanager not installed (Debian package prometheus-alertmanager);"
-            + " skipping AlertmanagerInhibitIT");
+    HostTools.require("prometheus-alertmanager");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }

@@ -1,9 +1,9 @@
 package org.daitu.vcmon.output.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,16 +59,12 @@ class PromToolsIT {
   }
 
   private static ToolRun promtool(String... args) throws Exception {
-    assumeTrue(
-        ToolRun.find("promtool").isPresent(),
-        "promtool not installed (Debian package prometheus); skipping PromToolsIT");
+    HostTools.require("promtool");
     return ToolRun.of(PROJECT, prepend("promtool", args));
   }
 
   private static ToolRun amtool(String... args) throws Exception {
-    assumeTrue(
-        ToolRun.find("amtool").isPresent(),
-        "amtool not installed (Debian package prometheus-alertmanager); skipping PromToolsIT");
+    HostTools.require("amtool");
     return ToolRun.of(PROJECT, prepend("amtool", args));
   }
 

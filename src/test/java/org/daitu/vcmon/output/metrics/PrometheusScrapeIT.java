@@ -2,9 +2,9 @@ package org.daitu.vcmon.output.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,17 +109,11 @@ class PrometheusScrapeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(
-        ToolRun.find("prometheus").isPresent(),
-        "prometheus not installed (Debian package prometheus); skipping PrometheusScrapeIT");
-    assumeTrue(
-        ToolRun.find("fping").isPresent(), "fping not installed; skipping PrometheusScrapeIT");
-    assumeTrue(
-        Snmpd.unavailableReason().isEmpty(),
-        () -> "skipping PrometheusScrapeIT: " + Snmpd.unavailableReason().get());
-    assumeTrue(
-        ToolRun.of(dir, "id", "-u").output().strip().equals("0") && ToolRun.find("nft").isPresent(),
-        "needs root and nft to make the DOWN sites' addresses silent; skipping PrometheusScrapeIT");
+    HostTools.require("prometheus");
+    HostTools.require("fping");
+    HostTools.requireAvailable(Snmpd.unavailableReason());
+    HostTools.requireRoot("to make the DOWN sites' addresses silent with nft");
+    HostTools.require("nft");
     dropAddresses();
     snmpd = Snmpd.builder(dir.resolve("snmpd")).sysName("hung-son").community("it-prom").start();
     vertx = Vertx.vertx();
@@ -499,9 +494,5 @@ class PrometheusScrapeIT {
       }
     }
     return out;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -2,9 +2,8 @@ package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.daitu.vcmon.testing.Await.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,8 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.Secret;
 import org.daitu.vcmon.state.StateBoard;
@@ -56,10 +53,6 @@ class CorsAndTlsTest {
   @AfterEach
   void stop() throws Exception {
     await(vertx.close());
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   /** Sends the request as written (a browser's preflight included) and reads until close. */
@@ -151,7 +144,7 @@ class CorsAndTlsTest {
 
     @Test
     void httpsAnswersWithHstsAndPlainHttpGetsNoApi() throws Exception {
-      assumeTrue(SelfSignedCert.available(), "openssl not installed");
+      SelfSignedCert.requireAvailable();
       SelfSignedCert cert = SelfSignedCert.create(dir, "server");
       deploy(new AgentConfig.Http("127.0.0.1", 0, Secret.of(TOKEN), List.of(),
           new AgentConfig.Tls(cert.certFile(), cert.keyFile())));
@@ -170,14 +163,14 @@ class CorsAndTlsTest {
 
     @Test
     void aKeyThatDoesNotBelongStopsTheStartNamingBothFields() throws Exception {
-      assumeTrue(SelfSignedCert.available(), "openssl not installed");
+      SelfSignedCert.requireAvailable();
       SelfSignedCert cert = SelfSignedCert.create(dir, "server");
       SelfSignedCert other = SelfSignedCert.create(dir, "other");
       Throwable err =
           catchThrowable(() -> deploy(new AgentConfig.Http("127.0.0.1", 0, null, List.of(),
               new AgentConfig.Tls(cert.certFile(), other.keyFile()))));
-      assertThat(err).isInstanceOf(ExecutionException.class);
-      assertThat(err.getCause().getMessage())
+      assertThat(err).isNotNull();
+      assertThat(err.getMessage())
           .contains("http.tls.cert_file " + cert.certFile())
           .contains("http.tls.key_file " + other.keyFile());
     }

@@ -1,9 +1,8 @@
 package org.daitu.vcmon.output.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.daitu.vcmon.testing.Await.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +27,7 @@ import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,12 +68,11 @@ class StatusPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(new File(CHROMIUM).canExecute(), "skipped: " + CHROMIUM + " is missing (apt-get install chromium)");
-    assumeTrue(
-        new File(CHROMEDRIVER).canExecute(), "skipped: " + CHROMEDRIVER + " is missing (apt-get install chromium-driver)");
-    assumeTrue(run("fping", "-v").exitCode == 0, "skipped: fping is not installed");
-    assumeTrue(run("id", "-u").output.strip().equals("0"), "skipped: needs root to silence a site with nftables");
-    assumeTrue(run("nft", "--version").exitCode == 0, "skipped: nft (nftables) is not installed");
+    HostTools.require(Path.of(CHROMIUM));
+    HostTools.require(Path.of(CHROMEDRIVER));
+    HostTools.require("fping");
+    HostTools.requireRoot("to silence a site with nftables");
+    HostTools.require("nft");
 
     unitIds = seedIds();
     assertThat(unitIds).hasSize(UNITS);
@@ -291,10 +290,6 @@ class StatusPageIT {
       Thread.sleep(250);
     }
     throw new AssertionError("not within 40s: " + what + "; last summary: " + last.getJsonObject("summary"));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   private record Result(int exitCode, String output) {}

@@ -1,7 +1,6 @@
 package org.daitu.vcmon.probe.icmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +44,7 @@ class EchoEngineIT {
 
   @BeforeAll
   static void silentAddress() throws Exception {
-    assumeTrue(
-        new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip().equals("0"),
-        "not root: a raw ICMP socket needs CAP_NET_RAW; skipping EchoEngineIT");
+    HostTools.requireRoot("a raw ICMP socket needs CAP_NET_RAW");
     Process nft =
         new ProcessBuilder(
                 "nft",
@@ -121,7 +119,8 @@ class EchoEngineIT {
 
   @Test
   void aSilentAddressLosesEveryEchoAndTheCheckEndsAtItsTimeout() throws Exception {
-    assumeTrue(silentReady, "nftables table could not be added");
+    HostTools.require("nft");
+    assertThat(silentReady).as("nftables table that makes " + SILENT + " silent added").isTrue();
     long t0 = System.nanoTime();
     Map<String, IcmpResult> r = ping(List.of(SILENT, "127.66.3.3"));
     long millis = (System.nanoTime() - t0) / 1_000_000;

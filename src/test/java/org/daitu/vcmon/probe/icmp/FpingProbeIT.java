@@ -1,6 +1,7 @@
 package org.daitu.vcmon.probe.icmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Context;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +47,7 @@ class FpingProbeIT {
 
   @BeforeAll
   static void requireFping() throws Exception {
-    assumeTrue(run("fping", "-v").exitCode == 0, "fping is not installed; skipping FpingProbeIT");
+    HostTools.require("fping");
     root = run("id", "-u").output.strip().equals("0");
     if (root && run("nft", "--version").exitCode == 0) {
       Result table =
@@ -102,7 +104,9 @@ class FpingProbeIT {
 
   @Test
   void droppedAddressComesBackWithAllEchoesLost() throws Exception {
-    assumeTrue(silentReady, "needs root and nft to make " + SILENT + " silent");
+    HostTools.requireRoot("to make " + SILENT + " silent with nft");
+    HostTools.require("nft");
+    assertThat(silentReady).as("nft table that makes " + SILENT + " silent added").isTrue();
     FpingProbe probe = probe("fping", 500, List.of());
 
     Map<String, IcmpResult> results = await(probe.ping(List.of(SILENT, "127.0.0.1")));
@@ -131,8 +135,8 @@ class FpingProbeIT {
 
   @Test
   void programWithoutRawSocketPermissionSaysHowToFixIt(@TempDir Path dir) throws Exception {
-    assumeTrue(root, "needs root to drop privileges with setpriv");
-    assumeTrue(run("setpriv", "--version").exitCode == 0, "needs setpriv (util-linux)");
+    HostTools.requireRoot("to drop privileges with setpriv");
+    HostTools.require("setpriv");
     assumeTrue(
         !pingGroupAllows(65534),
         "ping_group_range lets nogroup use ICMP datagram sockets, so fping would not fail");
@@ -399,10 +403,6 @@ class FpingProbeIT {
             prefix);
     probes.add(probe);
     return probe;
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   private static boolean pingGroupAllows(int gid) throws IOException {

@@ -1,8 +1,8 @@
 package org.daitu.vcmon.probe.snmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -15,8 +15,8 @@ import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
-import org.daitu.vcmon.testing.HostileSnmpAgent;
 import org.daitu.vcmon.testing.HostileSnmpAgent.Mode;
+import org.daitu.vcmon.testing.HostileSnmpAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,9 +191,5 @@ class Snmp4jProbeHostileIT {
             new InterfaceStatus(1, "eth1", 1, 1),
             new InterfaceStatus(2, "eth2", 1, 2),
             new InterfaceStatus(3, "eth3", 1, 1));
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 }

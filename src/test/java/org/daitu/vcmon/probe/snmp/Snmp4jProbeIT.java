@@ -1,6 +1,7 @@
 package org.daitu.vcmon.probe.snmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,16 +16,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.Secret;
 import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,7 @@ class Snmp4jProbeIT {
 
   @BeforeAll
   static void needSnmpd() {
-    Assumptions.assumeTrue(
-        Snmpd.unavailableReason().isEmpty(), () -> "skipped: " + Snmpd.unavailableReason().get());
+    HostTools.requireAvailable(Snmpd.unavailableReason());
   }
 
   @BeforeEach
@@ -407,9 +406,5 @@ class Snmp4jProbeIT {
     probes.add(p);
     await(p.start());
     return p;
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }
