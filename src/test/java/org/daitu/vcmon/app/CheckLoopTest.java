@@ -1,8 +1,8 @@
 package org.daitu.vcmon.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.Await.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.daitu.vcmon.config.AgentConfig;
@@ -25,6 +24,7 @@ import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.store.SqliteStore;
 import org.daitu.vcmon.testing.FakeIcmpProbe;
+import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.FakeSnmpProbe;
 import org.daitu.vcmon.testing.RecordingChannel;
 import org.daitu.vcmon.testing.TestAgent;
@@ -267,16 +267,6 @@ class CheckLoopTest {
   }
 
   private static void until(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 15 s: " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Poll.until(condition, Duration.ofSeconds(15), Duration.ofMillis(50), what);
   }
 }
