@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -165,9 +167,7 @@ class StatusPageIT {
     assertThat(located).hasSize(19);
     assertThat(attributes("#map g.marker", "data-site")).containsExactlyInAnyOrderElementsOf(located);
     assertThat(attributes("#no-coords-list li", "data-site")).containsExactlyInAnyOrderElementsOf(unlocatedUnits);
-    assertThat(driver.findElements(By.cssSelector("#map g.marker text.state-text")))
-        .extracting(WebElement::getText)
-        .containsOnly("Hoạt động");
+    assertThat(texts("#map g.marker text.state-text")).containsOnly("Hoạt động");
 
     // English with the switch.
     driver.findElement(By.id("lang-en")).click();
@@ -193,7 +193,7 @@ class StatusPageIT {
     assertThat(drop.exitCode).as("nft: %s", drop.output).isZero();
 
     String row = "tr.site[data-site='" + victim + "']";
-    wait.until(d -> "DOWN".equals(d.findElement(By.cssSelector(row)).getAttribute("data-state")));
+    wait.until(d -> attributes(row, "data-state").equals(List.of("DOWN")));
     assertThat(text(row + " td.state")).isEqualTo("Down");
     assertThat(js.executeScript("return window.itMarker;")).as("no reload").isEqualTo("same page");
     assertThat(js.executeScript("return window.vcmonPage.loadedAt;")).isEqualTo(loadedAt);
@@ -201,7 +201,7 @@ class StatusPageIT {
         .as("the change came as a live event")
         .isPositive();
     // Problems first: the DOWN group is the first group of the table.
-    assertThat(driver.findElement(By.cssSelector("#sites tbody")).getAttribute("data-state")).isEqualTo("DOWN");
+    assertThat(attributes("#sites tbody", "data-state")).first().isEqualTo("DOWN");
     assertThat(text("#map g.marker[data-site='" + victim + "'] text.state-text")).isEqualTo("Down");
     wait.until(d -> counters().equals(List.of("Connected 30/30", "Online now 29/30")));
     wait.until(d -> !d.findElements(By.cssSelector("#open-incidents tr.incident")).isEmpty());
@@ -217,17 +217,44 @@ class StatusPageIT {
   }
 
   private static List<String> counters() {
-    return driver.findElements(By.cssSelector(".counter-text")).stream()
-        .map(e -> e.getText().strip())
-        .collect(Collectors.toList());
+    return fresh(
+        () ->
+            driver.findElements(By.cssSelector(".counter-text")).stream()
+                .map(e -> e.getText().strip())
+                .collect(Collectors.toList()));
+  }
+
+  private static List<String> texts(String css) {
+    return fresh(
+        () -> driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
   }
 
   private static String text(String css) {
-    return driver.findElement(By.cssSelector(css)).getText().strip();
+    return fresh(() -> driver.findElement(By.cssSelector(css)).getText().strip());
   }
 
   private static List<String> attributes(String css, String attribute) {
-    return driver.findElements(By.cssSelector(css)).stream().map(e -> e.getAttribute(attribute)).toList();
+    return fresh(
+        () ->
+            driver.findElements(By.cssSelector(css)).stream()
+                .map(e -> e.getAttribute(attribute))
+                .toList());
+  }
+
+  /**
+   * Reads the page again when a live update replaced an element between finding it and reading
+   * it: the page re-renders rows on every event, so a stale element means "read the new one".
+   */
+  private static <T> T fresh(Supplier<T> read) {
+    StaleElementReferenceException last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return read.get();
+      } catch (StaleElementReferenceException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   /**
