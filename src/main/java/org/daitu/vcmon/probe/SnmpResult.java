@@ -13,6 +13,10 @@ import java.util.List;
  * @param activeCalls active conferences reported by the vendor MIB, or null when not available
  * @param registrationFailures human texts for failed gatekeeper/registrar registrations; empty when
  *     registered or unknown
+ * @param vendor the maker recognised from sysObjectID ("Polycom", "Cisco"), null when unknown
+ * @param problems objects of an answer that were missing or unreadable, each named with why
+ *     ("sysUpTime.0 is INTEGER, not TimeTicks"); the rest of the answer is still used
+ * @param interfacesPartial the interface table had more rows than were read
  */
 public record SnmpResult(
     SnmpStatus status,
@@ -24,11 +28,31 @@ public record SnmpResult(
     List<InterfaceStatus> interfaces,
     String vendorProfile,
     Integer activeCalls,
-    List<String> registrationFailures) {
+    List<String> registrationFailures,
+    String vendor,
+    List<String> problems,
+    boolean interfacesPartial) {
 
   public SnmpResult {
     interfaces = List.copyOf(interfaces);
     registrationFailures = List.copyOf(registrationFailures);
+    problems = List.copyOf(problems);
+  }
+
+  /** A complete answer: no vendor name, no problem, the whole interface table. */
+  public SnmpResult(
+      SnmpStatus status,
+      String reason,
+      long uptimeTicks,
+      String sysName,
+      String sysDescr,
+      String sysObjectId,
+      List<InterfaceStatus> interfaces,
+      String vendorProfile,
+      Integer activeCalls,
+      List<String> registrationFailures) {
+    this(status, reason, uptimeTicks, sysName, sysDescr, sysObjectId, interfaces, vendorProfile,
+        activeCalls, registrationFailures, null, List.of(), false);
   }
 
   public static SnmpResult failed(SnmpStatus status, String reason) {
