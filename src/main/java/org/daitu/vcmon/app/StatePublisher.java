@@ -93,6 +93,17 @@ final class StatePublisher {
   /** Logs the transitions and publishes a new snapshot with them. */
   StateSnapshot publish(List<Transition> transitions) {
     for (Transition t : transitions) {
+      if (t.causesChanged()) {
+        log.info(
+            "Site causes changed site={} state={} added=\"{}\" cleared=\"{}\" announce={} flapping={}",
+            t.siteId(),
+            t.to(),
+            String.join("; ", t.causesAdded()),
+            String.join("; ", t.causesCleared()),
+            t.announce(),
+            t.flapping());
+        continue;
+      }
       log.info(
           "Site state changed site={} from={} to={} announce={} flapping={} reason=\"{}\"",
           t.siteId(),

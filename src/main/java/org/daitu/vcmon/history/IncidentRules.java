@@ -130,6 +130,9 @@ public final class IncidentRules {
     Set<String> seenUp = new HashSet<>(connected);
     List<Step> steps = new ArrayList<>();
     for (Transition t : batch) {
+      if (t.causesChanged()) {
+        continue; // a DEGRADED site's causes changed: no outage begins or ends
+      }
       String site = t.siteId();
       Current cur = current.get(site);
       if (t.to() == SiteState.DOWN || t.to() == SiteState.UNREACHABLE) {

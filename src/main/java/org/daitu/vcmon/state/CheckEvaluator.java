@@ -2,8 +2,10 @@ package org.daitu.vcmon.state;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SiteCheck;
@@ -17,8 +19,8 @@ import org.daitu.vcmon.probe.SnmpStatus;
  *   <li>ICMP could not run: UNKNOWN (a local fault never makes a site DOWN);
  *   <li>no echo and no SNMP answer: FAILED;
  *   <li>something answered but SNMP is silent, loss or RTT is over its limit, an interface is
- *       down or the endpoint reports itself unregistered: IMPAIRED, with every such finding in the
- *       reason;
+ *       down or the endpoint reports itself unregistered: IMPAIRED, each such finding a
+ *       {@link Cause}, summarised in the reason;
  *   <li>otherwise GOOD.
  * </ol>
  */
@@ -45,43 +47,62 @@ public final class CheckEvaluator {
       if (snmpCounts) {
         why += "; SNMP: " + snmp.reason();
       }
-      return new Verdict(Verdict.Kind.FAILED, why);
+      return new Verdict(Verdict.Kind.FAILED, Reasons.cut(why));
     }
-    List<String> findings = new ArrayList<>();
+    Set<Cause.Source> judged = EnumSet.of(Cause.Source.ICMP);
+    List<Cause> causes = new ArrayList<>();
     if (!icmp.answered()) {
-      findings.add("no answer to " + icmp.sent() + " pings but SNMP answers (ICMP filtered?)");
+      causes.add(
+          new Cause(
+              "icmp-filtered",
+              "no answer to " + icmp.sent() + " pings but SNMP answers (ICMP filtered?)",
+              Cause.Source.ICMP));
     } else {
       double loss = icmp.lossRatio();
       if (loss >= degradedLossRatio) {
-        findings.add(
-            String.format(
-                Locale.ROOT,
-                "packet loss %s (limit %s)",
-                percent(loss),
-                percent(degradedLossRatio)));
+        causes.add(
+            new Cause(
+                "loss",
+                String.format(
+                    Locale.ROOT,
+                    "packet loss %s (limit %s)",
+                    percent(loss),
+                    percent(degradedLossRatio)),
+                Cause.Source.ICMP));
       }
       double rttMs = icmp.rttAvgSeconds() * 1000;
       if (rttMs >= degradedRtt.toMillis()) {
-        findings.add(
-            String.format(
-                Locale.ROOT, "RTT %.0f ms (limit %d ms)", rttMs, degradedRtt.toMillis()));
+        causes.add(
+            new Cause(
+                "rtt",
+                String.format(Locale.ROOT, "RTT %.0f ms (limit %d ms)", rttMs, degradedRtt.toMillis()),
+                Cause.Source.ICMP));
       }
     }
-    if (snmpCounts && !snmp.ok()) {
-      findings.add("SNMP silent: " + snmp.reason());
+    if (snmpCounts) {
+      judged.add(Cause.Source.SNMP_REACH);
+      if (!snmp.ok()) {
+        causes.add(new Cause("snmp-silent", "SNMP silent: " + snmp.reason(), Cause.Source.SNMP_REACH));
+      }
     }
     if (snmpAnswered) {
+      judged.add(Cause.Source.SNMP_DATA);
       for (InterfaceStatus i : snmp.interfaces()) {
         if (i.isFaulty()) {
-          findings.add("interface " + (i.name() == null ? "#" + i.index() : i.name()) + " down");
+          String name = i.name() == null ? "#" + i.index() : i.name();
+          causes.add(
+              new Cause(Reasons.INTERFACE_KEY + name, "interface " + name + " down", Cause.Source.SNMP_DATA));
         }
       }
-      findings.addAll(snmp.registrationFailures());
+      for (String failure : snmp.registrationFailures()) {
+        causes.add(new Cause("registration:" + failure, failure, Cause.Source.SNMP_DATA));
+      }
     }
-    if (findings.isEmpty()) {
-      return new Verdict(Verdict.Kind.GOOD, snmpCounts ? "ping and SNMP answer" : "ping answers");
+    if (causes.isEmpty()) {
+      return new Verdict(
+          Verdict.Kind.GOOD, snmpCounts ? "ping and SNMP answer" : "ping answers", List.of(), judged);
     }
-    return new Verdict(Verdict.Kind.IMPAIRED, String.join("; ", findings));
+    return new Verdict(Verdict.Kind.IMPAIRED, Reasons.summarise(causes), causes, judged);
   }
 
   static String percent(double ratio) {

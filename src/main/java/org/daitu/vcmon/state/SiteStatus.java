@@ -1,6 +1,7 @@
 package org.daitu.vcmon.state;
 
 import java.time.Instant;
+import java.util.List;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SnmpResult;
@@ -14,8 +15,12 @@ import org.daitu.vcmon.probe.SnmpResult;
  * @param snmp result of the last check's SNMP poll, null before the first or for ping-only sites
  * @param lastSnmpOk the last SNMP poll that answered (identity and uptime stay visible while the
  *     agent is silent), null if none yet
+ * @param lastSnmpOkAt start of the check whose SNMP poll answered last: how old {@code lastSnmpOk}
+ *     is; null if none yet
  * @param reboots reboots seen since vcmon started (sysUpTime went backwards)
  * @param firstConnected first time the site was seen UP, null if never
+ * @param causes what makes a DEGRADED site DEGRADED, each with when it was confirmed; empty in
+ *     every other state
  */
 public record SiteStatus(
     Site site,
@@ -27,9 +32,15 @@ public record SiteStatus(
     IcmpResult icmp,
     SnmpResult snmp,
     SnmpResult lastSnmpOk,
+    Instant lastSnmpOkAt,
     int reboots,
     Instant lastRebootAt,
-    Instant firstConnected) {
+    Instant firstConnected,
+    List<SiteCause> causes) {
+
+  public SiteStatus {
+    causes = List.copyOf(causes);
+  }
 
   public String id() {
     return site.id();

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +40,10 @@ import org.daitu.vcmon.probe.SnmpResult;
  *   <li>Flapping: a site that changes state more than {@code flapping.changes} times within
  *       {@code flapping.window} is flagged; its changes are still recorded but not announced, until the
  *       window holds at most half as many changes, when the settled state is announced once.
+ *   <li>Causes: a DEGRADED site holds the {@link Cause causes} that make it so. While it stays
+ *       DEGRADED, a cause seen in {@code down_after} checks in a row is added and one absent from
+ *       {@code up_after} checks that could judge it is cleared, each as a change (from DEGRADED to
+ *       DEGRADED) that is recorded, announced and counted for flapping like a change of state.
  *   <li>Reboots: sysUpTime going backwards (except near its 32-bit wrap) counts a reboot.
  * </ul>
  */
@@ -366,6 +372,7 @@ public final class SiteTracker {
         t.lastUptimeTicks = up;
       }
       t.lastSnmpOk = snmp;
+      t.lastSnmpOkAt = check.startedAt();
     }
   }
 
@@ -387,14 +394,71 @@ public final class SiteTracker {
     boolean offline = s == SiteState.DOWN || s == SiteState.UNREACHABLE || s == SiteState.UNKNOWN;
     if (offline && t.reachableStreak >= upAfter) {
       SiteState to = v.kind() == Verdict.Kind.GOOD ? SiteState.UP : SiteState.DEGRADED;
-      change(t, to, reasonFor(to, v, t), now, out);
+      change(t, to, basisFor(to, v, t), now, out);
     } else if (s == SiteState.DEGRADED && t.goodStreak >= upAfter) {
-      change(t, SiteState.UP, v.reason(), now, out);
+      change(t, SiteState.UP, v, now, out);
     } else if (s == SiteState.UP && t.notGoodStreak >= downAfter) {
-      change(t, SiteState.DEGRADED, reasonFor(SiteState.DEGRADED, v, t), now, out);
-    } else if (s == SiteState.UP || s == SiteState.DEGRADED) {
-      refreshReason(t, v);
+      change(t, SiteState.DEGRADED, basisFor(SiteState.DEGRADED, v, t), now, out);
+    } else if (s == SiteState.DEGRADED) {
+      followCauses(t, v, now, out);
+    } else if (s == SiteState.UP && v.kind() == Verdict.Kind.GOOD) {
+      t.reason = v.reason(); // same state, newer details
     }
+  }
+
+  /**
+   * A DEGRADED site's causes as its checks confirm or clear them; a change of causes is a change
+   * like one of state. The texts follow the latest reading without being a change.
+   */
+  private void followCauses(Track t, Verdict v, Instant now, List<Transition> out) {
+    if (v.kind() != Verdict.Kind.IMPAIRED && v.kind() != Verdict.Kind.GOOD) {
+      return; // a failed check says nothing of what is wrong with a site that answers
+    }
+    List<String> added = new ArrayList<>();
+    List<String> cleared = new ArrayList<>();
+    t.causes.replaceAll((key, c) -> {
+      Cause latest = t.latest.get(key);
+      return latest == null || latest.text().equals(c.text()) ? c : new SiteCause(key, latest.text(), c.since());
+    });
+    for (Map.Entry<String, Integer> e : t.missing.entrySet()) {
+      if (e.getValue() >= cfg.upAfter() && t.causes.containsKey(e.getKey())) {
+        cleared.add(t.causes.remove(e.getKey()).text());
+      }
+    }
+    for (Map.Entry<String, Integer> e : t.seen.entrySet()) {
+      if (!t.causes.containsKey(e.getKey())
+          && (e.getValue() >= cfg.downAfter() || t.causes.isEmpty() && !cleared.isEmpty())) {
+        Cause c = t.latest.get(e.getKey());
+        t.causes.put(c.key(), new SiteCause(c.key(), c.text(), now));
+        added.add(c.text());
+      }
+    }
+    t.missing.keySet().retainAll(t.causes.keySet());
+    t.reason = t.causes.isEmpty() ? v.reason() : summary(t);
+    if (added.isEmpty() && cleared.isEmpty()) {
+      return;
+    }
+    t.changes.addLast(now);
+    pruneChanges(t, now);
+    if (!t.flapping && t.changes.size() > cfg.flapChanges()) {
+      t.flapping = true;
+    }
+    List<String> what = new ArrayList<>();
+    added.forEach(a -> what.add("new: " + a));
+    cleared.forEach(c -> what.add("cleared: " + c));
+    out.add(
+        new Transition(
+            t.site.id(), SiteState.DEGRADED, SiteState.DEGRADED, now,
+            Reasons.cut(String.join("; ", what)), !t.flapping, t.flapping, added, cleared));
+  }
+
+  private static String summary(Track t) {
+    List<Cause> active = new ArrayList<>(t.causes.size());
+    for (SiteCause c : t.causes.values()) {
+      Cause latest = t.latest.get(c.key());
+      active.add(new Cause(c.key(), c.text(), latest == null ? Cause.Source.ICMP : latest.source()));
+    }
+    return Reasons.summarise(active);
   }
 
   /** The site's failure is confirmed: DOWN, UNREACHABLE behind a DOWN parent, or wait. */
@@ -407,7 +471,7 @@ public final class SiteTracker {
     } else if (parent != null && (parentUndecided(parent, t) || steppedBack(parent.lastCheckAt))) {
       wanted.add(parent.site.id()); // wait: its own checks decide between DOWN and UNREACHABLE
     } else if (t.state != SiteState.DOWN) {
-      change(t, SiteState.DOWN, v.reason(), now, out);
+      change(t, SiteState.DOWN, v, now, out);
     }
   }
 
@@ -446,25 +510,34 @@ public final class SiteTracker {
     return s == SiteState.DOWN || s == SiteState.UNREACHABLE;
   }
 
-  private static String reasonFor(SiteState to, Verdict v, Track t) {
+  /** The verdict a change to {@code to} stands on: for DEGRADED, the last impaired one. */
+  private static Verdict basisFor(SiteState to, Verdict v, Track t) {
     if (to == SiteState.DEGRADED && v.kind() != Verdict.Kind.IMPAIRED && t.lastImpaired != null) {
       return t.lastImpaired;
     }
-    return v.reason();
+    return v;
   }
 
-  /** Same state, newer details: e.g. a DEGRADED site whose loss is now its RTT. */
-  private static void refreshReason(Track t, Verdict v) {
-    if ((t.state == SiteState.UP && v.kind() == Verdict.Kind.GOOD)
-        || (t.state == SiteState.DEGRADED && v.kind() == Verdict.Kind.IMPAIRED)) {
-      t.reason = v.reason();
+  /** A change whose reason is the verdict's; entering DEGRADED takes the verdict's causes. */
+  private void change(Track t, SiteState to, Verdict basis, Instant now, List<Transition> out) {
+    if (to == SiteState.DEGRADED && t.state != SiteState.DEGRADED) {
+      t.causes.clear();
+      for (Cause c : basis.causes()) {
+        t.causes.put(c.key(), new SiteCause(c.key(), c.text(), now));
+      }
+      t.missing.clear();
     }
+    change(t, to, basis.reason(), now, out);
   }
 
   private void change(Track t, SiteState to, String reason, Instant now, List<Transition> out) {
     if (t.state == to) {
       t.reason = reason;
       return;
+    }
+    if (to != SiteState.DEGRADED) {
+      t.causes.clear();
+      t.missing.clear();
     }
     SiteState from = t.state;
     t.state = to;
@@ -541,7 +614,14 @@ public final class SiteTracker {
     int notGoodStreak;
     int failStreak;
     Verdict last;
-    String lastImpaired;
+    Verdict lastImpaired;
+    /** Confirmed causes, while DEGRADED. */
+    final Map<String, SiteCause> causes = new LinkedHashMap<>();
+    /** Checks in a row that found each cause; the latest reading of each. */
+    final Map<String, Integer> seen = new HashMap<>();
+    final Map<String, Cause> latest = new HashMap<>();
+    /** Checks in a row, among those that could judge it, without each confirmed cause. */
+    final Map<String, Integer> missing = new HashMap<>();
     Instant failingSince;
     final Deque<Instant> changes = new ArrayDeque<>();
     boolean flapping;
@@ -549,6 +629,7 @@ public final class SiteTracker {
     IcmpResult icmp;
     SnmpResult snmp;
     SnmpResult lastSnmpOk;
+    Instant lastSnmpOkAt;
     long lastUptimeTicks = -1;
     int reboots;
     Instant lastRebootAt;
@@ -569,6 +650,9 @@ public final class SiteTracker {
 
     void count(Verdict v, Instant checkStart) {
       last = v;
+      if (v.kind() == Verdict.Kind.GOOD || v.kind() == Verdict.Kind.IMPAIRED) {
+        countCauses(v);
+      }
       if (v.kind() == Verdict.Kind.FAILED
           && (failStreak == 0 || failingSince.isAfter(checkStart))) {
         // Never later than the latest failed check, even if the clock stepped back meanwhile:
@@ -587,7 +671,7 @@ public final class SiteTracker {
           reachableStreak++;
           notGoodStreak++;
           failStreak = 0;
-          lastImpaired = v.reason();
+          lastImpaired = v;
         }
         case FAILED -> {
           goodStreak = 0;
@@ -604,8 +688,40 @@ public final class SiteTracker {
       }
     }
 
+    /** Streaks of each cause: found, or absent from a check that could judge it. */
+    private void countCauses(Verdict v) {
+      Set<String> now = new HashSet<>();
+      for (Cause c : v.causes()) {
+        now.add(c.key());
+        seen.merge(c.key(), 1, Integer::sum);
+        latest.put(c.key(), c);
+        missing.remove(c.key());
+      }
+      seen.keySet().removeIf(key -> !now.contains(key) && v.judged().contains(latest.get(key).source()));
+      for (SiteCause c : causes.values()) {
+        Cause last = latest.get(c.key());
+        if (!now.contains(c.key()) && last != null && v.judged().contains(last.source())) {
+          missing.merge(c.key(), 1, Integer::sum);
+        }
+      }
+      latest.keySet().removeIf(key -> !seen.containsKey(key) && !causes.containsKey(key));
+    }
+
     /** The last status built; reused while nothing in it changed (most sites, most batches). */
     private SiteStatus status;
+
+    private boolean sameCauses(List<SiteCause> shown) {
+      if (shown.size() != causes.size()) {
+        return false;
+      }
+      int i = 0;
+      for (SiteCause c : causes.values()) {
+        if (!c.equals(shown.get(i++))) {
+          return false;
+        }
+      }
+      return true;
+    }
 
     SiteStatus status() {
       SiteStatus c = status;
@@ -619,9 +735,11 @@ public final class SiteTracker {
           && c.icmp() == icmp
           && c.snmp() == snmp
           && c.lastSnmpOk() == lastSnmpOk
+          && c.lastSnmpOkAt() == lastSnmpOkAt
           && c.reboots() == reboots
           && c.lastRebootAt() == lastRebootAt
-          && c.firstConnected() == firstConnected) {
+          && c.firstConnected() == firstConnected
+          && sameCauses(c.causes())) {
         return c;
       }
       return status = new SiteStatus(
@@ -634,9 +752,11 @@ public final class SiteTracker {
           icmp,
           snmp,
           lastSnmpOk,
+          lastSnmpOkAt,
           reboots,
           lastRebootAt,
-          firstConnected);
+          firstConnected,
+          List.copyOf(causes.values()));
     }
   }
 }

@@ -1,10 +1,18 @@
 package org.daitu.vcmon.state;
 
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * What one check says about a site before any hysteresis: the raw reading that the tracker
  * debounces into a {@link SiteState}.
+ *
+ * @param causes what is wrong, for an IMPAIRED verdict; empty otherwise
+ * @param judged the sources this check measured: a cause of another source is neither confirmed
+ *     nor cleared by it
  */
-public record Verdict(Kind kind, String reason) {
+public record Verdict(Kind kind, String reason, List<Cause> causes, Set<Cause.Source> judged) {
 
   public enum Kind {
     /** Everything answered within limits. */
@@ -17,7 +25,17 @@ public record Verdict(Kind kind, String reason) {
     UNKNOWN
   }
 
+  public Verdict {
+    causes = List.copyOf(causes);
+    judged = judged.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(judged));
+  }
+
+  /** A verdict without causes that judges nothing (FAILED, UNKNOWN). */
+  public Verdict(Kind kind, String reason) {
+    this(kind, reason, List.of(), Set.of());
+  }
+
   public static Verdict good() {
-    return new Verdict(Kind.GOOD, "ping and SNMP answer");
+    return new Verdict(Kind.GOOD, "ping and SNMP answer", List.of(), EnumSet.allOf(Cause.Source.class));
   }
 }

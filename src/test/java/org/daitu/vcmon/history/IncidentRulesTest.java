@@ -220,6 +220,17 @@ class IncidentRulesTest {
   }
 
   @Test
+  void aChangeOfADegradedSitesCausesOpensAndClosesNothing() {
+    Transition causes =
+        new Transition("a", DEGRADED, DEGRADED, at(1), "new: x", true, false, List.of("x"), List.of());
+    Map<String, Incident> open = new HashMap<>(Map.of("a", open(3, "a", 0, null)));
+    assertThat(IncidentRules.decide(List.of(causes), PARENTS, open, Set.of())).isEmpty();
+    assertThat(IncidentRules.decide(List.of(t("a", DEGRADED, DEGRADED, 1)), PARENTS, open, Set.of()))
+        .as("a plain change to the same online state closes, as before")
+        .containsExactly(new Close(Ref.stored(3), at(1)));
+  }
+
+  @Test
   void aReferenceIsAnIdOrAnOpeningStepNotBoth() {
     assertThatThrownBy(() -> new Ref(1L, 0))
         .isInstanceOf(IllegalArgumentException.class);

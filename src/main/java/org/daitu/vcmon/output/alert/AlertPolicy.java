@@ -31,7 +31,8 @@ import org.daitu.vcmon.state.Transition;
  * duration; DEGRADED becomes a warning only once it lasted {@code degraded_after}; changes are held
  * for {@code digest.window} and go out as one digest when {@code min_sites} sites changed together
  * (a storm has one cause, and thirty messages hide it); reminders every {@code reminder_interval}
- * while DOWN. Nothing goes out for MAINTENANCE, nor while vcmon is blind (its own uplink down):
+ * while DOWN. A change of causes of a DEGRADED site already warned about is a warning too, held
+ * for the digest like a change of state. Nothing goes out for MAINTENANCE, nor while vcmon is blind (its own uplink down):
  * held changes are dropped then, and an outage announced before the blind spell is not announced
  * again after it.
  *
@@ -85,10 +86,17 @@ public final class AlertPolicy {
     }
   }
 
-  /** A held change: a DOWN to announce or a recovery to tell, with the outage it belongs to. */
+  /**
+   * A held change: a DOWN to announce or a recovery to tell, with the outage it belongs to, or a
+   * change of a warned DEGRADED site's causes (no outage).
+   */
   private record Held(Transition t, Outage outage) {
     boolean down() {
       return t.to() == SiteState.DOWN;
+    }
+
+    boolean causes() {
+      return t.causesChanged();
     }
   }
 
@@ -188,6 +196,14 @@ public final class AlertPolicy {
   private void handle(Transition t, StateSnapshot snap, List<Notification> out) {
     String id = t.siteId();
     SiteState to = t.to();
+    if (t.causesChanged()) {
+      Degraded d = degraded.get(id);
+      if (d != null && d.warned) {
+        hold(new Held(t, null));
+      }
+      // Not warned yet: the warning, when due, gives the causes of that moment.
+      return;
+    }
     if (to != SiteState.DEGRADED) {
       Degraded d = degraded.remove(id);
       if (d != null && d.warned && to == SiteState.UP) {
@@ -356,7 +372,7 @@ public final class AlertPolicy {
       out.add(digest(batch, first, snap, now));
     } else {
       for (Held h : batch) {
-        out.add(h.down() ? down(h.t(), snap, now) : recovery(h, snap));
+        out.add(h.down() ? down(h.t(), snap, now) : h.causes() ? causesChange(h.t(), snap) : recovery(h, snap));
       }
     }
     return out;
@@ -474,18 +490,30 @@ public final class AlertPolicy {
         List.of(line(t, name)));
   }
 
+  private Notification causesChange(Transition t, StateSnapshot snap) {
+    String name = name(t.siteId(), snap);
+    SiteStatus s = snap.site(t.siteId()).orElse(null);
+    return new Notification(
+        "causes:" + t.siteId() + ":" + t.at().toEpochMilli(),
+        Kind.SITE,
+        Severity.WARNING,
+        false,
+        t.at(),
+        text.causesTitle(name, t.causesAdded().isEmpty()),
+        text.causesText(name, t.at(), t.causesAdded(), t.causesCleared(), s == null ? null : s.reason()),
+        List.of(line(t, name)));
+  }
+
   private Notification digest(List<Held> batch, Instant first, StateSnapshot snap, Instant now) {
     List<SiteLine> lines = new ArrayList<>();
     StringBuilder body = new StringBuilder();
     int downUnits = 0;
-    int downs = 0;
     for (Held h : batch) {
       Transition t = h.t();
       String name = name(t.siteId(), snap);
       lines.add(line(t, name));
       body.append('\n').append(text.digestLine(name, t.to(), t.at(), now, t.reason()));
       if (h.down()) {
-        downs++;
         boolean unit = snap.site(t.siteId()).map(s -> s.site().type().isUnit()).orElse(false);
         if (unit) {
           downUnits++;
@@ -501,7 +529,7 @@ public final class AlertPolicy {
         "digest:" + first.toEpochMilli(),
         Kind.DIGEST,
         Severity.CRITICAL,
-        downs == 0,
+        batch.stream().noneMatch(h -> h.down() || h.causes()),
         first,
         title,
         title + body,

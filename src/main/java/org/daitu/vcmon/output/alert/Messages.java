@@ -161,6 +161,32 @@ public final class Messages {
             + reasonSuffix(reason);
   }
 
+  /** A DEGRADED site gained a cause ({@code onlyCleared} false) or only lost some. */
+  public String causesTitle(String name, boolean onlyCleared) {
+    if (onlyCleared) {
+      return vi ? "[CẢNH BÁO] " + name + " bớt lỗi, vẫn chất lượng kém"
+          : "[WARNING] " + name + " has fewer faults, still degraded";
+    }
+    return vi ? "[CẢNH BÁO] " + name + " có lỗi mới" : "[WARNING] " + name + " has a new fault";
+  }
+
+  /** What was added and cleared at {@code at}, and what the site has now. */
+  public String causesText(String name, Instant at, List<String> added, List<String> cleared, String now) {
+    StringBuilder b = new StringBuilder();
+    b.append(name).append(vi ? " vẫn chất lượng kém; lúc " : " is still degraded; at ").append(time(at, at));
+    if (!added.isEmpty()) {
+      b.append(vi ? " có thêm: " : " new: ").append(String.join("; ", added));
+      b.append(cleared.isEmpty() ? "." : ",");
+    }
+    if (!cleared.isEmpty()) {
+      b.append(vi ? " đã hết: " : " cleared: ").append(String.join("; ", cleared)).append('.');
+    }
+    if (now != null && !now.isBlank()) {
+      b.append(vi ? " Hiện tại: " : " Now: ").append(now).append('.');
+    }
+    return b.toString();
+  }
+
   public String degradedRecoveryTitle(String name) {
     return vi
         ? "[ĐÃ KHÔI PHỤC] " + name + " hoạt động bình thường"

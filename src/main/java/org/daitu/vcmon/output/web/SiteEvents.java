@@ -125,7 +125,9 @@ final class SiteEvents {
               .put("from", t.from().name())
               .put("to", t.to().name())
               .put("at", SiteJson.time(t.at()))
-              .put("reason", t.reason()));
+              .put("reason", t.reason())
+              .put("causes_added", new JsonArray(t.causesAdded()))
+              .put("causes_cleared", new JsonArray(t.causesCleared())));
       if (seen.add(t.siteId())) {
         snap.site(t.siteId()).ifPresent(s -> sites.add(SiteJson.site(s)));
       }

@@ -8,6 +8,7 @@ import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.state.SiteState;
+import org.daitu.vcmon.state.SiteCause;
 import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 
@@ -52,12 +53,13 @@ final class SiteJson {
             .put("state", s.state().name())
             .put("since", time(s.since()))
             .put("reason", s.reason())
+            .put("causes", causes(s))
             .put("flapping", s.flapping())
             .put("last_check", time(s.lastCheckAt()))
             .put("reboots", s.reboots())
             .put("last_reboot", time(s.lastRebootAt()))
             .put("icmp", icmp(s.icmp()))
-            .put("snmp", s.site().snmp() == null ? null : snmp(s.snmp(), s.lastSnmpOk()))
+            .put("snmp", s.site().snmp() == null ? null : snmp(s.snmp(), s.lastSnmpOk(), s.lastSnmpOkAt()))
             .put(
                 "rollout",
                 new JsonObject()
@@ -71,6 +73,15 @@ final class SiteJson {
       o.put("location", null);
     }
     return o;
+  }
+
+  /** What makes a DEGRADED site so, in full (the reason is a summary), each with its time. */
+  static JsonArray causes(SiteStatus s) {
+    JsonArray out = new JsonArray();
+    for (SiteCause c : s.causes()) {
+      out.add(new JsonObject().put("key", c.key()).put("text", c.text()).put("since", time(c.since())));
+    }
+    return out;
   }
 
   static JsonObject icmp(IcmpResult r) {
@@ -88,11 +99,16 @@ final class SiteJson {
         .put("unavailable", r.unavailableReason());
   }
 
-  /** Current SNMP status from the last poll; identity and uptime from the last answer. */
-  static JsonObject snmp(SnmpResult last, SnmpResult lastOk) {
+  /**
+   * Current SNMP status from the last poll; identity, uptime and interfaces from the last answer,
+   * with {@code answered_at} saying how old they are (older than the last check once the agent
+   * fell silent).
+   */
+  static JsonObject snmp(SnmpResult last, SnmpResult lastOk, Instant answeredAt) {
     JsonObject o = new JsonObject().put("up", last != null && last.ok());
     o.put("status", last == null ? null : last.status().name());
     o.put("reason", last == null || last.ok() ? null : last.reason());
+    o.put("answered_at", time(answeredAt));
     SnmpResult id = lastOk;
     o.put("uptime_seconds", id == null ? null : num(id.uptimeSeconds()));
     o.put("sys_name", id == null ? null : id.sysName());

@@ -55,7 +55,7 @@ class AlertPolicyTest {
     }
 
     static SiteStatus status(Site site, SiteState state, Instant since, String reason) {
-      return new SiteStatus(site, state, since, reason, false, since, null, null, null, 0, null, since);
+      return new SiteStatus(site, state, since, reason, false, since, null, null, null, null, 0, null, since, List.of());
     }
 
     /** Moves a site and returns the transition the tracker would publish. */
@@ -297,6 +297,68 @@ class AlertPolicyTest {
               "Cát Nê đã kết nối lại lúc 09:47, sau 2 giờ 5 phút mất kết nối (từ 07:42)."
                   + " Hiện tại: hoạt động bình thường.");
     });
+  }
+
+  /** What the tracker publishes when a DEGRADED site's causes change. */
+  Transition causes(String id, Instant at, List<String> added, List<String> cleared) {
+    return new Transition(id, SiteState.DEGRADED, SiteState.DEGRADED, at, "x", true, false, added, cleared);
+  }
+
+  @Test
+  void aNewCauseOfAWarnedDegradedSiteIsAWarningHeldForTheDigest() {
+    feed(d.move("la-bang", SiteState.DEGRADED, T0, "cổng ether3 down"));
+    assertThat(tick(T0.plus(Duration.ofMinutes(10)))).hasSize(1);
+    Instant at = T0.plus(Duration.ofMinutes(12));
+    assertThat(feed(causes("la-bang", at, List.of("SNMP silent: timeout"), List.of()))).isEmpty();
+    List<Notification> out = tick(at.plus(WINDOW));
+    assertThat(out).singleElement().satisfies(n -> {
+      assertThat(n.key()).isEqualTo("causes:la-bang:" + at.toEpochMilli());
+      assertThat(n.severity()).isEqualTo(Severity.WARNING);
+      assertThat(n.resolved()).isFalse();
+      assertThat(n.title()).isEqualTo("[CẢNH BÁO] La Bằng có lỗi mới");
+      assertThat(n.text())
+          .isEqualTo("La Bằng vẫn chất lượng kém; lúc 07:54 có thêm: SNMP silent: timeout. Hiện tại: cổng ether3 down.");
+      assertThat(n.sites()).singleElement().satisfies(l -> assertThat(l.state()).isEqualTo("DEGRADED"));
+    });
+    Acceptance warnings = Acceptance.of("warning", true);
+    Acceptance noDegraded = Acceptance.of("info", false);
+    assertThat(warnings.accepts(out.get(0))).isTrue();
+    assertThat(noDegraded.accepts(out.get(0))).as("a channel without DEGRADED warnings").isFalse();
+  }
+
+  @Test
+  void aClearedCauseIsToldInEnglishToo() {
+    AlertPolicy p = policy("en", Duration.ZERO, clock);
+    p.onTransitions(List.of(d.move("la-bang", SiteState.DEGRADED, T0, "interface ether3 down")), d.snap(T0));
+    p.tick(T0.plus(Duration.ofMinutes(10)), d.snap(T0.plus(Duration.ofMinutes(10))));
+    Instant at = T0.plus(Duration.ofMinutes(12));
+    clock.advance(Duration.between(clock.instant(), at));
+    p.onTransitions(List.of(causes("la-bang", at, List.of(), List.of("packet loss 60% (limit 50%)"))), d.snap(at));
+    assertThat(p.tick(at.plus(WINDOW), d.snap(at.plus(WINDOW)))).singleElement().satisfies(n -> {
+      assertThat(n.title()).isEqualTo("[WARNING] La Bằng has fewer faults, still degraded");
+      assertThat(n.text())
+          .isEqualTo("La Bằng is still degraded; at 07:54 cleared: packet loss 60% (limit 50%). Now: interface ether3 down.");
+    });
+  }
+
+  @Test
+  void causesOfADegradedSiteNotYetWarnedAboutWaitForTheWarning() {
+    feed(d.move("la-bang", SiteState.DEGRADED, T0, "mất gói 35 %"));
+    Instant at = T0.plus(Duration.ofMinutes(2));
+    feed(causes("la-bang", at, List.of("SNMP silent: timeout"), List.of()));
+    assertThat(tick(at.plus(WINDOW))).isEmpty();
+    assertThat(tick(T0.plus(Duration.ofMinutes(10))))
+        .singleElement()
+        .satisfies(n -> assertThat(n.key()).startsWith("degraded:"));
+  }
+
+  @Test
+  void aChangeOfCausesWhileFlappingIsNotAnnounced() {
+    feed(d.move("la-bang", SiteState.DEGRADED, T0, "mất gói 35 %"));
+    tick(T0.plus(Duration.ofMinutes(10)));
+    Instant at = T0.plus(Duration.ofMinutes(12));
+    feed(new Transition("la-bang", SiteState.DEGRADED, SiteState.DEGRADED, at, "x", false, true, List.of("y"), List.of()));
+    assertThat(tick(at.plus(WINDOW))).isEmpty();
   }
 
   @ParameterizedTest(name = "DEGRADED for {0} min: warning {1}")

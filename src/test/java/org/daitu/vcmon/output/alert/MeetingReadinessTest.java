@@ -38,7 +38,7 @@ class MeetingReadinessTest {
 
   static SiteStatus status(String id, String name, SiteType type, SiteState state, Instant since, IcmpResult icmp) {
     Site site = new Site(id, "", name, type, "198.18.1.1", null, null, RolloutStage.CONNECTED, null);
-    return new SiteStatus(site, state, since, null, false, since, icmp, null, null, 0, null, since);
+    return new SiteStatus(site, state, since, null, false, since, icmp, null, null, null, 0, null, since, List.of());
   }
 
   /** 30 communes: Cát Nê down since 07:42, La Bằng losing 35 % of its echoes, the rest up; plus a router. */
