@@ -36,6 +36,7 @@
       colRtt: "RTT", colLoss: "Mất gói", colReboots: "Khởi động lại", col24h: "24 giờ", col30d: "30 ngày",
       colStage: "Triển khai",
       flapping: "chập chờn",
+      snmpAge: "SNMP trả lời lần cuối {age} trước",
       incidents: "Sự cố",
       openIncidents: "Đang diễn ra",
       closedIncidents: "Đã khắc phục gần đây",
@@ -76,6 +77,7 @@
       colRtt: "RTT", colLoss: "Loss", colReboots: "Reboots", col24h: "24 h", col30d: "30 days",
       colStage: "Rollout",
       flapping: "flapping",
+      snmpAge: "SNMP last answered {age} ago",
       incidents: "Incidents",
       openIncidents: "Open",
       closedIncidents: "Recently resolved",
@@ -121,6 +123,9 @@
     [/^packet loss (\S+) \(limit (\S+)\)$/, (m) => `mất gói ${m[1]} (ngưỡng ${m[2]})`],
     [/^RTT (\S+ ms) \(limit (\S+ ms)\)$/, (m) => `độ trễ ${m[1]} (ngưỡng ${m[2]})`],
     [/^interface (.+) down$/, (m) => `cổng mạng ${m[1]} không hoạt động`],
+    [/^(\d+) interfaces down: (.*)$/, (m) => `${m[1]} cổng mất kết nối: ${m[2]}`],
+    [/^new: (.*)$/, (m) => "lỗi mới: " + reasonVi(m[1])],
+    [/^cleared: (.*)$/, (m) => "đã hết: " + reasonVi(m[1])],
     [/^H\.323 gatekeeper registration failed$/, () => "mất đăng ký H.323 với gatekeeper"],
     [/^SIP registration failed(.*)$/, (m) => "mất đăng ký SIP" + m[1]],
     [/^parent (\S+) is (DOWN|UNREACHABLE)$/, (m) => `điểm cấp trên ${m[1]} ${TEXT.vi.state[m[2]].toLowerCase()}`],
@@ -335,6 +340,20 @@
     return td;
   }
 
+  // The reason (a summary), every cause in full on hover, and how old the SNMP facts are once
+  // the agent fell silent.
+  function reasonBox(s) {
+    const box = el("span");
+    box.append(el("span", "reason-text", reasonText(s.reason)));
+    if (s.causes && s.causes.length > 1) box.title = s.causes.map((c) => reasonText(c.text)).join("\n");
+    const snmp = s.snmp;
+    if (snmp && !snmp.up && snmp.answered_at) {
+      const age = ((data.at || new Date()).getTime() - Date.parse(snmp.answered_at)) / 1000;
+      box.append(el("span", "stale", t("snmpAge", { age: duration(age) })));
+    }
+    return box;
+  }
+
   function uptime(ratio) {
     const box = el("span", "uptime");
     if (ratio == null) { box.textContent = "–"; return box; }
@@ -370,7 +389,7 @@
         cell(tr, "colType", TEXT[lang].type[s.type] || s.type);
         cell(tr, "colState", stateLabel(s.state), "state " + s.state);
         cell(tr, "colSince", dateTime(s.since));
-        cell(tr, "colReason", reasonText(s.reason), "reason");
+        cell(tr, "colReason", reasonBox(s), "reason");
         const icmp = s.icmp || {};
         cell(tr, "colRtt", icmp.rtt_seconds == null ? "–" : number(icmp.rtt_seconds * 1000, 1) + " ms", "num");
         cell(tr, "colLoss", icmp.loss_ratio == null ? "–" : number(icmp.loss_ratio * 100, 0) + " %", "num");
