@@ -31,6 +31,12 @@ public final class FakeSnmpProbe implements SnmpProbe {
     return this;
   }
 
+  /** The agent at that address answers {@code result} from now on. */
+  public FakeSnmpProbe script(String address, SnmpResult result) {
+    scripted.put(address, result);
+    return this;
+  }
+
   /** The agent at that address answers normally again. */
   public FakeSnmpProbe answer(String address) {
     scripted.remove(address);

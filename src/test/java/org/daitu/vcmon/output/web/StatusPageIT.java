@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +27,7 @@ import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.testing.HeadlessChromium;
 import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,8 +39,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -53,8 +51,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * saying why, without them, without fping, or without root and nft.
  */
 class StatusPageIT {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final String NFT_TABLE = "vcmon_it_page";
   private static final String HTML_NAME = "<img src=x onerror=alert(1)>Xã thử";
   private static final String HTML_ID = "html-name";
@@ -70,8 +66,7 @@ class StatusPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    HostTools.require(Path.of(CHROMIUM));
-    HostTools.require(Path.of(CHROMEDRIVER));
+    HeadlessChromium.require();
     HostTools.require("fping");
     HostTools.requireRoot("to silence a site with nftables");
     HostTools.require("nft");
@@ -101,20 +96,7 @@ class StatusPageIT {
     client = WebClient.create(vertx);
     waitForApi("all 31 sites UP", body -> states(body).getInteger("UP") == UNITS + 1);
 
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1280,900",
-        // The capture below grows the view to the whole page; without scrollbars the layout
-        // width stays the same before and during it.
-        "--hide-scrollbars",
-        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-    driver = new ChromeDriver(service, options);
+    driver = HeadlessChromium.start(dir);
   }
 
   @AfterAll

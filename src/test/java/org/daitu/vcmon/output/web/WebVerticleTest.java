@@ -95,6 +95,29 @@ class WebVerticleTest {
   }
 
   @Test
+  void aDegradedSiteGivesEveryCauseAndHowOldItsSnmpFactsAre() throws Exception {
+    checkBothSitesUp();
+    Instant lastAnswer = clock.instant();
+    IcmpResult ok = IcmpResult.measured(5, new double[] {0.020, 0.022, 0.021, 0.020, 0.023});
+    SnmpResult silent = SnmpResult.failed(SnmpStatus.TIMEOUT, "no SNMP answer within 1s (2 attempts)");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      tracker.apply(new SiteCheck("ha-thuong", clock.instant(), Duration.ofSeconds(1), ok, silent));
+    }
+    board.publish(tracker.snapshot(2), List.of());
+    JsonObject s = get("/api/v1/sites").bodyAsJsonObject().getJsonArray("sites").getJsonObject(0);
+    assertThat(s.getString("state")).isEqualTo("DEGRADED");
+    assertThat(s.getJsonArray("causes").getJsonObject(0).getMap())
+        .containsEntry("key", "snmp-silent")
+        .containsEntry("text", "SNMP silent: no SNMP answer within 1s (2 attempts)")
+        .containsEntry("since", "2020-08-01T07:00:50Z");
+    JsonObject snmp = s.getJsonObject("snmp");
+    assertThat(snmp.getBoolean("up")).isFalse();
+    assertThat(snmp.getString("answered_at")).as("the last answer, not the last check").isEqualTo(lastAnswer.toString());
+    assertThat(snmp.getString("sys_name")).isEqualTo("ha-thuong");
+  }
+
+  @Test
   void sitesFollowTheContract() throws Exception {
     checkBothSitesUp();
     HttpResponse<Buffer> r = get("/api/v1/sites");
