@@ -240,16 +240,29 @@ public final class Snmp4jProbe implements SnmpProbe {
       return result.future();
     }
     resolve(ctx, address)
-        .compose(
-            ip -> recipe.run(
-                new Snmp4jClient(session, s, ctx, target(new UdpAddress(ip, port), profile),
-                    profile.user(), inFlight)))
+        .compose(ip -> recipe.run(client(session, s, ctx, new UdpAddress(ip, port), profile)))
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());
               Snmp4jClient.onContext(ctx, () -> result.complete(r));
             });
     return result.future();
+  }
+
+  private Snmp4jClient client(
+      Session session, Snmp s, Context ctx, UdpAddress agent, SnmpProfile profile) {
+    return new Snmp4jClient(session, s, ctx, target(agent, profile), profile.user(), inFlight);
+  }
+
+  /**
+   * The client a poll of {@code ip:port} with {@code profile} uses, for tests of single requests
+   * on the wire; its futures complete on {@code ctx}. Null when the probe is not started or has
+   * no session for the profile.
+   */
+  SnmpClient client(Context ctx, InetAddress ip, int port, SnmpProfile profile) {
+    Session session = sessionFor(profile);
+    Snmp s = session == null ? null : session.snmp();
+    return s == null ? null : client(session, s, ctx, new UdpAddress(ip, port), profile);
   }
 
   private static SnmpResult notStarted() {
