@@ -532,7 +532,7 @@ public final class ConfigLoader {
       return new SeedsRead(null, true);
     } catch (IOException e) {
       yaml.problem(
-          "seeds", node, "cannot read file", path.toString(), e.getClass().getSimpleName());
+          "seeds", node, "cannot read file", path.toString(), YamlFile.unreadable(path, e));
       return new SeedsRead(null, true);
     }
     int rank = nextRank++;

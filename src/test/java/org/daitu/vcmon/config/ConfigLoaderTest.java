@@ -298,6 +298,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aDirectoryWhereAFileBelongsIsSaidInWords(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("units"));
+    Files.createDirectories(dir.resolve("sites"));
+    Path file = Files.writeString(dir.resolve("vcmon.yaml"), "seeds: units\nsites_file: sites\n");
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertThat(e.problems())
+        .extracting(ConfigProblem::render)
+        .contains(
+            "seeds (line 1): cannot read file, got \"" + dir.resolve("units")
+                + "\" (it is a directory, not a file)",
+            "sites_file (line 2): cannot read file, got \"" + dir.resolve("sites")
+                + "\" (it is a directory, not a file)");
+    assertThat(e.getMessage()).doesNotContain("Exception");
+  }
+
+  @Test
   void missingConfigFileIsAProblemNotACrash(@TempDir Path dir) {
     Path file = dir.resolve("nope.yaml");
     ConfigException e =
