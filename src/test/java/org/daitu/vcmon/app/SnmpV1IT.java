@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.daitu.vcmon.config.AgentConfig;
@@ -71,6 +72,16 @@ class SnmpV1IT {
         assertThat(hdxSnmp.getString("status")).isEqualTo("TIMEOUT");
         assertThat(hdxSnmp.getString("sys_name")).isNull();
         assertThat(hdxSnmp.getJsonArray("interfaces")).isEmpty();
+
+        // the configuration guide shows this very reason (at the default timeout) and the fix
+        String guide =
+            Files.readString(Path.of("docs", "configuration.md")).replaceAll("\\s+", " ");
+        assertThat(guide)
+            .contains("Recognising a v1-only device")
+            .contains(hdx.getString("reason").replace("300ms", "2s"))
+            .contains("`TIMEOUT`")
+            .contains("snmpget -v1")
+            .contains("`version: 1`");
       } finally {
         Await.await(vertx.close());
       }
