@@ -29,8 +29,9 @@ import org.snmp4j.smi.VariableBinding;
  * column that reaches the end of the agent's view; and the rows stop early once every column has
  * left the column it was read under, where a GETBULK agent would have sent rows the walk throws
  * away. The column of each OID this object handed out is remembered until the next call, so a
- * walk that goes on from its last OID is known to be in that column still; an OID it never handed
- * out is taken as a column of its own (at worst one row per call, never a row too few).
+ * walk that goes on from its last OID is known to be in that column still. An OID it never handed
+ * out is taken as a column of its own: its rows then stop after one, which the contract allows
+ * (fewer rows, never wrong ones).
  *
  * <p>Not thread-safe: one per client, and a client belongs to one poll.
  */
