@@ -45,7 +45,7 @@ public final class ConfigKeys {
     APPLIED,
     /** Bound at start (a socket, a file, a channel): the new value waits for a restart. */
     NEEDS_RESTART,
-    /** SNMP profiles: a v2c change applies at once, a v3 change waits for a restart. */
+    /** SNMP profiles: a v1 or v2c change applies at once, a v3 change waits for a restart. */
     BY_SNMP_VERSION
   }
 

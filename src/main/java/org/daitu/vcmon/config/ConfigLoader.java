@@ -49,11 +49,12 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 public final class ConfigLoader {
   private static final List<String> TOP = ConfigKeys.children("");
   private static final List<String> PROFILE = ConfigKeys.children("snmp_profiles.*");
-  private static final List<String> V2C_ONLY =
+  /** The keys of v1 and v2c profiles besides the version. */
+  private static final List<String> COMMUNITY_ONLY =
       List.of(ConfigKeys.PROFILE_COMMUNITY.name(), ConfigKeys.PROFILE_COMMUNITY_ENV.name());
   private static final List<String> V3_ONLY =
       PROFILE.stream()
-          .filter(k -> !k.equals(ConfigKeys.PROFILE_VERSION.name()) && !V2C_ONLY.contains(k))
+          .filter(k -> !k.equals(ConfigKeys.PROFILE_VERSION.name()) && !COMMUNITY_ONLY.contains(k))
           .toList();
 
 
@@ -329,27 +330,34 @@ public final class ConfigLoader {
     if (m == null) {
       return null;
     }
-    String version = yaml.required(m, p, "version", node, false);
-    if (version == null) {
+    String text = yaml.required(m, p, "version", node, false);
+    if (text == null) {
       checkEnvNames(m, p);
       return null;
     }
-    if (version.equals("2c")) {
-      rejectKeys(m, p, V3_ONLY, "only for version 3 profiles");
-      Secret community = secret(m, p, "community", "community_env", node, true);
-      return community == null ? null : SnmpProfile.v2c(name, community);
-    }
-    if (!version.equals("3")) {
+    // YAML gives "version: 1" as an integer and "version: '1'" as a string: the same text here
+    SnmpProfile.Version version = SnmpProfile.Version.of(text.strip()).orElse(null);
+    if (version == null) {
       yaml.problem(
           child(p, "version"),
           m.get("version"),
-          "must be one of 2c, 3",
-          version,
-          version.equals("1") ? "SNMPv1 is not supported; use 2c" : null);
+          "must be one of " + SnmpProfile.Version.labels(),
+          text,
+          versionHint(text));
       checkEnvNames(m, p);
       return null;
     }
-    rejectKeys(m, p, V2C_ONLY, "only for version 2c profiles");
+    if (version.communityBased()) {
+      rejectKeys(m, p, V3_ONLY, "only for version 3 profiles");
+      Secret community = secret(m, p, "community", "community_env", node, true);
+      if (community == null) {
+        return null;
+      }
+      return version == SnmpProfile.Version.V1
+          ? SnmpProfile.v1(name, community)
+          : SnmpProfile.v2c(name, community);
+    }
+    rejectKeys(m, p, COMMUNITY_ONLY, "only for version 1 and 2c profiles");
     String user = yaml.required(m, p, "user", node, false);
     AuthProtocol auth = protocol(m, p, "auth_protocol", AuthProtocol.class, node, true);
     Secret authPassword = secret(m, p, "auth_password", "auth_password_env", node, true);
@@ -375,6 +383,17 @@ public final class ConfigLoader {
       return null;
     }
     return SnmpProfile.v3(name, user, auth, authPassword, priv, privPassword);
+  }
+
+  /** What a version that is not one of ours most likely meant: "v2c" or "2" for 2c, "v1" for 1. */
+  private static String versionHint(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.startsWith("v") || t.startsWith("snmpv")) {
+      t = t.substring(t.indexOf('v') + 1);
+    }
+    return SnmpProfile.Version.of(t.equals("2") ? "2c" : t)
+        .map(v -> "did you mean \"" + v.label() + "\"?")
+        .orElse(null);
   }
 
   /**
@@ -513,7 +532,7 @@ public final class ConfigLoader {
       return new SeedsRead(null, true);
     } catch (IOException e) {
       yaml.problem(
-          "seeds", node, "cannot read file", path.toString(), e.getClass().getSimpleName());
+          "seeds", node, "cannot read file", path.toString(), YamlFile.unreadable(path, e));
       return new SeedsRead(null, true);
     }
     int rank = nextRank++;

@@ -129,7 +129,8 @@ public record ReloadPlan(
   }
 
   /**
-   * v2c communities travel with each request, so any v2c change applies at once; SNMPv3 users are
+   * v1 and v2c communities travel with each request, so any such change applies at once (v1 to
+   * 2c and back too); SNMPv3 users are
    * registered in the SNMP session at start, so a new or changed v3 profile waits for a restart
    * (the running one stays in force; a site naming a v3 profile new to this run reports why it
    * cannot be polled).

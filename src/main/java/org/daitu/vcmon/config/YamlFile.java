@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ final class YamlFile {
       problems.add(
           refRank,
           new ConfigProblem(
-              path, refLine, "cannot read file", file.toString(), e.getClass().getSimpleName()));
+              path, refLine, "cannot read file", file.toString(), unreadable(file, e)));
       return Optional.empty();
     }
     try {
@@ -479,5 +480,19 @@ final class YamlFile {
       return "units are ms, s, m and h, e.g. \"500ms\", \"30s\", \"5m\", \"1h\"";
     }
     return "e.g. \"500ms\", \"30s\", \"5m\", \"1h\"";
+  }
+
+  /** Why {@code file} could not be read, in words for the hint: never an exception's name. */
+  static String unreadable(Path file, IOException e) {
+    if (Files.isDirectory(file)) {
+      return "it is a directory, not a file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied for the user vcmon runs as";
+    }
+    String detail = e.getMessage();
+    return detail == null || detail.isBlank() || detail.equals(file.toString())
+        ? "read error"
+        : "read error: " + detail;
   }
 }

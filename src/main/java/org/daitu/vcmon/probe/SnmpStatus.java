@@ -4,7 +4,10 @@ package org.daitu.vcmon.probe;
 public enum SnmpStatus {
   /** The agent answered the system group. */
   OK,
-  /** No answer within timeout and retries (agent down, SNMP off, filtered, or wrong v2c community). */
+  /**
+   * No answer within timeout and retries: agent down, SNMP off, filtered, a wrong v1/v2c
+   * community, or an agent that speaks only SNMPv1 polled with 2c (it drops those silently).
+   */
   TIMEOUT,
   /** SNMPv3 security failure reported by the agent (wrong password, unknown user, wrong level). */
   AUTH_FAILURE,

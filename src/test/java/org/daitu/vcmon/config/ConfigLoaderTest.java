@@ -196,6 +196,86 @@ class ConfigLoaderTest {
     assertThat(c.rollout().target()).isEqualTo(1); // only the xã counts toward the target
   }
 
+  @Nested
+  class SnmpVersions {
+    @TempDir Path dir;
+
+    private AgentConfig load(String profiles, Map<String, String> env) throws Exception {
+      Path file = dir.resolve("vcmon.yaml");
+      Files.writeString(
+          file,
+          "snmp_profiles:\n" + profiles
+              + "sites: [ { id: a, name: A, type: xã, address: 127.0.0.1, snmp: { profile: old } } ]\n");
+      return ConfigLoader.load(file, env);
+    }
+
+    @Test
+    void versionOneAsANumberIsAV1CommunityProfile() throws Exception {
+      SnmpProfile old =
+          load("  old: { version: 1, community: old-ro }\n", Map.of()).snmpProfiles().get("old");
+      assertThat(old.version()).isEqualTo(SnmpProfile.Version.V1);
+      assertThat(old.community().reveal()).isEqualTo("old-ro");
+      assertThat(old.user()).isNull();
+      assertThat(old.authProtocol()).isNull();
+    }
+
+    @Test
+    void versionOneAsAStringReadsTheCommunityFromTheEnvironment() throws Exception {
+      SnmpProfile old =
+          load("  old: { version: \"1\", community_env: OLD_CPE_COMMUNITY }\n",
+                  Map.of("OLD_CPE_COMMUNITY", "from-env"))
+              .snmpProfiles().get("old");
+      assertThat(old).isEqualTo(SnmpProfile.v1("old", Secret.of("from-env")));
+    }
+
+    @Test
+    void twoCAndThreeAreReadAsBefore() throws Exception {
+      AgentConfig c =
+          load(
+              "  old: { version: 2c, community: c }\n"
+                  + "  new: { version: 3, user: u, auth_protocol: SHA, auth_password: p4ssword-1 }\n",
+              Map.of());
+      assertThat(c.snmpProfiles().get("old").version()).isEqualTo(SnmpProfile.Version.V2C);
+      assertThat(c.snmpProfiles().get("new").version()).isEqualTo(SnmpProfile.Version.V3);
+    }
+
+    @Test
+    void anUnknownVersionNamesTheFileTheFieldAndTheAllowedValues() {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class, () -> load("  old: { version: 2, community: c }\n", Map.of()));
+      assertThat(e.getMessage())
+          .isEqualTo(dir.resolve("vcmon.yaml") + ": 1 problem\n"
+              + "  - snmp_profiles.old.version (line 2): must be one of 1, 2c, 3, got \"2\""
+              + " (did you mean \"2c\"?)");
+    }
+
+    @Test
+    void v3KeysOnAV1ProfileAreRefusedAsOnA2cOne() {
+      for (String version : new String[] {"1", "2c"}) {
+        ConfigException e =
+            catchThrowableOfType(
+                ConfigException.class,
+                () -> load("  old: { version: " + version + ", community: c, priv_protocol: AES }\n",
+                    Map.of()));
+        assertThat(e.problems())
+            .extracting(ConfigProblem::render)
+            .containsExactly("snmp_profiles.old.priv_protocol (line 2): is only for version 3 profiles");
+      }
+    }
+
+    @Test
+    void aV1ProfileWithoutACommunitySaysWhatIsMissing() {
+      ConfigException e =
+          catchThrowableOfType(ConfigException.class, () -> load("  old: { version: 1 }\n", Map.of()));
+      assertThat(e.problems())
+          .extracting(ConfigProblem::render)
+          .containsExactly(
+              "snmp_profiles.old.community_env (line 2): is required (name an environment variable"
+                  + " holding the community, or write it as community: TEXT)");
+    }
+  }
+
   @Test
   void literalSecretsNeverAppearInTheReport(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("vcmon.yaml");
@@ -215,6 +295,23 @@ class ConfigLoaderTest {
         catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
     assertThat(e.problems()).hasSize(5);
     assertThat(e.getMessage()).doesNotContain("s3cret").contains("<secret>");
+  }
+
+  @Test
+  void aDirectoryWhereAFileBelongsIsSaidInWords(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("units"));
+    Files.createDirectories(dir.resolve("sites"));
+    Path file = Files.writeString(dir.resolve("vcmon.yaml"), "seeds: units\nsites_file: sites\n");
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertThat(e.problems())
+        .extracting(ConfigProblem::render)
+        .contains(
+            "seeds (line 1): cannot read file, got \"" + dir.resolve("units")
+                + "\" (it is a directory, not a file)",
+            "sites_file (line 2): cannot read file, got \"" + dir.resolve("sites")
+                + "\" (it is a directory, not a file)");
+    assertThat(e.getMessage()).doesNotContain("Exception");
   }
 
   @Test

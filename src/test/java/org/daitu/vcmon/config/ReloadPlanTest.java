@@ -116,6 +116,20 @@ class ReloadPlanTest {
   }
 
   @Test
+  void switchingAProfileBetween2cAnd1AppliesLive() throws Exception {
+    AgentConfig running = load(BASE);
+    ReloadPlan toV1 = ReloadPlan.of(running, load(BASE.replace("version: 2c", "version: 1")));
+    assertThat(toV1.applied()).containsExactly("snmp_profiles.v2");
+    assertThat(toV1.restart()).isEmpty();
+    assertThat(toV1.inForce().snmpProfiles().get("v2"))
+        .isEqualTo(SnmpProfile.v1("v2", Secret.of("public")));
+
+    ReloadPlan back = ReloadPlan.of(toV1.inForce(), running);
+    assertThat(back.applied()).containsExactly("snmp_profiles.v2");
+    assertThat(back.inForce().snmpProfiles().get("v2").version()).isEqualTo(SnmpProfile.Version.V2C);
+  }
+
+  @Test
   void maintenanceFromTheFileAppliesLive() throws Exception {
     ReloadPlan p =
         plan(BASE + "maintenance:\n  - { site: b, start: \"2020-08-10 22:00\", end: \"2020-08-11 02:00\" }\n");

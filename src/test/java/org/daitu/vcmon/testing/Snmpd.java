@@ -205,6 +205,8 @@ public final class Snmpd implements AutoCloseable {
     cmd.add(SNMPGET.toString());
     if (spec.community != null) {
       cmd.addAll(List.of("-v2c", "-c", spec.community));
+    } else if (spec.v1Community != null) {
+      cmd.addAll(List.of("-v1", "-c", spec.v1Community));
     } else if (spec.v3User != null) {
       cmd.addAll(
           List.of(
@@ -250,6 +252,7 @@ public final class Snmpd implements AutoCloseable {
     private String sysObjectId;
     private String sysLocation = "test bench";
     private String community;
+    private String v1Community;
     private String v3User;
     private String v3AuthPass;
     private String v3PrivPass;
@@ -304,6 +307,17 @@ public final class Snmpd implements AutoCloseable {
     /** A read-only v2c community for any source, limited to the test view. */
     public Builder community(String value) {
       this.community = Objects.requireNonNull(value, "community");
+      return this;
+    }
+
+    /**
+     * A read-only community that only SNMPv1 may use, limited to the test view: the agent answers
+     * v1 requests with it and drops v2c ones silently, like an old router or codec that speaks
+     * only v1. ({@code rocommunity} would allow both; this is net-snmp's VACM with a group for the
+     * v1 security model alone.) Must differ from {@link #community}.
+     */
+    public Builder v1Community(String value) {
+      this.v1Community = Objects.requireNonNull(value, "community");
       return this;
     }
 
@@ -381,6 +395,14 @@ public final class Snmpd implements AutoCloseable {
       }
       if (community != null) {
         c.append("rocommunity ").append(community).append(" default -V vcview\n");
+      }
+      if (v1Community != null) {
+        if (v1Community.equals(community)) {
+          throw new IllegalStateException("the v1-only community must differ from the v2c one");
+        }
+        c.append("com2sec vcv1sec default ").append(v1Community).append('\n');
+        c.append("group vcv1group v1 vcv1sec\n");
+        c.append("access vcv1group \"\" any noauth exact vcview none none\n");
       }
       if (v3User != null) {
         c.append("createUser ").append(v3User).append(" SHA \"").append(v3AuthPass)

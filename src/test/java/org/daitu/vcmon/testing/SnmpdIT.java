@@ -56,6 +56,19 @@ class SnmpdIT {
     }
   }
 
+  @Test
+  void aV1OnlyCommunityAnswersV1AndNotV2c() throws Exception {
+    try (Snmpd agent = Snmpd.builder(tmp).sysName("old-cpe").v1Community("old-ro").start()) {
+      List<String> v1 = List.of("-v1", "-c", "old-ro");
+      List<String> v2c = List.of("-v2c", "-c", "old-ro");
+      assertThat(get(agent, ".1.3.6.1.2.1.1.5.0", v1)).isEqualTo("\"old-cpe\"");
+      // the same community over v2c: no answer at all, as from a dead agent
+      assertThat(get(agent, ".1.3.6.1.2.1.1.5.0", v2c)).isNull();
+      // an object outside the view: v1 has no noSuchObject, the agent refuses with noSuchName
+      assertThat(run(agent, ".1.3.6.1.2.1.4.1.0", v1)).contains("(noSuchName)");
+    }
+  }
+
   private String v2c(Snmpd agent, String oid) throws IOException, InterruptedException {
     return get(agent, oid, List.of("-v2c", "-c", "s3cret"));
   }
@@ -71,6 +84,13 @@ class SnmpdIT {
   /** The value printed by snmpget -Oqvnt, or null when the agent did not answer. */
   private String get(Snmpd agent, String oid, List<String> auth)
       throws IOException, InterruptedException {
+    String out = run(agent, oid, auth);
+    return out.startsWith("exit 0: ") ? out.substring("exit 0: ".length()) : null;
+  }
+
+  /** What snmpget printed (stdout and stderr), after "exit N: ". */
+  private String run(Snmpd agent, String oid, List<String> auth)
+      throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of("snmpget"));
     cmd.addAll(auth);
     cmd.addAll(List.of("-t", "0.5", "-r", "0", "-Oqvnt", agent.address() + ":" + agent.port(), oid));
@@ -81,6 +101,6 @@ class SnmpdIT {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     p.waitFor(5, TimeUnit.SECONDS);
-    return p.exitValue() == 0 ? out : null;
+    return "exit " + p.exitValue() + ": " + out;
   }
 }

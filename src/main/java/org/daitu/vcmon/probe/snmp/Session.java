@@ -20,6 +20,7 @@ import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
 import org.snmp4j.TransportMapping;
 import org.snmp4j.TransportStateReference;
+import org.snmp4j.mp.MPv1;
 import org.snmp4j.mp.MPv2c;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.PduHandle;
@@ -87,8 +88,9 @@ final class Session {
 
   /**
    * Puts each profile in the first session where its user name is free or has the same
-   * credentials, opening a new session only when none fits. v2c profiles need no USM and go to
-   * the first session. The result always has at least one session: v2c polls use the first.
+   * credentials, opening a new session only when none fits. v1 and v2c profiles need no USM and
+   * go to the first session. The result always has at least one session: v1 and v2c polls use
+   * the first.
    */
   static List<Session> group(Collection<SnmpProfile> profiles) {
     List<Session> sessions = new ArrayList<>();
@@ -161,6 +163,8 @@ final class Session {
             }
           }
         };
+    // v1 always, like v2c: a reload may bring community profiles of either version
+    dispatcher.addMessageProcessingModel(new MPv1());
     dispatcher.addMessageProcessingModel(new MPv2c());
     MPv3 mp = new MPv3(usm);
     dispatcher.addMessageProcessingModel(mp);

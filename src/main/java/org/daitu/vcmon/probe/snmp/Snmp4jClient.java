@@ -31,6 +31,10 @@ import org.snmp4j.smi.VariableBinding;
  * from this agent only and keeps a REPORT for this request ID only; SNMP4J retries it as the
  * target says, and the listener cancels it on its first event. Futures complete on {@code ctx},
  * the context of the caller of the poll, never on an SNMP4J thread.
+ *
+ * <p>SNMPv1 targets have no GETBULK: {@link #getBulk} reads the same rows with GETNEXT (see
+ * {@link GetNextRows}). A GET of an object a v1 agent does not have fails with the noSuchName
+ * error-status the agent sends, as any error-status does.
  */
 final class Snmp4jClient implements SnmpClient {
   private final Session session;
@@ -40,9 +44,11 @@ final class Snmp4jClient implements SnmpClient {
   private final String user;
   /** The probe's registry of how to end each request in flight when it closes. */
   private final Map<ResponseListener, Runnable> inFlight;
+  /** GETBULK over GETNEXT, for v1 targets only (null otherwise). */
+  private final GetNextRows nextRows;
 
   /**
-   * @param user the v3 user name, for reasons; null for v2c
+   * @param user the v3 user name, for reasons; null for v1 and v2c
    * @param inFlight where each request leaves how to end it if the probe closes under it
    */
   Snmp4jClient(
@@ -58,6 +64,8 @@ final class Snmp4jClient implements SnmpClient {
     this.target = target;
     this.user = user;
     this.inFlight = inFlight;
+    this.nextRows =
+        target.getVersion() == SnmpConstants.version1 ? new GetNextRows(this::getNext) : null;
   }
 
   @Override
@@ -69,11 +77,21 @@ final class Snmp4jClient implements SnmpClient {
 
   @Override
   public Future<List<VariableBinding>> getBulk(List<OID> oids, int maxRepetitions) {
+    if (nextRows != null) {
+      return nextRows.rows(oids, maxRepetitions);
+    }
     PDU bulk = pdu(PDU.GETBULK);
     bulk.setNonRepeaters(0);
     bulk.setMaxRepetitions(maxRepetitions);
     oids.forEach(oid -> bulk.add(new VariableBinding(oid)));
     return exchange(bulk).map(Snmp4jClient::bindings);
+  }
+
+  /** GETNEXT: the successor of each OID asked, in the order asked. */
+  private Future<List<VariableBinding>> getNext(List<OID> oids) {
+    PDU next = pdu(PDU.GETNEXT);
+    oids.forEach(oid -> next.add(new VariableBinding(oid)));
+    return exchange(next).map(Snmp4jClient::bindings);
   }
 
   private static List<VariableBinding> bindings(PDU response) {

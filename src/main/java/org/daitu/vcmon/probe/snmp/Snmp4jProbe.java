@@ -54,9 +54,14 @@ import org.snmp4j.smi.UdpAddress;
  * <p>SNMPv3 users of the v3 profiles are registered up front in a USM (keys are localized per
  * engine after engine-ID discovery). A USM knows a user by name only, yet districts give one
  * user name a different password per commune or vendor; so profiles are grouped into
- * {@link Session}s, each an {@link Snmp} with its own USM and socket. v2c profiles and all v3
- * profiles whose user names do not conflict share the first session; each further credential
- * set for a user name already taken costs one more session, never more than needed.
+ * {@link Session}s, each an {@link Snmp} with its own USM and socket. v1 and v2c profiles and
+ * all v3 profiles whose user names do not conflict share the first session; each further
+ * credential set for a user name already taken costs one more session, never more than needed.
+ *
+ * <p>SNMPv1 agents are polled with the same recipe: tables are read with GETNEXT instead of
+ * GETBULK, one row per round trip (see {@link GetNextRows}). An agent that speaks only v1 does
+ * not answer v2c at all (net-snmp drops the request), so polled as 2c it looks exactly like a
+ * dead agent: TIMEOUT. Nothing here guesses the version; the profile says it.
  *
  * <p>Agents are not trusted (see Snmp4jProbeHostileIT): a session reads datagrams only from
  * agents it has requests in flight to, keeps REPORTs only for those requests, and every walk
@@ -73,7 +78,7 @@ public final class Snmp4jProbe implements SnmpProbe {
   private final int retries;
   private final PollRecipe recipe;
   private final SecurityProtocols protocols;
-  /** Never empty; the first one serves v2c and every v3 user without a conflict. */
+  /** Never empty; the first one serves v1, v2c and every v3 user without a conflict. */
   private final List<Session> sessions;
   private final Map<String, Session> sessionByProfile = new HashMap<>();
   /** How to end each request in flight when the probe closes under it. */
@@ -132,10 +137,10 @@ public final class Snmp4jProbe implements SnmpProbe {
   }
 
   /**
-   * The session that polls with this profile: the first one for v2c; for v3 the one the profile
-   * was put in at construction, as long as the credentials are still the same. A v3 profile known
-   * under another name but with identical credentials uses that user's session. Null when no USM
-   * holds these credentials.
+   * The session that polls with this profile: the first one for v1 and v2c; for v3 the one the
+   * profile was put in at construction, as long as the credentials are still the same. A v3
+   * profile known under another name but with identical credentials uses that user's session.
+   * Null when no USM holds these credentials.
    */
   private Session sessionFor(SnmpProfile profile) {
     if (profile.version() != SnmpProfile.Version.V3) {
@@ -235,16 +240,29 @@ public final class Snmp4jProbe implements SnmpProbe {
       return result.future();
     }
     resolve(ctx, address)
-        .compose(
-            ip -> recipe.run(
-                new Snmp4jClient(session, s, ctx, target(new UdpAddress(ip, port), profile),
-                    profile.user(), inFlight)))
+        .compose(ip -> recipe.run(client(session, s, ctx, new UdpAddress(ip, port), profile)))
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());
               Snmp4jClient.onContext(ctx, () -> result.complete(r));
             });
     return result.future();
+  }
+
+  private Snmp4jClient client(
+      Session session, Snmp s, Context ctx, UdpAddress agent, SnmpProfile profile) {
+    return new Snmp4jClient(session, s, ctx, target(agent, profile), profile.user(), inFlight);
+  }
+
+  /**
+   * The client a poll of {@code ip:port} with {@code profile} uses, for tests of single requests
+   * on the wire; its futures complete on {@code ctx}. Null when the probe is not started or has
+   * no session for the profile.
+   */
+  SnmpClient client(Context ctx, InetAddress ip, int port, SnmpProfile profile) {
+    Session session = sessionFor(profile);
+    Snmp s = session == null ? null : session.snmp();
+    return s == null ? null : client(session, s, ctx, new UdpAddress(ip, port), profile);
   }
 
   private static SnmpResult notStarted() {
@@ -301,7 +319,10 @@ public final class Snmp4jProbe implements SnmpProbe {
     } else {
       CommunityTarget<UdpAddress> c = new CommunityTarget<>();
       c.setCommunity(new OctetString(profile.community().reveal()));
-      c.setVersion(SnmpConstants.version2c);
+      c.setVersion(
+          profile.version() == SnmpProfile.Version.V1
+              ? SnmpConstants.version1
+              : SnmpConstants.version2c);
       t = c;
     }
     t.setAddress(address);

@@ -15,7 +15,9 @@ import org.snmp4j.smi.VariableBinding;
  * <p>A future fails with {@link RequestFailed} when the agent gave no usable answer, the
  * {@link Failure} saying why; any other failure is a bug or a local fault. An object the agent
  * does not have is not a failure: it comes back as an exception value (noSuchObject,
- * noSuchInstance, endOfMibView), as agents send it.
+ * noSuchInstance, endOfMibView), as agents send it. SNMPv1 has no exception values: a v1 agent
+ * refuses a GET naming a missing object as a whole, an {@link ErrorStatus} noSuchName whose
+ * index names it.
  */
 interface SnmpClient {
 
@@ -26,7 +28,8 @@ interface SnmpClient {
    * GETBULK without non-repeaters: up to {@code maxRepetitions} rows, each row the successor of
    * every OID in the row before (the first row: of {@code oids}), so binding {@code k} continues
    * {@code oids.get(k % oids.size())}. The agent may send fewer rows, and ends a column that has
-   * no successor with endOfMibView.
+   * no successor with endOfMibView. SNMPv1 has no GETBULK: a v1 client reads the rows with
+   * GETNEXT and keeps this contract (see {@link GetNextRows}).
    */
   Future<List<VariableBinding>> getBulk(List<OID> oids, int maxRepetitions);
 
