@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Poll;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,16 +37,13 @@ class AlertOutboxCrashIT {
     HostTools.requireRoot("dropping an address");
     int apiPort = freePort();
     int hookPort = freePort();
-    Path cfg = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        cfg,
-        "http: { host: 127.0.0.1, port: " + apiPort + " }\n"
-            + "probe: { interval: 2s, timeout: 500ms, recheck_interval: 1s }\n"
-            + "store: { path: history.db }\n"
-            + "alerts: { digest: { window: 0s }, webhooks: [ { url: \"http://127.0.0.1:" + hookPort + "/hook\" } ] }\n"
-            + "sites:\n"
-            + "  - { id: cat-ne, name: Cát Nê, type: xã, address: " + VICTIM + " }\n"
-            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.71 }\n");
+    Path cfg = TestConfig.in(dir)
+        .section("http", "{ host: 127.0.0.1, port: " + apiPort + " }")
+        .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s }")
+        .section("alerts", "{ digest: { window: 0s }, webhooks: [ { url: \"http://127.0.0.1:" + hookPort + "/hook\" } ] }")
+        .site("cat-ne", "name: Cát Nê, type: xã, address: " + VICTIM)
+        .site("ha-thuong", "name: Hà Thượng, type: xã, address: 127.0.0.71")
+        .write();
     ApiClient api = new ApiClient(apiPort);
     Process agent = start(cfg, dir.resolve("run1.log"));
     HttpServer receiver = null;

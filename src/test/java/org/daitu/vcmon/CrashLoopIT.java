@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,24 +78,21 @@ class CrashLoopIT {
     Receiver receiver = new Receiver(new Random(seed + 1));
     int apiPort = freePort();
     Path db = dir.resolve("history.db");
-    StringBuilder yaml =
-        new StringBuilder()
-            .append("http: { host: 127.0.0.1, port: ").append(apiPort).append(" }\n")
-            .append("probe: { interval: 1s, timeout: 300ms, recheck_interval: 500ms,")
-            .append(" icmp: { packets: 2, period: 100ms } }\n")
+    TestConfig config =
+        TestConfig.in(dir)
+            .section("http", "{ host: 127.0.0.1, port: " + apiPort + " }")
+            .section("probe", "{ interval: 1s, timeout: 300ms, recheck_interval: 500ms,"
+                + " icmp: { packets: 2, period: 100ms } }")
             // Every change is confirmed at once and never called flapping: as many transitions
             // and notifications as possible.
-            .append("state: { down_after: 1, up_after: 1, flapping: { changes: 100, window: 1m } }\n")
-            .append("store: { path: ").append(db).append(" }\n")
-            .append("alerts: { digest: { window: 0s }, webhooks: [ { url: \"http://127.0.0.1:")
-            .append(receiver.port()).append("/hook\" } ] }\n")
-            .append("sites:\n");
+            .section("state", "{ down_after: 1, up_after: 1, flapping: { changes: 100, window: 1m } }")
+            .section("store", "{ path: " + db + " }")
+            .section("alerts", "{ digest: { window: 0s }, webhooks: [ { url: \"http://127.0.0.1:"
+                + receiver.port() + "/hook\" } ] }");
     for (int i = 0; i < SITES; i++) {
-      yaml.append("  - { id: xa-").append(i).append(", name: \"Xã ").append(i)
-          .append("\", type: xã, address: ").append(address(i)).append(" }\n");
+      config.site("xa-" + i, "name: \"Xã " + i + "\", type: xã, address: " + address(i));
     }
-    Path cfg = dir.resolve("vcmon.yaml");
-    Files.writeString(cfg, yaml);
+    Path cfg = config.write();
 
     nft("delete table ip " + TABLE);
     assertThat(

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +19,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,20 +41,13 @@ class CrashRecoveryIT {
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
       port = freePort();
-      Path cfg = dir.resolve("vcmon.yaml");
-      StringBuilder yaml = new StringBuilder()
-          .append("http: { host: 127.0.0.1, port: ").append(port).append(" }\n")
-          .append("probe: { interval: 3s, timeout: 500ms, recheck_interval: 1s }\n")
-          .append("snmp_profiles: { v2c: { version: 2c, community: ").append(fleet.community()).append(" } }\n")
-          .append("store: { path: ").append(dir.resolve("history.db")).append(" }\n")
-          .append("sites:\n")
-          .append("  - { id: district-core, name: Core, type: district, address: ").append(fleet.coreAddress()).append(" }\n");
-      for (FleetSite s : fleet.sites()) {
-        yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
-            .append("\", type: xã, address: ").append(s.address())
-            .append(", parent: district-core, snmp: { profile: v2c } }\n");
-      }
-      Files.writeString(cfg, yaml);
+      Path cfg = TestConfig.in(dir)
+          .section("http", "{ host: 127.0.0.1, port: " + port + " }")
+          .section("probe", "{ interval: 3s, timeout: 500ms, recheck_interval: 1s }")
+          .section("snmp_profiles", "{ v2c: { version: 2c, community: " + fleet.community() + " } }")
+          .site("district-core", "name: Core, type: district, address: " + fleet.coreAddress())
+          .fleet(fleet.sites(), "parent: district-core, snmp: { profile: v2c }")
+          .write();
 
       Process agent = start(cfg, dir.resolve("run1.log"));
       try {

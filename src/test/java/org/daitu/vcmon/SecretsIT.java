@@ -27,6 +27,7 @@ import java.util.function.BooleanSupplier;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,20 +98,17 @@ class SecretsIT {
         Snmpd v3 =
             Snmpd.builder(dir.resolve("v3")).listen("127.0.0.62", 0)
                 .v3User("vcuser", "agent-auth-pass-1", "agent-priv-pass-1").start()) {
-      Path cfg = dir.resolve("vcmon.yaml");
-      Files.writeString(
-          cfg,
-          String.join(
-              "\n",
-              "http: { host: 127.0.0.1, port: " + port + ", admin_token_env: VCMON_SECRETS_ADMIN }",
-              "probe: { interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }",
-              "state: { down_after: 2, up_after: 1 }",
-              "store: { path: history.db }",
-              "snmp_profiles:",
+      Path cfg = TestConfig.in(dir)
+          .section("http", "{ host: 127.0.0.1, port: " + port + ", admin_token_env: VCMON_SECRETS_ADMIN }")
+          .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }")
+          .section("state", "{ down_after: 2, up_after: 1 }")
+          .section("snmp_profiles", String.join("\n",
+              "",
               "  v2c: { version: 2c, community_env: VCMON_SECRETS_COMMUNITY }",
               "  v3: { version: 3, user: vcuser, auth_protocol: SHA, auth_password_env: VCMON_SECRETS_AUTH,",
-              "        priv_protocol: AES, priv_password_env: VCMON_SECRETS_PRIV }",
-              "alerts:",
+              "        priv_protocol: AES, priv_password_env: VCMON_SECRETS_PRIV }"))
+          .section("alerts", String.join("\n",
+              "",
               "  digest: { window: 0s }",
               "  degraded_after: 0s",
               "  webhooks:",
@@ -121,12 +119,12 @@ class SecretsIT {
               "    - { bot_token_env: VCMON_SECRETS_TELEGRAM, chat_id: \"42\", api_base: \"http://127.0.0.1:" + closed + "\", degraded: true }",
               "  email:",
               "    - { host: 127.0.0.1, port: " + closed + ", starttls: false, username: vcmon, password_env: VCMON_SECRETS_SMTP,",
-              "        from: vcmon@example.vn, to: [it@example.vn], degraded: true }",
-              "sites:",
-              "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.61, snmp: { profile: v2c, port: " + v2c.port() + " } }",
-              "  - { id: cat-ne, name: Cát Nê, type: xã, address: 127.0.0.62, snmp: { profile: v3, port: " + v3.port() + " } }",
-              "  - { id: cu-van, name: Cù Vân, type: xã, address: 127.0.0.63, snmp: { profile: v2c, port: " + closed + " } }",
-              ""));
+              "        from: vcmon@example.vn, to: [it@example.vn], degraded: true }"))
+          .site("ha-thuong",
+              "name: Hà Thượng, type: xã, address: 127.0.0.61, snmp: { profile: v2c, port: " + v2c.port() + " }")
+          .site("cat-ne", "name: Cát Nê, type: xã, address: 127.0.0.62, snmp: { profile: v3, port: " + v3.port() + " }")
+          .site("cu-van", "name: Cù Vân, type: xã, address: 127.0.0.63, snmp: { profile: v2c, port: " + closed + " }")
+          .write();
       Path log = dir.resolve("vcmon.log");
       Process vcmon = CommandLineIT.start(log, ENV, "--config", cfg.toString());
       try {

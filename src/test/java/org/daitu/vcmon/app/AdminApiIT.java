@@ -9,19 +9,17 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -44,16 +42,13 @@ class AdminApiIT {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     HostTools.require(Path.of("/usr/bin/fping"));
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        file,
-        "http: { host: 127.0.0.1, port: 0, admin_token_env: IT_TOKEN }\n"
-            + "probe: { interval: 2s, timeout: 500ms, recheck_interval: 1s }\n"
-            + "store: { path: " + dir.resolve("vcmon.db") + " }\n"
-            + "sites:\n"
-            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.11 }\n"
-            + "  - { id: cat-ne, name: Cát Nê, type: xã, address: 127.0.0.12, rollout: { stage: planned } }\n");
-    AgentConfig cfg = ConfigLoader.load(file, Map.of("IT_TOKEN", TOKEN));
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("http", "{ host: 127.0.0.1, port: 0, admin_token_env: IT_TOKEN }")
+        .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s }")
+        .site("ha-thuong", "name: Hà Thượng, type: xã, address: 127.0.0.11")
+        .site("cat-ne", "name: Cát Nê, type: xã, address: 127.0.0.12, rollout: { stage: planned }")
+        .env("IT_TOKEN", TOKEN)
+        .load();
     vertx = Vertx.vertx();
     agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     client = WebClient.create(vertx);

@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Poll;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,23 +44,17 @@ class AlertWiringIT {
               req.response().setStatusCode(204).end();
             }))
             .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    Path cfgFile = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        cfgFile,
-        "http: { host: 127.0.0.1, port: 0 }\n"
-            + "probe: { interval: 3s, timeout: 500ms, recheck_interval: 1s }\n"
-            + "store: { path: " + dir.resolve("h.db") + " }\n"
-            + "alerts:\n"
-            + "  digest: { window: 0s }\n"
-            + "  webhooks: [ { url: \"http://127.0.0.1:" + receiver.actualPort() + "/hook\", min_severity: warning } ]\n"
-            + "sites:\n"
-            + "  - { id: cat-ne, name: Cát Nê, type: xã, address: " + VICTIM + " }\n"
-            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.51 }\n");
-    AgentConfig cfg = ConfigLoader.load(cfgFile, Map.of());
-    Agent agent = null;
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: 3s, timeout: 500ms, recheck_interval: 1s }")
+        .section("alerts", "{ digest: { window: 0s },"
+            + " webhooks: [ { url: \"http://127.0.0.1:" + receiver.actualPort() + "/hook\", min_severity: warning } ] }")
+        .site("cat-ne", "name: Cát Nê, type: xã, address: " + VICTIM)
+        .site("ha-thuong", "name: Hà Thượng, type: xã, address: 127.0.0.51")
+        .load();
+    TestAgent.Running agent = null;
     try {
-      agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      ApiClient api = new ApiClient(agent.httpPort());
+      agent = TestAgent.running(vertx, cfg);
+      ApiClient api = agent.api();
       api.waitFor("both UP", Duration.ofSeconds(30), b -> ApiClient.count(b, "UP") == 2);
       assertThat(received).as("no alert while all is well").isEmpty();
 
@@ -92,7 +84,7 @@ class AlertWiringIT {
     } finally {
       nft("delete table ip " + TABLE);
       if (agent != null) {
-        agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        agent.close();
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

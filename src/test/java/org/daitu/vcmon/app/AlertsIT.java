@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
 import org.daitu.vcmon.testing.Poll;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +37,7 @@ class AlertsIT {
   static final int SITES = 22;
   static NetnsFleet fleet;
   static Vertx vertx;
-  static Agent agent;
+  static TestAgent.Running agent;
   static ApiClient api;
   static int receiverPort;
   static HttpServer receiver;
@@ -53,23 +51,15 @@ class AlertsIT {
     fleet = NetnsFleet.up(SITES);
     vertx = Vertx.vertx();
     receiverPort = startReceiver(0);
-    StringBuilder yaml = new StringBuilder()
-        .append("http: { host: 127.0.0.1, port: 0 }\n")
-        .append("probe: { interval: 10s, timeout: 1s, recheck_interval: 2s }\n")
-        .append("state: { down_after: 3, up_after: 2 }\n")
-        .append("store: { path: ").append(dir.resolve("h.db")).append(" }\n")
-        .append("alerts:\n")
-        .append("  digest: { window: 10s, min_sites: 3 }\n")
-        .append("  webhooks: [ { url: \"http://127.0.0.1:").append(receiverPort).append("/hook\" } ]\n")
-        .append("sites:\n");
-    for (FleetSite s : fleet.sites()) {
-      yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
-          .append("\", type: xã, address: ").append(s.address()).append(" }\n");
-    }
-    Files.writeString(dir.resolve("vcmon.yaml"), yaml);
-    AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
-    agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    api = new ApiClient(agent.httpPort());
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: 10s, timeout: 1s, recheck_interval: 2s }")
+        .section("state", "{ down_after: 3, up_after: 2 }")
+        .section("alerts", "{ digest: { window: 10s, min_sites: 3 },"
+            + " webhooks: [ { url: \"http://127.0.0.1:" + receiverPort + "/hook\" } ] }")
+        .fleet(fleet.sites())
+        .load();
+    agent = TestAgent.running(vertx, cfg);
+    api = agent.api();
     api.waitFor("all UP", Duration.ofSeconds(60), b -> ApiClient.count(b, "UP") == SITES);
   }
 
@@ -88,7 +78,7 @@ class AlertsIT {
   @AfterAll
   static void stop() throws Exception {
     if (agent != null) {
-      agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      agent.close();
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

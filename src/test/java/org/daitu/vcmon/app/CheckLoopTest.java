@@ -5,18 +5,15 @@ import static org.daitu.vcmon.testing.Await.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.output.alert.Notification;
 import org.daitu.vcmon.state.SiteState;
@@ -28,6 +25,7 @@ import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.FakeSnmpProbe;
 import org.daitu.vcmon.testing.RecordingChannel;
 import org.daitu.vcmon.testing.TestAgent;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,13 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(VertxExtension.class)
 class CheckLoopTest {
-  /** interval 1 s and recheck 500 ms (the smallest allowed): a cut is confirmed in about 2 s. */
-  private static final String FAST =
-      "http: { host: 127.0.0.1, port: 0 }\n"
-          + "probe: { interval: 1s, timeout: 500ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms } }\n"
-          + "state: { down_after: 3, up_after: 2 }\n"
-          + "alerts: { digest: { window: 0s } }\n";
-
   @TempDir Path dir;
   private final FakeIcmpProbe icmp = new FakeIcmpProbe();
   private final FakeSnmpProbe snmp = new FakeSnmpProbe();
@@ -63,7 +54,7 @@ class CheckLoopTest {
 
   @Test
   void aSiteFailingDownAfterChecksInARowGoesDownAndIsAnnouncedOnce(Vertx vertx) throws Exception {
-    start(vertx, FAST + sites("a: 127.0.0.11", "b: 127.0.0.12"));
+    start(vertx, fast("a: 127.0.0.11", "b: 127.0.0.12"));
     until("both UP", () -> state("a") == SiteState.UP && state("b") == SiteState.UP);
     assertThat(channel.delivered()).as("nothing to say while all is well").isEmpty();
 
@@ -85,7 +76,7 @@ class CheckLoopTest {
 
   @Test
   void aChildBehindADownParentIsUnreachableAndOnlyTheParentIsAnnounced(Vertx vertx) throws Exception {
-    start(vertx, FAST + sites("core: 127.0.0.10", "a: 127.0.0.11 parent core", "b: 127.0.0.12 parent core"));
+    start(vertx, fast("core: 127.0.0.10", "a: 127.0.0.11 parent core", "b: 127.0.0.12 parent core"));
     until("all UP", () -> board().count(SiteState.UP) == 3);
 
     cut("127.0.0.10", "127.0.0.11", "127.0.0.12");
@@ -107,7 +98,7 @@ class CheckLoopTest {
       throws Exception {
     start(
         vertx,
-        FAST + "self_check: { targets: [127.0.0.200], down_after: 2 }\n" + sites("a: 127.0.0.11", "b: 127.0.0.12"));
+        fast("a: 127.0.0.11", "b: 127.0.0.12").section("self_check", "{ targets: [127.0.0.200], down_after: 2 }"));
     until("both UP", () -> board().count(SiteState.UP) == 2);
 
     // vcmon's own uplink is cut: the self-check target and every site fall silent together.
@@ -127,11 +118,9 @@ class CheckLoopTest {
     Instant now = Instant.now();
     start(
         vertx,
-        FAST
-            + sites("a: 127.0.0.11", "b: 127.0.0.12")
-            + "maintenance:\n"
-            + "  - { site: a, start: \"" + local(now.minusSeconds(120)) + "\", end: \""
-            + local(now.plusSeconds(3600)) + "\", note: line work }\n");
+        fast("a: 127.0.0.11", "b: 127.0.0.12")
+            .section("maintenance", "\n  - { site: a, start: \"" + local(now.minusSeconds(120)) + "\", end: \""
+                + local(now.plusSeconds(3600)) + "\", note: line work }"));
     until("a in maintenance, b UP", () -> state("a") == SiteState.MAINTENANCE && state("b") == SiteState.UP);
     assertThat(board().site("a").orElseThrow().reason()).contains("line work");
 
@@ -143,16 +132,14 @@ class CheckLoopTest {
 
   @Test
   void aReloadAddsRemovesAndChangesSitesWhileTheOthersGoOn(Vertx vertx) throws Exception {
-    start(vertx, FAST + sites("a: 127.0.0.11", "b: 127.0.0.12"));
+    start(vertx, fast("a: 127.0.0.11", "b: 127.0.0.12"));
     until("both UP", () -> board().count(SiteState.UP) == 2);
     Instant aSince = board().site("a").orElseThrow().since();
 
-    Files.writeString(
-        dir.resolve("vcmon.yaml"),
-        FAST + "store: { path: " + dir.resolve("vcmon.db") + " }\n"
-            + "sites:\n"
-            + "  - { id: a, name: A renamed, type: xã, address: 127.0.0.11 }\n"
-            + "  - { id: c, name: C, type: xã, address: 127.0.0.13 }\n");
+    fast()
+        .site("a", "name: A renamed, type: xã, address: 127.0.0.11")
+        .site("c", "name: C, type: xã, address: 127.0.0.13")
+        .write();
     ReloadResult result = await(agent.reload("test"));
     assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.APPLIED);
 
@@ -175,7 +162,7 @@ class CheckLoopTest {
     for (int i = 0; i < list.length; i++) {
       list[i] = "s" + i + ": 127.0.1." + (i + 1);
     }
-    start(vertx, FAST + sites(list));
+    start(vertx, fast(list));
     until("all UP", () -> board().count(SiteState.UP) == list.length);
     Thread.sleep(1_500); // the last transitions are behind us
 
@@ -203,7 +190,7 @@ class CheckLoopTest {
 
   @Test
   void theAgentStartsAndClosesEveryPartItIsGiven(Vertx vertx) throws Exception {
-    start(vertx, FAST + sites("a: 127.0.0.11"));
+    start(vertx, fast("a: 127.0.0.11"));
     assertThat(snmp.started()).isTrue();
     await(agent.stop());
     agent = null;
@@ -227,30 +214,34 @@ class CheckLoopTest {
     }
   }
 
-  private void start(Vertx vertx, String yaml) throws Exception {
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(file, yaml + "store: { path: " + dir.resolve("vcmon.db") + " }\n");
-    AgentConfig cfg = ConfigLoader.load(file, Map.of());
+  private void start(Vertx vertx, TestConfig config) throws Exception {
+    AgentConfig cfg = config.load();
     AgentParts parts =
         new AgentParts(
             Clock.systemUTC(), new SqliteStore(vertx, cfg.store().path()), icmp, snmp, List.of(channel));
     agent = await(TestAgent.start(vertx, cfg, parts));
   }
 
-  /** Sites as {@code "id: address [parent P]"}; every site answers SNMP through the fake. */
-  private static String sites(String... specs) {
-    StringBuilder out = new StringBuilder("snmp_profiles: { p: { version: 2c, community: public } }\nsites:\n");
+  /** interval 1 s and recheck 500 ms (the smallest allowed): a cut is confirmed in about 2 s. */
+  private TestConfig fast() {
+    return TestConfig.in(dir)
+        .section("probe", "{ interval: 1s, timeout: 500ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms } }")
+        .section("state", "{ down_after: 3, up_after: 2 }")
+        .section("alerts", "{ digest: { window: 0s } }");
+  }
+
+  /** {@link #fast()} with sites as {@code "id: address [parent P]"}; every site answers SNMP through the fake. */
+  private TestConfig fast(String... specs) {
+    TestConfig cfg = fast().section("snmp_profiles", "{ p: { version: 2c, community: public } }");
     for (String spec : specs) {
       String[] idAndRest = spec.split(": ", 2);
       String[] words = idAndRest[1].split(" ");
-      out.append("  - { id: ").append(idAndRest[0]).append(", name: ").append(idAndRest[0].toUpperCase())
-          .append(", type: xã, address: ").append(words[0]).append(", snmp: { profile: p }");
-      if (words.length == 3) {
-        out.append(", parent: ").append(words[2]);
-      }
-      out.append(" }\n");
+      cfg.site(
+          idAndRest[0],
+          "name: " + idAndRest[0].toUpperCase() + ", type: xã, address: " + words[0] + ", snmp: { profile: p }"
+              + (words.length == 3 ? ", parent: " + words[2] : ""));
     }
-    return out.toString();
+    return cfg;
   }
 
   private static String local(Instant at) {

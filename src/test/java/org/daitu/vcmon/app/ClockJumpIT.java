@@ -7,23 +7,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.ManualClock;
 import org.daitu.vcmon.testing.Poll;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,30 +47,25 @@ class ClockJumpIT {
       ex.close();
     });
     hook.start();
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        file,
-        "http: { host: 127.0.0.1, port: 0 }\n"
-            + "probe: { interval: 1s, timeout: 300ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms } }\n"
-            + "state: { down_after: 2, up_after: 1 }\n"
-            + "store: { path: history.db }\n"
-            + "alerts: { digest: { window: 1s }, webhooks: [ { url: \"http://127.0.0.1:" + hook.getAddress().getPort() + "/hook\" } ] }\n"
-            + "sites:\n"
-            + "  - { id: xa-0, name: Xã 0, type: xã, address: 127.0.0.191 }\n"
-            + "  - { id: xa-1, name: Xã 1, type: xã, address: 127.0.0.192 }\n"
-            + "  - { id: xa-2, name: Xã 2, type: xã, address: " + DOWN_ADDRESS + " }\n");
-    AgentConfig cfg = ConfigLoader.load(file, Map.of());
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: 1s, timeout: 300ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms } }")
+        .section("state", "{ down_after: 2, up_after: 1 }")
+        .section("alerts", "{ digest: { window: 1s }, webhooks: [ { url: \"http://127.0.0.1:"
+            + hook.getAddress().getPort() + "/hook\" } ] }")
+        .site("xa-0", "name: Xã 0, type: xã, address: 127.0.0.191")
+        .site("xa-1", "name: Xã 1, type: xã, address: 127.0.0.192")
+        .site("xa-2", "name: Xã 2, type: xã, address: " + DOWN_ADDRESS)
+        .load();
     ManualClock clock = ManualClock.running();
     Vertx vertx = Vertx.vertx();
-    Agent agent = null;
+    TestAgent.Running agent = null;
     nft("delete table ip " + TABLE);
     try {
       nft("add table ip " + TABLE + " ; add chain ip " + TABLE
           + " input { type filter hook input priority 0 ; policy accept ; } ; add rule ip " + TABLE
           + " input ip daddr " + DOWN_ADDRESS + " drop");
-      agent = TestAgent.start(vertx, cfg, clock)
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      ApiClient api = new ApiClient(agent.httpPort());
+      agent = TestAgent.running(vertx, cfg, clock);
+      ApiClient api = agent.api();
       api.waitFor("two UP, one DOWN", Duration.ofSeconds(30),
           b -> ApiClient.count(b, "UP") == 2 && ApiClient.count(b, "DOWN") == 1);
       Poll.until(() -> received.size() == 1, Duration.ofSeconds(30), "the DOWN notification");
@@ -118,7 +111,7 @@ class ClockJumpIT {
     } finally {
       nft("delete table ip " + TABLE);
       if (agent != null) {
-        agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        agent.close();
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       hook.stop(0);

@@ -6,9 +6,7 @@ import static org.daitu.vcmon.testing.ApiClient.state;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,11 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,7 +48,7 @@ class DistrictIT {
 
   static NetnsFleet fleet;
   static Vertx vertx;
-  static Agent agent;
+  static TestAgent.Running agent;
   static ApiClient api;
   static final Map<String, String> figures = new HashMap<>();
 
@@ -59,42 +56,31 @@ class DistrictIT {
   static void startDistrict(@TempDir Path dir) throws Exception {
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     fleet = NetnsFleet.up(SITES);
-    StringBuilder yaml = new StringBuilder();
-    yaml.append("http: { host: 127.0.0.1, port: 0 }\n")
-        .append("probe: { interval: 10s, timeout: 1s, recheck_interval: 2s }\n")
-        .append("state: { down_after: 3, up_after: 2 }\n")
-        .append("snmp_profiles:\n")
-        .append("  v2c: { version: 2c, community: ").append(fleet.community()).append(" }\n")
-        .append("  v3: { version: 3, user: ").append(NetnsFleet.V3_USER)
-        .append(", auth_protocol: SHA, auth_password_env: IT_AUTH, priv_protocol: AES, priv_password_env: IT_PRIV }\n")
-        .append("  v3-wrong: { version: 3, user: ").append(NetnsFleet.V3_USER)
-        .append(", auth_protocol: SHA, auth_password: not-the-password, priv_protocol: AES, priv_password_env: IT_PRIV }\n")
-        .append("rollout: { target: ").append(SITES).append(" }\n")
-        .append("store: { path: ").append(dir.resolve("vcmon.db")).append(" }\n")
-        .append("sites:\n")
-        .append("  - { id: district-core, name: Core, type: district, address: ").append(fleet.coreAddress())
-        .append(", snmp: { profile: v2c } }\n");
-    for (FleetSite s : fleet.sites()) {
-      String profile = s.index() == WRONG_V3 ? "v3-wrong" : s.index() == RIGHT_V3 ? "v3" : "v2c";
-      yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
-          .append("\", type: xã, address: ").append(s.address())
-          .append(", parent: district-core, snmp: { profile: ").append(profile).append(" } }\n");
-    }
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(file, yaml);
-    AgentConfig cfg =
-        ConfigLoader.load(file, Map.of("IT_AUTH", NetnsFleet.V3_AUTH_PASS, "IT_PRIV", NetnsFleet.V3_PRIV_PASS));
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: 10s, timeout: 1s, recheck_interval: 2s }")
+        .section("state", "{ down_after: 3, up_after: 2 }")
+        .section("snmp_profiles", "\n"
+            + "  v2c: { version: 2c, community: " + fleet.community() + " }\n"
+            + "  v3: { version: 3, user: " + NetnsFleet.V3_USER
+            + ", auth_protocol: SHA, auth_password_env: IT_AUTH, priv_protocol: AES, priv_password_env: IT_PRIV }\n"
+            + "  v3-wrong: { version: 3, user: " + NetnsFleet.V3_USER
+            + ", auth_protocol: SHA, auth_password: not-the-password, priv_protocol: AES, priv_password_env: IT_PRIV }")
+        .section("rollout", "{ target: " + SITES + " }")
+        .site("district-core", "name: Core, type: district, address: " + fleet.coreAddress() + ", snmp: { profile: v2c }")
+        .fleet(fleet.sites(), s -> "parent: district-core, snmp: { profile: "
+            + (s.index() == WRONG_V3 ? "v3-wrong" : s.index() == RIGHT_V3 ? "v3" : "v2c") + " }")
+        .env("IT_AUTH", NetnsFleet.V3_AUTH_PASS)
+        .env("IT_PRIV", NetnsFleet.V3_PRIV_PASS)
+        .load();
     vertx = Vertx.vertx();
-    agent =
-        TestAgent.start(vertx, cfg, Clock.systemUTC())
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    api = new ApiClient(agent.httpPort());
+    agent = TestAgent.running(vertx, cfg);
+    api = agent.api();
   }
 
   @AfterAll
   static void stopDistrict() throws Exception {
     if (agent != null) {
-      agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      agent.close();
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

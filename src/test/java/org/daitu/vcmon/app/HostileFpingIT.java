@@ -11,14 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,22 +47,14 @@ class HostileFpingIT {
     Path fake = dir.resolve("hostile-fping");
     Files.writeString(fake, "#!/bin/sh\n" + body + "\n");
     Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        file,
-        "http: { host: 127.0.0.1, port: 0 }\n"
-            + "probe: { interval: " + INTERVAL.toSeconds() + "s, timeout: 300ms, recheck_interval: 1s,"
-            + " icmp: { packets: 1, period: 10ms, fping: " + fake + " } }\n"
-            + "store: { path: " + dir.resolve("vcmon.db") + " }\n"
-            + "sites:\n"
-            + "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.0.0.1 }\n");
-    AgentConfig cfg = ConfigLoader.load(file, Map.of());
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: " + INTERVAL.toSeconds() + "s, timeout: 300ms, recheck_interval: 1s,"
+            + " icmp: { packets: 1, period: 10ms, fping: " + fake + " } }")
+        .site("ha-thuong", "name: Hà Thượng, type: xã, address: 127.0.0.1")
+        .load();
     Vertx vertx = Vertx.vertx();
-    try {
-      Agent agent =
-          TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
-      ApiClient api = new ApiClient(agent.httpPort());
+    try (TestAgent.Running agent = TestAgent.running(vertx, cfg)) {
+      ApiClient api = agent.api();
       api.waitFor(
           "the reason",
           Duration.ofSeconds(20),
@@ -91,7 +82,6 @@ class HostileFpingIT {
       String metrics = api.get("/metrics").body();
       assertThat(metric(metrics, "vcmon_checks_skipped_total")).isZero();
       assertThat(metric(metrics, "vcmon_probe_available\\{probe=\"icmp\"\\}")).isZero();
-      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }

@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.ApiClient;
-import org.daitu.vcmon.testing.FleetSite;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,22 +27,14 @@ class SelfCheckIT {
   void whenItsOwnUplinkIsDownVcmonSaysUnknownNotDown(@TempDir Path dir) throws Exception {
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
-      StringBuilder yaml = new StringBuilder()
-          .append("http: { host: 127.0.0.1, port: 0 }\n")
-          .append("probe: { interval: 3s, timeout: 500ms, recheck_interval: 1s }\n")
-          .append("self_check: { targets: [").append(fleet.coreAddress()).append("], down_after: 2 }\n")
-          .append("store: { path: ").append(dir.resolve("h.db")).append(" }\n")
-          .append("sites:\n");
-      for (FleetSite s : fleet.sites()) {
-        yaml.append("  - { id: ").append(s.id()).append(", name: \"Xã ").append(s.index())
-            .append("\", type: xã, address: ").append(s.address()).append(" }\n");
-      }
-      Files.writeString(dir.resolve("vcmon.yaml"), yaml);
-      AgentConfig cfg = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
+      AgentConfig cfg = TestConfig.in(dir)
+          .section("probe", "{ interval: 3s, timeout: 500ms, recheck_interval: 1s }")
+          .section("self_check", "{ targets: [" + fleet.coreAddress() + "], down_after: 2 }")
+          .fleet(fleet.sites())
+          .load();
       Vertx vertx = Vertx.vertx();
-      try {
-        Agent agent = TestAgent.start(vertx, cfg).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        ApiClient api = new ApiClient(agent.httpPort());
+      try (TestAgent.Running agent = TestAgent.running(vertx, cfg)) {
+        ApiClient api = agent.api();
         api.waitFor("all UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 3);
 
         fleet.failCore();
@@ -72,7 +61,6 @@ class SelfCheckIT {
         JsonObject day = api.json("/api/v1/availability").getJsonArray("sites").getJsonObject(0).getJsonObject("24h");
         assertThat(day.getLong("excluded_seconds")).as("the blind time is a gap").isGreaterThanOrEqualTo(10);
         assertThat(day.getLong("down_seconds")).isZero();
-        agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }

@@ -19,18 +19,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.state.Transition;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -312,26 +311,19 @@ class StoreFaultIT {
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS)
             .actualPort();
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        file,
-        "http: { host: 127.0.0.1, port: 0 }\n"
-            + "probe: { interval: 1s, timeout: 300ms, recheck_interval: 500ms, icmp: { packets: 2 } }\n"
-            + "state: { down_after: 1, up_after: 1 }\n"
-            + "snmp_profiles: { v2c: { version: 2c, community: it-store } }\n"
-            + "store: { path: " + db + " }\n"
-            + "alerts: { digest: { window: 1s }, webhooks: [ { url: \"http://127.0.0.1:" + hook + "/hook\" } ] }\n"
-            + "sites:\n"
-            + "  - { id: a, name: A, type: xã, address: " + snmpd.address()
-            + ", snmp: { profile: v2c, port: " + snmpd.port() + " } }\n"
-            + "  - { id: b, name: B, type: xã, address: " + SILENT + " }\n");
-    AgentConfig cfg = ConfigLoader.load(file, Map.of());
-    agent =
-        TestAgent.start(vertx, cfg)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
-    return new ApiClient(agent.httpPort());
+    AgentConfig cfg = TestConfig.in(dir)
+        .section("probe", "{ interval: 1s, timeout: 300ms, recheck_interval: 500ms, icmp: { packets: 2 } }")
+        .section("state", "{ down_after: 1, up_after: 1 }")
+        .section("snmp_profiles", "{ v2c: { version: 2c, community: it-store } }")
+        .section("store", "{ path: " + db + " }")
+        .section("alerts", "{ digest: { window: 1s }, webhooks: [ { url: \"http://127.0.0.1:" + hook + "/hook\" } ] }")
+        .site("a", "name: A, type: xã, address: " + snmpd.address()
+            + ", snmp: { profile: v2c, port: " + snmpd.port() + " }")
+        .site("b", "name: B, type: xã, address: " + SILENT)
+        .load();
+    TestAgent.Running running = TestAgent.running(vertx, cfg);
+    agent = running.agent();
+    return running.api();
   }
 
   /** Writes until the file system says ENOSPC. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.config.ConfigException;
@@ -46,7 +47,10 @@ public final class TestConfig {
     return this;
   }
 
-  /** Leaves a default section out (e.g. no store). */
+  /**
+   * Leaves a default section out, so the loader's own default applies: without "store" the history
+   * goes to data/vcmon.db beside the file.
+   */
   public TestConfig without(String name) {
     sections.remove(name);
     return this;
@@ -58,15 +62,21 @@ public final class TestConfig {
     return this;
   }
 
-  /** A commune per fleet host ("Xã N", type xã), each with {@code extra} fields if not blank. */
-  public TestConfig fleet(List<FleetSite> fleet, String extra) {
+  /** A commune per fleet host ("Xã N", type xã), each with the fields {@code extra} gives it if not blank. */
+  public TestConfig fleet(List<FleetSite> fleet, Function<FleetSite, String> extra) {
     for (FleetSite s : fleet) {
+      String more = extra.apply(s);
       site(
           s.id(),
           "name: \"Xã " + s.index() + "\", type: xã, address: " + s.address()
-              + (extra.isBlank() ? "" : ", " + extra));
+              + (more.isBlank() ? "" : ", " + more));
     }
     return this;
+  }
+
+  /** A commune per fleet host ("Xã N", type xã), each with {@code extra} fields if not blank. */
+  public TestConfig fleet(List<FleetSite> fleet, String extra) {
+    return fleet(fleet, s -> extra);
   }
 
   public TestConfig fleet(List<FleetSite> fleet) {

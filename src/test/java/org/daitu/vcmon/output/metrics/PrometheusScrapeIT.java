@@ -35,9 +35,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
-import org.daitu.vcmon.config.ConfigLoader;
+import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,7 @@ class PrometheusScrapeIT {
     dropAddresses();
     snmpd = Snmpd.builder(dir.resolve("snmpd")).sysName("hung-son").community("it-prom").start();
     vertx = Vertx.vertx();
-    agent = await(TestAgent.start(vertx, ConfigLoader.load(writeAgentConfig(), Map.of())));
+    agent = await(TestAgent.start(vertx, agentConfig()));
     startPrometheus(agent.httpPort());
   }
 
@@ -235,35 +236,26 @@ class PrometheusScrapeIT {
     tableAdded = true;
   }
 
-  private static Path writeAgentConfig() throws IOException {
+  private static AgentConfig agentConfig() throws IOException {
     int closedUdpPort;
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
       closedUdpPort = s.getLocalPort();
     }
-    Path file = dir.resolve("vcmon.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "http: { host: 127.0.0.1, port: 0 }",
-            "probe: { interval: 1s, timeout: 300ms, recheck_interval: 500ms,",
-            "         icmp: { packets: 2, period: 50ms }, snmp: { retries: 0 } }",
-            "state: { down_after: 2, up_after: 1 }",
-            "snmp_profiles: { v2c: { version: 2c, community: it-prom } }",
-            "rollout: { target: 5, deadline: 2020-08-31 }",
-            "store: { path: " + dir.resolve("vcmon.db") + " }",
-            "sites:",
-            "  - { id: district-core, name: Trung tâm huyện, type: district, address: 127.77.0.1 }",
-            "  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 127.77.0.2, parent: district-core }",
-            "  - { id: cat-ne, name: Cát Nê, type: xã, address: 127.77.0.3, parent: district-core }",
-            "  - { id: hung-son, name: Hùng Sơn, type: thị trấn, address: " + snmpd.address()
-                + ", snmp: { profile: v2c, port: " + snmpd.port() + " } }",
-            "  - { id: ky-phu, name: Ký Phú, type: xã, address: 127.77.0.5,"
-                + " snmp: { profile: v2c, port: " + closedUdpPort + " } }",
-            "  - { id: la-bang, name: La Bằng, type: xã, address: 127.77.0.9 }",
-            ""),
-        StandardCharsets.UTF_8);
-    return file;
+    return TestConfig.in(dir)
+        .section("probe", "{ interval: 1s, timeout: 300ms, recheck_interval: 500ms,"
+            + " icmp: { packets: 2, period: 50ms }, snmp: { retries: 0 } }")
+        .section("state", "{ down_after: 2, up_after: 1 }")
+        .section("snmp_profiles", "{ v2c: { version: 2c, community: it-prom } }")
+        .section("rollout", "{ target: 5, deadline: 2020-08-31 }")
+        .site("district-core", "name: Trung tâm huyện, type: district, address: 127.77.0.1")
+        .site("ha-thuong", "name: Hà Thượng, type: xã, address: 127.77.0.2, parent: district-core")
+        .site("cat-ne", "name: Cát Nê, type: xã, address: 127.77.0.3, parent: district-core")
+        .site("hung-son", "name: Hùng Sơn, type: thị trấn, address: " + snmpd.address()
+            + ", snmp: { profile: v2c, port: " + snmpd.port() + " }")
+        .site("ky-phu", "name: Ký Phú, type: xã, address: 127.77.0.5,"
+            + " snmp: { profile: v2c, port: " + closedUdpPort + " }")
+        .site("la-bang", "name: La Bằng, type: xã, address: 127.77.0.9")
+        .load();
   }
 
   private static void startPrometheus(int vcmonPort) throws Exception {

@@ -25,10 +25,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.daitu.vcmon.testing.TestAgent;
 import org.daitu.vcmon.app.Agent;
-import org.daitu.vcmon.config.AgentConfig;
-import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.HeadlessChromium;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,26 +72,18 @@ class StatusPageIT {
 
     unitIds = seedIds();
     assertThat(unitIds).hasSize(UNITS);
-    StringBuilder yaml =
-        new StringBuilder()
-            .append("http: { host: 127.0.0.1, port: 0 }\n")
-            .append("probe: { interval: 2s, timeout: 500ms, recheck_interval: 1s,")
-            .append(" icmp: { packets: 3, period: 100ms } }\n")
-            .append("rollout: { target: 30, deadline: 2020-08-31 }\n")
-            .append("store: { path: ").append(dir.resolve("vcmon.db")).append(" }\n")
-            .append("seeds: ").append(Path.of("seeds/dai-tu-2020-units.csv").toAbsolutePath()).append("\n")
-            .append("sites:\n");
+    TestConfig config = TestConfig.in(dir)
+        .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 3, period: 100ms } }")
+        .section("rollout", "{ target: 30, deadline: 2020-08-31 }")
+        .section("seeds", Path.of("seeds/dai-tu-2020-units.csv").toAbsolutePath().toString());
     for (int i = 0; i < UNITS; i++) {
-      yaml.append("  - { id: ").append(unitIds.get(i)).append(", address: 127.0.0.").append(11 + i).append(" }\n");
+      config.site(unitIds.get(i), "address: 127.0.0." + (11 + i));
     }
     // A network site, so the counts stay those of the district: 30 units, target 30.
-    yaml.append("  - { id: ").append(HTML_ID).append(", name: \"").append(HTML_NAME)
-        .append("\", type: network, address: 127.0.0.41 }\n");
-    Files.writeString(dir.resolve("vcmon.yaml"), yaml);
-    AgentConfig config = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
+    config.site(HTML_ID, "name: \"" + HTML_NAME + "\", type: network, address: 127.0.0.41");
 
     vertx = Vertx.vertx();
-    agent = await(TestAgent.start(vertx, config));
+    agent = await(TestAgent.start(vertx, config.load()));
     client = WebClient.create(vertx);
     waitForApi("all 31 sites UP", body -> states(body).getInteger("UP") == UNITS + 1);
 
