@@ -196,7 +196,14 @@ public final class Main {
     }
   }
 
-  /** Waits for start; installs the stop on SIGTERM that exits 0. */
+  /** How long the stop hook waits for Vert.x to close once the agent has stopped. */
+  static final long VERTX_CLOSE_SECONDS = 3;
+
+  /**
+   * Waits for start; installs the stop on SIGTERM that exits 0: the agent's own stop sequence
+   * ({@link Agent#stop()}, bounded by {@link Agent#STOP_LIMIT}), then Vert.x closes; together
+   * well inside systemd's TimeoutStopSec.
+   */
   private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     Hangup hangup = new Hangup(log);
@@ -221,8 +228,11 @@ public final class Main {
                   }
                   log.info("Stopping");
                   try {
-                    agent.stop().compose(v -> vertx.close())
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    agent.stop()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(Agent.STOP_LIMIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    vertx.close().toCompletionStage().toCompletableFuture().get(VERTX_CLOSE_SECONDS, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     log.warn("Stop was not clean error=\"{}\"", e.toString());
                   }
