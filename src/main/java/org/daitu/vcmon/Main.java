@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -196,8 +197,12 @@ public final class Main {
     }
   }
 
-  /** How long the stop hook waits for Vert.x to close once the agent has stopped. */
-  static final long VERTX_CLOSE_SECONDS = 3;
+  /** How long the stop hook waits for the agent's stop: its own bound and a margin. */
+  static final Duration AGENT_STOP_WAIT = Agent.STOP_LIMIT.plusSeconds(1);
+  /** How long the stop hook then waits for Vert.x to close. */
+  static final Duration VERTX_CLOSE_WAIT = Duration.ofSeconds(3);
+  /** The longest the stop hook takes; below the unit's TimeoutStopSec (config/vcmon.service). */
+  static final Duration STOP_HOOK_LIMIT = AGENT_STOP_WAIT.plus(VERTX_CLOSE_WAIT);
 
   /**
    * Waits for start; installs the stop on SIGTERM that exits 0: the agent's own stop sequence
@@ -231,8 +236,11 @@ public final class Main {
                     agent.stop()
                         .toCompletionStage()
                         .toCompletableFuture()
-                        .get(Agent.STOP_LIMIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                    vertx.close().toCompletionStage().toCompletableFuture().get(VERTX_CLOSE_SECONDS, TimeUnit.SECONDS);
+                        .get(AGENT_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    vertx.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                   } catch (Exception e) {
                     log.warn("Stop was not clean error=\"{}\"", e.toString());
                   }
