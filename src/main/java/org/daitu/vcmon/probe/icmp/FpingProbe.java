@@ -71,6 +71,7 @@ public final class FpingProbe implements IcmpProbe {
   /** The fping processes running now, killed by {@link #close()}. */
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private Future<Void> closing;
 
   public FpingProbe(Vertx vertx, AgentConfig.Icmp icmp, Duration timeout) {
     this(vertx, icmp, timeout, List.of());
@@ -158,10 +159,13 @@ public final class FpingProbe implements IcmpProbe {
    * releases this probe's hold on the shared worker pool.
    */
   @Override
-  public Future<Void> close() {
-    closed = true;
-    running.forEach(FpingProbe::kill);
-    return workers.close();
+  public synchronized Future<Void> close() {
+    if (!closed) {
+      closed = true;
+      running.forEach(FpingProbe::kill);
+      closing = workers.close();
+    }
+    return closing;
   }
 
   private static ProbeStoppedException stopped(Throwable err) {
