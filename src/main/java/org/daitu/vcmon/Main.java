@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -196,7 +197,18 @@ public final class Main {
     }
   }
 
-  /** Waits for start; installs the stop on SIGTERM that exits 0. */
+  /** How long the stop hook waits for the agent's stop: its own bound and a margin. */
+  static final Duration AGENT_STOP_WAIT = Agent.STOP_LIMIT.plusSeconds(1);
+  /** How long the stop hook then waits for Vert.x to close. */
+  static final Duration VERTX_CLOSE_WAIT = Duration.ofSeconds(3);
+  /** The longest the stop hook takes; below the unit's TimeoutStopSec (config/vcmon.service). */
+  static final Duration STOP_HOOK_LIMIT = AGENT_STOP_WAIT.plus(VERTX_CLOSE_WAIT);
+
+  /**
+   * Waits for start; installs the stop on SIGTERM that exits 0: the agent's own stop sequence
+   * ({@link Agent#stop()}, bounded by {@link Agent#STOP_LIMIT}), then Vert.x closes; together
+   * well inside systemd's TimeoutStopSec.
+   */
   private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     Hangup hangup = new Hangup(log);
@@ -221,8 +233,14 @@ public final class Main {
                   }
                   log.info("Stopping");
                   try {
-                    agent.stop().compose(v -> vertx.close())
-                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    agent.stop()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(AGENT_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    vertx.close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                   } catch (Exception e) {
                     log.warn("Stop was not clean error=\"{}\"", e.toString());
                   }

@@ -67,4 +67,16 @@ class MainTest {
     assertThat(run("--demo", "--config", "x.yaml")).isEqualTo(2);
     assertThat(run("--port", "http")).isEqualTo(2);
   }
+
+  @Test
+  void theStopOnSigtermEndsBeforeSystemdWouldKillIt() throws Exception {
+    String line =
+        Files.readAllLines(Path.of("config", "vcmon.service")).stream()
+            .filter(l -> l.startsWith("TimeoutStopSec="))
+            .findFirst()
+            .orElseThrow();
+    java.time.Duration systemd = java.time.Duration.ofSeconds(Long.parseLong(line.replaceAll("[^0-9]", "")));
+    assertThat(line).isEqualTo("TimeoutStopSec=" + systemd.toSeconds() + "s");
+    assertThat(Main.STOP_HOOK_LIMIT).isLessThan(systemd);
+  }
 }

@@ -7,11 +7,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
@@ -34,8 +35,9 @@ import org.daitu.vcmon.store.Store;
 /**
  * One running vcmon: wires the parts it is given ({@link AgentParts}: store, probes, clock,
  * channels) to the tracker and the outputs, in start order (the store and what it remembers, the
- * probes, alerts, the monitor, then the web server) and reverse stop order. It builds no part
- * itself: the composition root chooses them, tests hand in fakes.
+ * probes, alerts, the monitor, then the web server). {@link #stop()} is the one stop sequence,
+ * SIGTERM included. It builds no part itself: the composition root chooses them, tests hand in
+ * fakes.
  */
 public final class Agent {
 
@@ -63,7 +65,9 @@ public final class Agent {
   private final StateBoard board;
   private final SiteTracker tracker;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  /** Deployment ids of the verticles started. */
+  private final Map<VerticleBase, String> deployed = new ConcurrentHashMap<>();
+  private Future<Void> stopped;
   private HistoryRecorder recorder;
   private WebVerticle web;
   private Reloader reloader;
@@ -148,7 +152,12 @@ public final class Agent {
   }
 
   private Future<Void> deploy(VerticleBase verticle) {
-    return vertx.deployVerticle(verticle).onSuccess(id -> deployments.add(0, id)).mapEmpty();
+    return vertx.deployVerticle(verticle).onSuccess(id -> deployed.put(verticle, id)).mapEmpty();
+  }
+
+  private Future<Void> undeploy(VerticleBase verticle) {
+    String id = verticle == null ? null : deployed.remove(verticle);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
   /**
@@ -218,17 +227,61 @@ public final class Agent {
     return web.actualPort();
   }
 
-  /** Stops serving, then probing (newest first), then records the last heartbeat and closes. */
-  public Future<Void> stop() {
-    Future<Void> undeployed = Future.succeededFuture();
-    for (String id : deployments) {
-      undeployed = undeployed.eventually(() -> vertx.undeploy(id));
+  /** Bounds of the stop steps; a step that has not ended by then is left behind. */
+  static final Duration STOP_INTAKE = Duration.ofSeconds(2);
+  static final Duration STOP_CHECKS = Duration.ofSeconds(2);
+  /** A delivery in flight may take its channel's whole timeout; what is not marked is sent again. */
+  static final Duration STOP_ALERTS = Duration.ofSeconds(5);
+  static final Duration STOP_HISTORY = Duration.ofSeconds(5);
+  static final Duration STOP_STORE = Duration.ofSeconds(5);
+  static final Duration STOP_PARTS = Duration.ofSeconds(3);
+  /**
+   * The longest {@link #stop()} takes, whatever hangs: the sum of its steps' bounds, well inside
+   * the 30 s systemd gives a service to stop (config/vcmon.service, TimeoutStopSec).
+   */
+  public static final Duration STOP_LIMIT =
+      STOP_INTAKE.plus(STOP_CHECKS).plus(STOP_ALERTS).plus(STOP_HISTORY).plus(STOP_STORE).plus(STOP_PARTS);
+
+  /**
+   * Stops the agent so that stopping itself causes nothing: no transition, no notification, no
+   * store error, nothing marked failed. Each step starts when the one before has ended or run out
+   * of its time (see {@link StopSequence}); the whole ends within {@link #STOP_LIMIT} and never
+   * fails. Idempotent: a second call gets the same future.
+   *
+   * <ol>
+   *   <li>Intake: the web server stops (no API write can change the monitor or the store any
+   *       more, no read finds the store closed) and reloads are refused, a running one awaited.
+   *   <li>Checks: the schedule stops; checks in flight are dropped when they end, unjudged, even
+   *       when their probe closes under them (step 6) or fping was killed by the same SIGTERM.
+   *       From here on the monitor publishes nothing.
+   *   <li>Alerts: the policy takes no transition and no tick; what the monitor published before
+   *       step 2 is queued in the outbox first (same context, in order). Deliveries in flight may
+   *       end and be marked; what is not delivered stays queued, unmarked, for the next start.
+   *   <li>History: the last heartbeat, and every history write asked for is waited for.
+   *   <li>Store: closed; writes held for a failing disk get a last try there.
+   *   <li>Parts: the monitor and alert verticles are undeployed (channels closed), the probes closed
+   *       (fping processes killed, SNMP sockets closed).
+   * </ol>
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
     }
-    deployments.clear();
-    return undeployed
-        .eventually(() -> recorder == null ? Future.succeededFuture() : recorder.detach())
-        .eventually(() -> Future.join(parts.snmp().close(), parts.icmp().close()))
-        .eventually(store::close)
-        .mapEmpty();
+    stopped =
+        new StopSequence(vertx)
+            .then(
+                "stop serving and reloading",
+                STOP_INTAKE,
+                () -> Future.join(undeploy(web), reloader == null ? Future.succeededFuture() : reloader.stop()))
+            .then("stop checks", STOP_CHECKS, () -> monitor == null ? Future.succeededFuture() : monitor.stopChecks())
+            .then("stop alerting", STOP_ALERTS, () -> alerts == null ? Future.succeededFuture() : alerts.stopAlerting())
+            .then("flush history", STOP_HISTORY, () -> recorder == null ? Future.succeededFuture() : recorder.detach())
+            .then("close store", STOP_STORE, store::close)
+            .then(
+                "close probes and channels",
+                STOP_PARTS,
+                () -> Future.join(undeploy(monitor), undeploy(alerts), parts.snmp().close(), parts.icmp().close()))
+            .run();
+    return stopped;
   }
 }

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Tells people: the alert policy decides what to send from the monitor's transitions and the
  * passing time, and the durable outbox delivers it to every channel. Both live on this verticle's
  * context (the policy is single-threaded plain Java); transitions hop here from the monitor.
+ *
+ * <p>Stopping is two steps of the agent's stop: {@link #stopAlerting()} once the monitor
+ * publishes nothing more (what it published before is still queued, in order), then undeploying
+ * closes the channels once the store is closed.
  */
 final class AlertVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AlertVerticle.class);
@@ -40,6 +44,7 @@ final class AlertVerticle extends VerticleBase {
   private Outbox outbox;
   private final List<Channel> channels;
   private long timer = -1;
+  private boolean stopping;
 
   /**
    * @param channels where notifications go; closed when the verticle stops
@@ -93,15 +98,45 @@ final class AlertVerticle extends VerticleBase {
   public Future<?> start() {
     outbox = new Outbox(vertx, store, channels, metrics, clock);
     board.onTransitions(
-        ts -> context.runOnContext(v -> submit(policy.onTransitions(ts, board.snapshot()))));
+        ts ->
+            context.runOnContext(
+                v -> {
+                  if (!stopping) {
+                    submit(policy.onTransitions(ts, board.snapshot()));
+                  }
+                }));
     // Held changes (the digest window), DEGRADED delays, reminders and meetings come with time.
     timer = vertx.setPeriodic(1000, id -> submit(policy.tick(clock.instant(), board.snapshot())));
     log.info("Alerting started channels={}", channels.stream().map(Channel::name).toList());
     return outbox.start();
   }
 
+  /**
+   * Decides nothing more (no transition taken, no tick) and starts no delivery; completes once
+   * the deliveries in flight have ended. Runs on this verticle's context, behind the transitions
+   * the monitor published before it stopped: those are still queued in the outbox. What is queued
+   * and not delivered stays there for the next start. The caller bounds the wait.
+   */
+  Future<Void> stopAlerting() {
+    if (context == null) {
+      return Future.succeededFuture(); // never deployed
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          stopping = true;
+          if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+          }
+          outbox.stop().onComplete(done);
+        });
+    return done.future();
+  }
+
   @Override
   public Future<?> stop() {
+    stopping = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

@@ -16,6 +16,7 @@ import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.ProbeStoppedException;
 import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.probe.SnmpProbe;
 import org.daitu.vcmon.probe.SnmpResult;
@@ -40,6 +41,8 @@ final class CheckRunner {
   private final Map<String, Site> sites = new HashMap<>();
   /** Replaced by a reload. */
   private AgentConfig config;
+  /** Set when the agent stops: the probes close under the checks in flight, which is expected. */
+  private boolean stopping;
 
   CheckRunner(AgentConfig config, IcmpProbe icmp, SnmpProbe snmp, Clock clock, AgentMetrics metrics) {
     this.config = config;
@@ -84,6 +87,11 @@ final class CheckRunner {
     config = next;
   }
 
+  /** The agent is stopping: checks cut short by it are dropped without a word. */
+  void stop() {
+    stopping = true;
+  }
+
   /** The sites due at {@code now} (monotonic milliseconds), with the lag and delays measured. */
   List<String> due(long now) {
     metrics.setScheduleLag(scheduler.lagMillis(now));
@@ -106,7 +114,9 @@ final class CheckRunner {
 
   /**
    * Checks these sites: one ICMP batch and an SNMP poll each. Never fails; a probe that fails or a
-   * check that outlives its limit gives the site a result saying so.
+   * check that outlives its limit gives the site a result saying so. A check whose probe was
+   * stopped under it ({@link ProbeStoppedException}) gives none: the site is left out of the list
+   * and keeps its state.
    */
   Future<List<SiteCheck>> run(List<String> ids, long startedMillis) {
     Instant started = clock.instant();
@@ -122,6 +132,9 @@ final class CheckRunner {
             .onSuccess(r -> metrics.recordIcmpBatch(since(startedMillis)))
             .recover(
                 err -> {
+                  if (err instanceof ProbeStoppedException) {
+                    return Future.failedFuture(err);
+                  }
                   log.error("ICMP probe failed batch_size={}", addresses.size(), err);
                   return Future.succeededFuture(Map.of());
                 });
@@ -133,10 +146,18 @@ final class CheckRunner {
         .transform(
             ar -> {
               List<SiteCheck> done = new ArrayList<>(checks.size());
+              int stopped = 0;
+              String why = null;
               for (Future<SiteCheck> f : checks) {
                 if (f.succeeded()) {
                   done.add(f.result());
+                } else if (f.cause() instanceof ProbeStoppedException) {
+                  stopped++;
+                  why = f.cause().getMessage();
                 }
+              }
+              if (stopped > 0 && !stopping) {
+                log.info("Checks not judged, their probe was stopped sites={} reason=\"{}\"", stopped, why);
               }
               return Future.succeededFuture(done);
             });
@@ -153,6 +174,9 @@ final class CheckRunner {
           snmp.poll(site.address(), site.snmp().port(), profile)
               .recover(
                   err -> {
+                    if (err instanceof ProbeStoppedException) {
+                      return Future.failedFuture(err);
+                    }
                     log.error("SNMP probe failed site={}", site.id(), err);
                     return Future.succeededFuture(
                         SnmpResult.failed(SnmpStatus.UNAVAILABLE, "internal error: " + err.getMessage()));
@@ -176,6 +200,9 @@ final class CheckRunner {
         .timeout(limit, TimeUnit.MILLISECONDS)
         .recover(
             err -> {
+              if (err instanceof ProbeStoppedException) {
+                return Future.failedFuture(err); // no verdict, see run
+              }
               log.error("Check did not finish site={} limit_seconds={}", site.id(), limit / 1000, err);
               return Future.succeededFuture(
                   new SiteCheck(

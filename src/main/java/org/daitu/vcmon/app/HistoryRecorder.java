@@ -3,14 +3,14 @@ package org.daitu.vcmon.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -26,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * Keeps the store in step with the monitor: every transition (and the incidents and first
  * connections it implies), the daily rollout counts, the gaps while vcmon's own uplink is down, and
  * a heartbeat that bounds the gap a crash leaves. Listens to the {@link StateBoard}; never blocks
- * (the store works on its own thread).
+ * (the store works on its own thread). {@link #detach()} is the agent's stop step between the
+ * monitor's last publication and the store's close: a last heartbeat, then every write asked for
+ * is waited for, so the store closes with nothing of ours in flight.
  */
 final class HistoryRecorder {
   private static final Logger log = LoggerFactory.getLogger(HistoryRecorder.class);
   static final long HEARTBEAT_MILLIS = 10_000;
-  /** How long stopping waits for the last heartbeat, should the disk fail just then. */
-  static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final HistoryLog store;
@@ -46,6 +46,9 @@ final class HistoryRecorder {
   private long online = -1;
   private long heartbeatTimer = -1;
   private boolean firstCycleDone;
+  /** Writes asked for and not yet ended; from the monitor's context and the heartbeat timer's. */
+  private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean detached;
 
   HistoryRecorder(Vertx vertx, HistoryLog store, Inventory inventory, Clock clock, ZoneId zone) {
     this.vertx = vertx;
@@ -69,29 +72,48 @@ final class HistoryRecorder {
   void attach(StateBoard board) {
     board.onTransitions(this::record);
     board.onSnapshot(this::snapshot);
-    heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> logged(store.heartbeat(clock.instant()), "heartbeat"));
+    heartbeatTimer =
+        vertx.setPeriodic(
+            HEARTBEAT_MILLIS,
+            id -> {
+              if (!detached) {
+                logged(store.heartbeat(clock.instant()), "heartbeat");
+              }
+            });
   }
 
   /**
-   * The last heartbeat, then stop recording. Not waited for while the store cannot write (it
-   * would wait for the disk): closing the store makes the last try.
+   * Stops recording: writes the last heartbeat and completes once it and every write asked for
+   * before have ended (each write reports its own failure). Call it after the monitor has
+   * stopped publishing; the caller bounds the wait. Not waited for while the store cannot write
+   * (it would wait for the disk): closing the store makes the last try and says what is lost.
    */
   Future<Void> detach() {
+    if (detached) {
+      return Future.succeededFuture();
+    }
+    detached = true;
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    Future<Void> last = store.heartbeat(clock.instant());
+    logged(store.heartbeat(clock.instant()), "heartbeat");
     if (!store.health().writable()) {
       return Future.succeededFuture();
     }
-    return last.timeout(LAST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS).otherwiseEmpty();
+    return Future.join(List.copyOf(inFlight)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   private void record(List<Transition> transitions) {
+    if (detached) {
+      return;
+    }
     logged(store.record(transitions, parents), "transitions");
   }
 
   private void snapshot(StateSnapshot snap) {
+    if (detached) {
+      return;
+    }
     Instant now = clock.instant();
     if (snap.blind() != null && blind == null) {
       logged(store.openGap(now, Gap.Kind.UPLINK_DOWN, snap.blind()), "uplink gap");
@@ -124,6 +146,8 @@ final class HistoryRecorder {
   }
 
   private <T> void logged(Future<T> write, String what) {
+    inFlight.add(write);
+    write.onComplete(ar -> inFlight.remove(write));
     write.onFailure(
         err -> {
           // While the disk fails, the store itself logs, rate-limited, what it drops.

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * tells the runner when each site is due next — soon while a failure is being confirmed, at the
  * interval otherwise. Also runs the self-check and the one-second maintenance tick. Both parts
  * live on this verticle's context, so they need no locks.
+ *
+ * <p>{@link #stopChecks()} is the agent's first stop step: no check starts after it, and checks
+ * still in flight are dropped when they end, unjudged.
  */
 public final class MonitorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MonitorVerticle.class);
@@ -42,6 +45,9 @@ public final class MonitorVerticle extends VerticleBase {
   private StatePublisher publisher;
   private final List<Long> timers = new ArrayList<>();
   private boolean selfCheckRunning;
+  /** Rounds of checks started and not yet ended. */
+  private int roundsInFlight;
+  private boolean stopping;
 
   public MonitorVerticle(
       AgentConfig config,
@@ -65,6 +71,9 @@ public final class MonitorVerticle extends VerticleBase {
    * verticle's context, where the tracker lives, and publishes what it caused.
    */
   public Future<Void> change(Function<SiteTracker, List<Transition>> change) {
+    if (context == null) {
+      return Future.failedFuture(new IllegalStateException("the monitor is not running"));
+    }
     Promise<Void> done = Promise.promise();
     context.runOnContext(
         v -> {
@@ -118,23 +127,67 @@ public final class MonitorVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Stops the schedule, on this verticle's context: no check, self-check or maintenance tick
+   * starts from now on, and the checks in flight are dropped when they end, whatever they say
+   * (their probes close under them later, which must not make a site UNKNOWN). Changes are
+   * refused from now on. Completes with the number of rounds of checks left in flight.
+   */
+  public Future<Integer> stopChecks() {
+    if (context == null) {
+      return Future.succeededFuture(0); // never deployed
+    }
+    Promise<Integer> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          if (!stopping) {
+            stopping = true;
+            timers.forEach(vertx::cancelTimer);
+            timers.clear();
+            runner.stop();
+            publisher.close();
+            log.info("Monitoring stopped, checks in flight are not judged check_rounds_in_flight={}", roundsInFlight);
+          }
+          done.complete(roundsInFlight);
+        });
+    return done.future();
+  }
+
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
-    publisher.stop();
+    timers.clear();
+    stopping = true;
+    runner.stop();
+    publisher.close();
     return Future.succeededFuture();
   }
 
   private void tick() {
+    if (stopping) {
+      return;
+    }
     long now = CheckRunner.monotonicMillis();
     List<String> due = runner.due(now);
     if (!due.isEmpty()) {
-      runner.run(due, now).onSuccess(done -> completed(now, due, done));
+      roundsInFlight++;
+      runner
+          .run(due, now)
+          .onComplete(
+              ar -> {
+                roundsInFlight--;
+                if (ar.succeeded()) {
+                  completed(now, due, ar.result());
+                }
+              });
     }
   }
 
   /** The checks are in: the tracker judges them, then each site is scheduled by what it decided. */
   private void completed(long startedMillis, List<String> ids, List<SiteCheck> done) {
+    if (stopping) {
+      return; // ended after the stop: not judged
+    }
     publisher.apply(done);
     long now = CheckRunner.monotonicMillis();
     for (String id : ids) {
@@ -163,7 +216,7 @@ public final class MonitorVerticle extends VerticleBase {
         .onComplete(
             ar -> {
               selfCheckRunning = false;
-              if (ar.failed() || ar.result().isEmpty()) {
+              if (stopping || ar.failed() || ar.result().isEmpty()) {
                 return;
               }
               boolean answered = ar.result().get();

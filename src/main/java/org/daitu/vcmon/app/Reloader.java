@@ -36,6 +36,7 @@ final class Reloader {
   /** The config in force; read and replaced only inside the serialized chain. */
   private AgentConfig running;
   private Future<?> last = Future.succeededFuture();
+  private boolean stopped;
 
   /** @param file null when there is no file to reload (the demo) */
   Reloader(
@@ -69,9 +70,22 @@ final class Reloader {
    * failure; the future fails only when applying a valid file failed.
    */
   synchronized Future<ReloadResult> reload(String trigger) {
+    if (stopped) {
+      log.info("Config reload not done, the agent is stopping trigger={}", trigger);
+      return Future.succeededFuture(ReloadResult.unavailable("the agent is stopping"));
+    }
     Future<ReloadResult> next = last.transform(ar -> run(trigger));
     last = next;
     return next;
+  }
+
+  /**
+   * Takes no reload from now on (the agent is stopping); completes when the one running, if any,
+   * has ended, so that it does not change the monitor while it stops.
+   */
+  synchronized Future<Void> stop() {
+    stopped = true;
+    return last.<Void>mapEmpty().otherwiseEmpty();
   }
 
   private Future<ReloadResult> run(String trigger) {

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * transition is logged and published at once with a new snapshot on the {@link StateBoard}, and
  * snapshots that only carry new measurements are published at most once a second. Used on the
  * monitor's context only, so the tracker needs no locks.
+ *
+ * <p>Every check and change reaches the tracker through here, so this is where stopping takes
+ * effect: once {@link #close() closed}, checks that end late are dropped unjudged, changes are
+ * refused, and nothing more is published (no transition, notification or store write can be
+ * caused by the stop).
  */
 final class StatePublisher {
   private static final Logger log = LoggerFactory.getLogger(StatePublisher.class);
@@ -33,6 +38,7 @@ final class StatePublisher {
   private long publishedMillis = Long.MIN_VALUE / 2;
   private boolean publishLater;
   private long laterTimer = -1;
+  private boolean closed;
 
   StatePublisher(Vertx vertx, SiteTracker tracker, StateBoard board, Clock clock) {
     this.vertx = vertx;
@@ -51,6 +57,9 @@ final class StatePublisher {
    * of every site per tick would be most of the agent's work.
    */
   void apply(List<SiteCheck> checks) {
+    if (closed) {
+      return;
+    }
     List<Transition> transitions = new ArrayList<>();
     for (SiteCheck c : checks) {
       SiteStatus before = tracker.status(c.siteId());
@@ -77,21 +86,34 @@ final class StatePublisher {
     publish(transitions);
   }
 
-  /** Runs a change of the tracker (a stage, maintenance, a reload) and publishes what it caused. */
+  /**
+   * Runs a change of the tracker (a stage, maintenance, a reload) and publishes what it caused.
+   *
+   * @throws IllegalStateException when closed: the agent is stopping
+   */
   void change(Function<SiteTracker, List<Transition>> change) {
+    if (closed) {
+      throw new IllegalStateException("the agent is stopping");
+    }
     publish(change.apply(tracker));
   }
 
   /** Publishes what a change caused, if anything (time passing into or out of a window). */
   void changeIfAny(Function<SiteTracker, List<Transition>> change) {
+    if (closed) {
+      return;
+    }
     List<Transition> ts = change.apply(tracker);
     if (!ts.isEmpty()) {
       publish(ts);
     }
   }
 
-  /** Logs the transitions and publishes a new snapshot with them. */
-  StateSnapshot publish(List<Transition> transitions) {
+  /** Logs the transitions and publishes a new snapshot with them; nothing once closed. */
+  void publish(List<Transition> transitions) {
+    if (closed) {
+      return;
+    }
     for (Transition t : transitions) {
       if (t.causesChanged()) {
         log.info(
@@ -123,12 +145,15 @@ final class StatePublisher {
     publishedMillis = clock.millis();
     StateSnapshot next = tracker.snapshot(++version);
     board.publish(next, transitions);
-    return next;
   }
 
-  void stop() {
+  /** Publishes nothing more, from now on: the agent is stopping. Idempotent. */
+  void close() {
+    closed = true;
+    publishLater = false;
     if (laterTimer >= 0) {
       vertx.cancelTimer(laterTimer);
+      laterTimer = -1;
     }
   }
 

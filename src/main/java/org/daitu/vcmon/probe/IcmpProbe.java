@@ -8,7 +8,8 @@ import java.util.Map;
  * Pings a batch of addresses. Never fails for unreachable addresses (they come back with zero
  * answers); a local inability to ping (program missing, no permission) comes back as
  * {@link IcmpResult#unavailable} for every address. The returned future completes on the caller's
- * Vert.x context.
+ * Vert.x context. It fails with {@link ProbeStoppedException} when the probe is closed under it
+ * (or its program is stopped by a signal): that check is not judged.
  */
 public interface IcmpProbe {
   Future<Map<String, IcmpResult>> ping(Collection<String> addresses);
@@ -18,7 +19,10 @@ public interface IcmpProbe {
     return null;
   }
 
-  /** Releases what the probe holds (threads, sockets, worker pools); checks in flight end. */
+  /**
+   * Releases what the probe holds (threads, sockets, worker pools, processes); checks in flight
+   * fail with {@link ProbeStoppedException}.
+   */
   default Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -1,9 +1,13 @@
 package org.daitu.vcmon.testing;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.probe.SnmpProbe;
@@ -12,12 +16,28 @@ import org.daitu.vcmon.probe.SnmpStatus;
 
 /**
  * An SNMP probe scripted per address: every agent answers (a generic endpoint up for an hour)
- * unless told otherwise. Sends nothing. Any thread.
+ * unless told otherwise. Sends nothing. After {@link #hold()} its polls stay in flight until it is
+ * closed under them, when they end as UNAVAILABLE, as {@code Snmp4jProbe}'s do. Any thread.
  */
 public final class FakeSnmpProbe implements SnmpProbe {
   private final Map<String, SnmpResult> scripted = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean holding;
+  private final List<Held> held = new CopyOnWriteArrayList<>();
+
+  private record Held(Context context, Promise<SnmpResult> promise) {}
+
+  /** From now on polls do not end until the probe is closed. */
+  public FakeSnmpProbe hold() {
+    holding = true;
+    return this;
+  }
+
+  /** Polls held and not yet ended. */
+  public int inFlight() {
+    return held.size();
+  }
 
   public static SnmpResult answering(String sysName, long uptimeTicks) {
     return new SnmpResult(
@@ -53,6 +73,11 @@ public final class FakeSnmpProbe implements SnmpProbe {
 
   @Override
   public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
+    if (holding && !closed.get()) {
+      Promise<SnmpResult> promise = Promise.promise();
+      held.add(new Held(Vertx.currentContext(), promise));
+      return promise.future();
+    }
     return Future.succeededFuture(scripted.getOrDefault(address, answering(address, 360_000)));
   }
 
@@ -65,6 +90,15 @@ public final class FakeSnmpProbe implements SnmpProbe {
   @Override
   public Future<Void> close() {
     closed.set(true);
+    SnmpResult closing = SnmpResult.failed(SnmpStatus.UNAVAILABLE, "SNMP probe closed");
+    for (Held h : held) {
+      held.remove(h);
+      if (h.context() == null) {
+        h.promise().tryComplete(closing);
+      } else {
+        h.context().runOnContext(v -> h.promise().tryComplete(closing));
+      }
+    }
     return Future.succeededFuture();
   }
 }

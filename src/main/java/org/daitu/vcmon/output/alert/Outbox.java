@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       takes: a chat that is down for an hour still gets every message afterwards;
  *   <li>at most once per (channel, key): a duplicate submit is ignored by the store, and a
  *       delivered item is marked before the next one of its channel is sent;
- *   <li>what was pending when vcmon stopped is delivered after {@link #start()};
+ *   <li>what was pending when vcmon stopped is delivered after {@link #start()}; {@link #stop()}
+ *       starts no new delivery, lets those in flight end, and leaves an item whose delivery fails
+ *       after the stop as it was (not marked failed: the stop is no delivery failure);
  *   <li>while the store cannot write (disk full, read-only), submits and delivery marks wait in
  *       its backlog, in order, and complete once written: nothing is lost, a delivered item is not
  *       sent again (its channel waits for the mark).
@@ -66,6 +68,8 @@ public final class Outbox {
   private final Set<String> busy = new HashSet<>();
   /** Channels no longer configured whose stored items were already reported (once each). */
   private final Set<String> unknownReported = new HashSet<>();
+  /** Set by {@link #stop()}; completed once no delivery or read is in flight any more. */
+  private Promise<Void> stopped;
 
   /**
    * @param metrics where delivery counts go; null to record none
@@ -91,10 +95,26 @@ public final class Outbox {
     return Future.succeededFuture();
   }
 
-  public void stop() {
+  /**
+   * Starts no new delivery; call on the owning context. The future completes once the deliveries
+   * in flight have ended (the caller bounds the wait: a channel may take its full timeout), so
+   * that a delivery that succeeds is marked before the store closes. Idempotent.
+   */
+  public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
+    }
+    if (stopped == null) {
+      stopped = Promise.promise();
+      settleIfIdle();
+    }
+    return stopped.future();
+  }
+
+  private void settleIfIdle() {
+    if (stopped != null && !pumping && busy.isEmpty()) {
+      stopped.tryComplete();
     }
   }
 
@@ -148,6 +168,10 @@ public final class Outbox {
         .onComplete(
             ar -> {
               pumping = false;
+              if (timer < 0) {
+                settleIfIdle(); // stopped while reading: start nothing
+                return;
+              }
               if (ar.failed()) {
                 LOG.warn("Outbox cannot read pending notifications: {}", ar.cause().getMessage());
                 return;
@@ -162,6 +186,7 @@ public final class Outbox {
                       .onComplete(
                           done -> {
                             busy.remove(e.getKey());
+                            settleIfIdle();
                             pump();
                           });
                 }
@@ -218,6 +243,15 @@ public final class Outbox {
                           LOG.info("Notification delivered channel={} key={}", name, item.key());
                         })
                     .compose(v -> deliver(name, items, from + 1));
+              }
+              if (timer < 0) {
+                // Stopping (the channel may be closing under it): pending as it was, sent again
+                // after the next start.
+                LOG.info(
+                    "Notification left in the outbox for the next start channel={} key={}",
+                    name,
+                    item.key());
+                return Future.succeededFuture();
               }
               return failed(channel, item, DeliveryException.describe(ar.cause()));
             });

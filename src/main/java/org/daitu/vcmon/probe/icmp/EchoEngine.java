@@ -21,6 +21,7 @@ import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.ProbeStoppedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ public final class EchoEngine implements IcmpProbe {
 
   /**
    * Stops both threads and closes the socket, then the fallback it was given; checks in flight
-   * end with what they have.
+   * fail with {@link ProbeStoppedException}: echoes cut short by the stop are not losses.
    */
   @Override
   public Future<Void> close() {
@@ -131,8 +132,14 @@ public final class EchoEngine implements IcmpProbe {
     }
     Context ctx = vertx.getOrCreateContext();
     Promise<Map<String, IcmpResult>> mine = Promise.promise();
-    Check check = new Check(here, results -> ctx.runOnContext(v -> mine.complete(results)));
-    if (stopped || broken != null) {
+    Check check =
+        new Check(
+            here,
+            results -> ctx.runOnContext(v -> mine.complete(results)),
+            err -> ctx.runOnContext(v -> mine.fail(err)));
+    if (stopped) {
+      check.abandon();
+    } else if (broken != null) {
       check.finish();
     } else {
       synchronized (incoming) {
@@ -157,12 +164,14 @@ public final class EchoEngine implements IcmpProbe {
     final long[][] rtt;
     final int[] sent;
     final Consumer<Map<String, IcmpResult>> done;
+    final Consumer<Throwable> failed;
     int outstanding;
     boolean finished;
 
-    Check(List<String> addresses, Consumer<Map<String, IcmpResult>> done) {
+    Check(List<String> addresses, Consumer<Map<String, IcmpResult>> done, Consumer<Throwable> failed) {
       this.addresses = addresses;
       this.done = done;
+      this.failed = failed;
       ipv4 = new byte[addresses.size()][];
       rtt = new long[addresses.size()][packets];
       sent = new int[addresses.size()];
@@ -186,6 +195,17 @@ public final class EchoEngine implements IcmpProbe {
       if (last) {
         finish();
       }
+    }
+
+    /** Ends the check without results: the engine stopped before its echoes were all in. */
+    void abandon() {
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        finished = true;
+      }
+      failed.accept(new ProbeStoppedException("ICMP engine closed"));
     }
 
     void finish() {
@@ -273,12 +293,14 @@ public final class EchoEngine implements IcmpProbe {
         LockSupport.parkNanos(Math.max(wait, 1_000_000L));
       }
     } finally {
-      // stopped: end what is in flight with what it has, then let the receiver close the socket
+      // stopped: end what is in flight without a verdict, then let the receiver close the socket
+      // (a sender that died of an error ends them with what they have, as before)
+      Consumer<Check> ending = stopped ? Check::abandon : Check::finish;
       for (Event e : events) {
-        e.check.finish();
+        ending.accept(e.check);
       }
       synchronized (incoming) {
-        incoming.forEach(e -> e.check.finish());
+        incoming.forEach(e -> ending.accept(e.check));
         incoming.clear();
       }
     }

@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.ProbeStoppedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * the deadline) every address of the batch comes back {@link IcmpResult#unavailable} with the
  * reason, which {@link #unavailableReason()} also keeps for readiness checks. The condition is
  * logged once when it starts and once when it clears, not on every check.
+ *
+ * <p>A batch stopped under a check is no verdict: when the probe is closed, or fping is killed by
+ * SIGTERM (systemd sends it to the whole service, fping included, when it stops vcmon), the ping
+ * fails with {@link ProbeStoppedException} instead of making every site UNKNOWN. Any other
+ * signal (SIGKILL from the OOM killer, a crash) is a local fault and reported as one.
  *
  * <p>Thread-safe: {@link #ping} may be called from any context, also concurrently.
  */
@@ -50,6 +57,9 @@ public final class FpingProbe implements IcmpProbe {
 
   private static final String POOL_NAME = "vcmon-fping";
 
+  /** How Java reports a child ended by SIGTERM: 128 + 15. */
+  static final int SIGTERM_EXIT = 128 + 15;
+
   /** How long after the deadline the event-loop timer kills a batch the worker could not. */
   private static final Duration KILL_BACKSTOP = Duration.ofSeconds(1);
 
@@ -58,6 +68,10 @@ public final class FpingProbe implements IcmpProbe {
   private final int batchSize;
   private final WorkerExecutor workers;
   private final AtomicReference<String> unavailableReason = new AtomicReference<>();
+  /** The fping processes running now, killed by {@link #close()}. */
+  private final Set<Process> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+  private Future<Void> closing;
 
   public FpingProbe(Vertx vertx, AgentConfig.Icmp icmp, Duration timeout) {
     this(vertx, icmp, timeout, List.of());
@@ -84,6 +98,9 @@ public final class FpingProbe implements IcmpProbe {
 
   @Override
   public Future<Map<String, IcmpResult>> ping(Collection<String> addresses) {
+    if (closed) {
+      return Future.failedFuture(new ProbeStoppedException("ICMP probe closed"));
+    }
     Map<String, IcmpResult> invalid = new LinkedHashMap<>();
     Set<String> targets = new LinkedHashSet<>();
     for (String address : addresses) {
@@ -108,9 +125,11 @@ public final class FpingProbe implements IcmpProbe {
               .executeBlocking(() -> run(batch), false)
               .recover(
                   err ->
-                      Future.succeededFuture(
-                          FpingOutputParser.Report.failed(
-                              batch, "fping batch failed: " + err))));
+                      err instanceof ProbeStoppedException || closed
+                          ? Future.failedFuture(stopped(err))
+                          : Future.succeededFuture(
+                              FpingOutputParser.Report.failed(
+                                  batch, "fping batch failed: " + err))));
     }
     return Future.all(batches)
         .map(
@@ -135,10 +154,24 @@ public final class FpingProbe implements IcmpProbe {
     return unavailableReason.get();
   }
 
-  /** Releases this probe's hold on the shared worker pool. */
+  /**
+   * Kills the batches running now (their pings fail with {@link ProbeStoppedException}) and
+   * releases this probe's hold on the shared worker pool.
+   */
   @Override
-  public Future<Void> close() {
-    return workers.close();
+  public synchronized Future<Void> close() {
+    if (!closed) {
+      closed = true;
+      running.forEach(FpingProbe::kill);
+      closing = workers.close();
+    }
+    return closing;
+  }
+
+  private static ProbeStoppedException stopped(Throwable err) {
+    return err instanceof ProbeStoppedException stopped
+        ? stopped
+        : new ProbeStoppedException("ICMP probe closed while fping ran");
   }
 
   /** Runs one batch on a worker thread: start, feed targets, read stderr, wait, parse. */
@@ -152,6 +185,10 @@ public final class FpingProbe implements IcmpProbe {
       process = builder.start();
     } catch (IOException e) {
       return FpingOutputParser.Report.failed(batch, startFailure(e));
+    }
+    running.add(process);
+    if (closed) {
+      kill(process); // closed while it started: close() did not see it
     }
 
     Duration deadline = command.deadline(batch.size());
@@ -179,8 +216,15 @@ public final class FpingProbe implements IcmpProbe {
         kill(process);
       }
       int exitCode = process.waitFor();
+      if (closed) {
+        throw new ProbeStoppedException("ICMP probe closed while fping ran");
+      }
       if (killed.get()) {
         return deadlineMissed(batch, deadline);
+      }
+      if (exitCode == SIGTERM_EXIT) {
+        // Not ours (we kill with SIGKILL): the service manager stops vcmon and fping with it.
+        throw new ProbeStoppedException("fping was stopped by SIGTERM");
       }
       if (output.overflowed()) {
         return FpingOutputParser.Report.failed(
@@ -203,11 +247,15 @@ public final class FpingProbe implements IcmpProbe {
       return report;
     } catch (IOException e) {
       kill(process);
+      if (closed) {
+        throw new ProbeStoppedException("ICMP probe closed while fping ran");
+      }
       if (killed.get()) {
         return deadlineMissed(batch, deadline);
       }
       return FpingOutputParser.Report.failed(batch, "fping output could not be read: " + e);
     } finally {
+      running.remove(process);
       vertx.cancelTimer(timer);
     }
   }

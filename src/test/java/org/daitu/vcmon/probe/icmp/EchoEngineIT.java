@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.ProbeStoppedException;
 import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -150,5 +151,24 @@ class EchoEngineIT {
     assertThat(r).containsOnlyKeys("127.0.0.1", "localhost", "::1");
     assertThat(r.get("localhost").rttAvgSeconds()).isEqualTo(0.001);
     assertThat(r.get("127.0.0.1").received()).isEqualTo(PACKETS);
+  }
+
+  @Test
+  void closingTheEngineUnderACheckGivesNoVerdictRatherThanLostEchoes() throws Exception {
+    HostTools.require("nft");
+    assertThat(silentReady).as("nftables table that makes " + SILENT + " silent added").isTrue();
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Context ctx = vertx.getOrCreateContext();
+    ctx.runOnContext(
+        v -> engine.ping(List.of(SILENT, "127.0.0.1")).onComplete(ar -> ended.complete(ar.cause())));
+    Thread.sleep(150); // echoes out, the silent one unanswered
+    engine.close();
+
+    assertThat(ended.get(5, TimeUnit.SECONDS))
+        .as("closed under the check: no result, not 'every echo lost'")
+        .isInstanceOf(ProbeStoppedException.class);
+    CompletableFuture<Throwable> after = new CompletableFuture<>();
+    ctx.runOnContext(v -> engine.ping(List.of("127.0.0.1")).onComplete(ar -> after.complete(ar.cause())));
+    assertThat(after.get(5, TimeUnit.SECONDS)).isInstanceOf(ProbeStoppedException.class);
   }
 }

@@ -1,6 +1,7 @@
 package org.daitu.vcmon.probe.icmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.daitu.vcmon.testing.Await.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.probe.IcmpResult;
+import org.daitu.vcmon.probe.ProbeStoppedException;
 import org.daitu.vcmon.testing.HostTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -283,6 +285,48 @@ class FpingProbeIT {
     Map<String, IcmpResult> next = await(probe.ping(addresses));
     assertThat(next.values()).allMatch(r -> r.available() && r.received() == 20);
     assertThat(probe.unavailableReason()).isNull();
+  }
+
+  @Test
+  void fpingStoppedBySigtermGivesNoVerdictAndTheNextRunWorks() throws Exception {
+    // What systemd does to the whole service when it stops vcmon.
+    FpingProbe probe =
+        new FpingProbe(
+            vertx, new AgentConfig.Icmp(20, Duration.ofMillis(100), "fping", 500), TIMEOUT, List.of());
+    probes.add(probe);
+    List<String> addresses = List.of("127.0.0.1", "127.0.0.2");
+
+    Future<Map<String, IcmpResult>> running = probe.ping(addresses);
+    ProcessHandle fping = awaitChild("fping");
+    assertThat(fping.destroy()).as("SIGTERM sent").isTrue();
+
+    assertThatThrownBy(() -> await(running))
+        .isInstanceOf(ProbeStoppedException.class)
+        .hasMessage("fping was stopped by SIGTERM");
+    assertThat(probe.unavailableReason()).as("not a local fault: ping is not unavailable").isNull();
+    Map<String, IcmpResult> next = await(probe.ping(addresses));
+    assertThat(next.values()).allMatch(r -> r.available() && r.received() == 20);
+  }
+
+  @Test
+  void closingTheProbeUnderABatchKillsFpingAndGivesNoVerdict() throws Exception {
+    FpingProbe probe =
+        new FpingProbe(
+            vertx, new AgentConfig.Icmp(20, Duration.ofMillis(100), "fping", 500), TIMEOUT, List.of());
+    probes.add(probe);
+
+    Future<Map<String, IcmpResult>> running = probe.ping(List.of("127.0.0.1"));
+    awaitChild("fping");
+    long started = System.nanoTime();
+    await(probe.close());
+
+    assertThatThrownBy(() -> await(running)).isInstanceOf(ProbeStoppedException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("killed, not waited for (20 echoes take 2 s)")
+        .isLessThan(Duration.ofSeconds(1));
+    assertThat(children()).as("no fping left running").isEmpty();
+    assertThat(probe.unavailableReason()).isNull();
+    assertThatThrownBy(() -> await(probe.ping(List.of("127.0.0.1")))).isInstanceOf(ProbeStoppedException.class);
   }
 
   @Test
