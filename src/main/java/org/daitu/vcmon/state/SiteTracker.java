@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -414,28 +412,9 @@ public final class SiteTracker {
     if (v.kind() != Verdict.Kind.IMPAIRED && v.kind() != Verdict.Kind.GOOD) {
       return; // a failed check says nothing of what is wrong with a site that answers
     }
-    List<String> added = new ArrayList<>();
-    List<String> cleared = new ArrayList<>();
-    t.causes.replaceAll((key, c) -> {
-      Cause latest = t.latest.get(key);
-      return latest == null || latest.text().equals(c.text()) ? c : new SiteCause(key, latest.text(), c.since());
-    });
-    for (Map.Entry<String, Integer> e : t.missing.entrySet()) {
-      if (e.getValue() >= cfg.upAfter() && t.causes.containsKey(e.getKey())) {
-        cleared.add(t.causes.remove(e.getKey()).text());
-      }
-    }
-    for (Map.Entry<String, Integer> e : t.seen.entrySet()) {
-      if (!t.causes.containsKey(e.getKey())
-          && (e.getValue() >= cfg.downAfter() || t.causes.isEmpty() && !cleared.isEmpty())) {
-        Cause c = t.latest.get(e.getKey());
-        t.causes.put(c.key(), new SiteCause(c.key(), c.text(), now));
-        added.add(c.text());
-      }
-    }
-    t.missing.keySet().retainAll(t.causes.keySet());
-    t.reason = t.causes.isEmpty() ? v.reason() : summary(t);
-    if (added.isEmpty() && cleared.isEmpty()) {
+    CauseBook.Change change = t.causes.follow(cfg.downAfter(), cfg.upAfter(), now);
+    t.reason = t.causes.isEmpty() ? v.reason() : t.causes.summary();
+    if (!change.any()) {
       return;
     }
     t.changes.addLast(now);
@@ -444,22 +423,14 @@ public final class SiteTracker {
       t.flapping = true;
     }
     List<String> what = new ArrayList<>();
-    added.forEach(a -> what.add("new: " + a));
-    cleared.forEach(c -> what.add("cleared: " + c));
+    change.added().forEach(a -> what.add("new: " + a));
+    change.cleared().forEach(c -> what.add("cleared: " + c));
     out.add(
         new Transition(
             t.site.id(), SiteState.DEGRADED, SiteState.DEGRADED, now,
-            Reasons.cut(String.join("; ", what)), !t.flapping, t.flapping, added, cleared));
+            Reasons.cut(String.join("; ", what)), !t.flapping, t.flapping, change.added(), change.cleared()));
   }
 
-  private static String summary(Track t) {
-    List<Cause> active = new ArrayList<>(t.causes.size());
-    for (SiteCause c : t.causes.values()) {
-      Cause latest = t.latest.get(c.key());
-      active.add(new Cause(c.key(), c.text(), latest == null ? Cause.Source.ICMP : latest.source()));
-    }
-    return Reasons.summarise(active);
-  }
 
   /** The site's failure is confirmed: DOWN, UNREACHABLE behind a DOWN parent, or wait. */
   private void failed(Track t, Verdict v, Instant now, List<Transition> out) {
@@ -521,11 +492,7 @@ public final class SiteTracker {
   /** A change whose reason is the verdict's; entering DEGRADED takes the verdict's causes. */
   private void change(Track t, SiteState to, Verdict basis, Instant now, List<Transition> out) {
     if (to == SiteState.DEGRADED && t.state != SiteState.DEGRADED) {
-      t.causes.clear();
-      for (Cause c : basis.causes()) {
-        t.causes.put(c.key(), new SiteCause(c.key(), c.text(), now));
-      }
-      t.missing.clear();
+      t.causes.enter(basis, now);
     }
     change(t, to, basis.reason(), now, out);
   }
@@ -537,7 +504,6 @@ public final class SiteTracker {
     }
     if (to != SiteState.DEGRADED) {
       t.causes.clear();
-      t.missing.clear();
     }
     SiteState from = t.state;
     t.state = to;
@@ -615,13 +581,7 @@ public final class SiteTracker {
     int failStreak;
     Verdict last;
     Verdict lastImpaired;
-    /** Confirmed causes, while DEGRADED. */
-    final Map<String, SiteCause> causes = new LinkedHashMap<>();
-    /** Checks in a row that found each cause; the latest reading of each. */
-    final Map<String, Integer> seen = new HashMap<>();
-    final Map<String, Cause> latest = new HashMap<>();
-    /** Checks in a row, among those that could judge it, without each confirmed cause. */
-    final Map<String, Integer> missing = new HashMap<>();
+    final CauseBook causes = new CauseBook();
     Instant failingSince;
     final Deque<Instant> changes = new ArrayDeque<>();
     boolean flapping;
@@ -651,7 +611,7 @@ public final class SiteTracker {
     void count(Verdict v, Instant checkStart) {
       last = v;
       if (v.kind() == Verdict.Kind.GOOD || v.kind() == Verdict.Kind.IMPAIRED) {
-        countCauses(v);
+        causes.count(v);
       }
       if (v.kind() == Verdict.Kind.FAILED
           && (failStreak == 0 || failingSince.isAfter(checkStart))) {
@@ -688,40 +648,9 @@ public final class SiteTracker {
       }
     }
 
-    /** Streaks of each cause: found, or absent from a check that could judge it. */
-    private void countCauses(Verdict v) {
-      Set<String> now = new HashSet<>();
-      for (Cause c : v.causes()) {
-        now.add(c.key());
-        seen.merge(c.key(), 1, Integer::sum);
-        latest.put(c.key(), c);
-        missing.remove(c.key());
-      }
-      seen.keySet().removeIf(key -> !now.contains(key) && v.judged().contains(latest.get(key).source()));
-      for (SiteCause c : causes.values()) {
-        Cause last = latest.get(c.key());
-        if (!now.contains(c.key()) && last != null && v.judged().contains(last.source())) {
-          missing.merge(c.key(), 1, Integer::sum);
-        }
-      }
-      latest.keySet().removeIf(key -> !seen.containsKey(key) && !causes.containsKey(key));
-    }
-
     /** The last status built; reused while nothing in it changed (most sites, most batches). */
     private SiteStatus status;
 
-    private boolean sameCauses(List<SiteCause> shown) {
-      if (shown.size() != causes.size()) {
-        return false;
-      }
-      int i = 0;
-      for (SiteCause c : causes.values()) {
-        if (!c.equals(shown.get(i++))) {
-          return false;
-        }
-      }
-      return true;
-    }
 
     SiteStatus status() {
       SiteStatus c = status;
@@ -739,7 +668,7 @@ public final class SiteTracker {
           && c.reboots() == reboots
           && c.lastRebootAt() == lastRebootAt
           && c.firstConnected() == firstConnected
-          && sameCauses(c.causes())) {
+          && causes.sameAs(c.causes())) {
         return c;
       }
       return status = new SiteStatus(
@@ -756,7 +685,7 @@ public final class SiteTracker {
           reboots,
           lastRebootAt,
           firstConnected,
-          List.copyOf(causes.values()));
+          causes.list());
     }
   }
 }
