@@ -9,6 +9,7 @@ import org.snmp4j.PDU;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.SMIConstants;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
@@ -178,14 +179,16 @@ final class SnmpReplies {
     return null;
   }
 
-  /** The printable text of a value; null for exceptions (noSuchObject...) and absent values. */
+  /**
+   * The printable text of a value (an OCTET STRING through {@link SnmpText}); null for exceptions
+   * (noSuchObject...) and absent values.
+   */
   static String text(Variable v) {
     if (v == null || v.isException() || v instanceof Null) {
       return null;
     }
-    if (v instanceof org.snmp4j.smi.OctetString) {
-      return new String(((org.snmp4j.smi.OctetString) v).getValue(),
-          java.nio.charset.StandardCharsets.UTF_8);
+    if (v instanceof OctetString octets) {
+      return SnmpText.decode(octets.getValue());
     }
     return v.toString();
   }
