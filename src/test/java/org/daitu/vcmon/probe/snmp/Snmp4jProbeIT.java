@@ -198,16 +198,22 @@ class Snmp4jProbeIT {
   }
 
   @Test
-  void agentWithoutSysUpTimeIsAnAgentError() throws Exception {
+  void agentShowingOnlySysNameAnswersWithTheOthersAsProblems() throws Exception {
     Snmpd agent =
-        agent(Snmpd.builder(tmp)
+        agent(Snmpd.builder(tmp).sysName("tiny-codec")
             .extraConfig("view tiny included .1.3.6.1.2.1.1.5")
             .extraConfig("rocommunity tiny default -V tiny"));
     SnmpProfile tiny = SnmpProfile.v2c("tiny", Secret.of("tiny"));
     SnmpResult r = await(probe(tiny).poll(agent.address(), agent.port(), tiny));
 
-    assertThat(r.status()).isEqualTo(SnmpStatus.AGENT_ERROR);
-    assertThat(r.reason()).isEqualTo("agent error: sysUpTime.0 is noSuchObject");
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("tiny-codec");
+    assertThat(r.uptimeTicks()).isEqualTo(-1);
+    assertThat(r.problems())
+        .containsExactly(
+            "sysDescr.0 missing (noSuchObject)",
+            "sysObjectID.0 missing (noSuchObject)",
+            "sysUpTime.0 missing (noSuchObject); reboots cannot be detected");
   }
 
   @Test
