@@ -151,7 +151,7 @@ final class SnmpReplies {
     return SnmpResult.failed(SnmpStatus.UNAVAILABLE, ((SnmpClient.Local) failure).reason());
   }
 
-  /** Reads the system group from a GET response the agent gave all four objects an answer in. */
+  /** As {@link #system(List, Collection)} for a GET that no object was refused in. */
   static SnmpResult system(List<? extends VariableBinding> response) {
     return system(response, List.of());
   }

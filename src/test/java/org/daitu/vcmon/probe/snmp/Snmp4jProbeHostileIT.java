@@ -211,6 +211,7 @@ class Snmp4jProbeHostileIT {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.uptimeTicks()).isEqualTo(12_345);
     assertThat(r.sysName()).isEqualTo("hostile");
+    assertThat(r.problems()).isEmpty();
     assertThat(r.interfaces())
         .containsExactly(
             new InterfaceStatus(1, "eth1", 1, 1),

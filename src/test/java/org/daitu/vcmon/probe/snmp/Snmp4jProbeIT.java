@@ -84,6 +84,8 @@ class Snmp4jProbeIT {
     // net-snmp's own sysObjectID (netSnmpAgentOIDs.linux): no vendor profile for it
     assertThat(r.sysObjectId()).startsWith("1.3.6.1.4.1.8072.3.2");
     assertThat(r.vendorProfile()).isEqualTo("generic");
+    assertThat(r.vendor()).isEqualTo("Net-SNMP");
+    assertThat(r.problems()).isEmpty();
     assertThat(r.uptimeTicks()).isBetween(0L, 60_000L);
     assertThat(r.interfaces()).extracting(InterfaceStatus::name).contains("lo");
     InterfaceStatus lo =
@@ -248,8 +250,10 @@ class Snmp4jProbeIT {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.sysObjectId()).isEqualTo(POLYCOM);
     assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.vendor()).isEqualTo("Polycom");
     assertThat(r.activeCalls()).isEqualTo(1);
     assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems()).isEmpty();
   }
 
   @Test
@@ -277,6 +281,10 @@ class Snmp4jProbeIT {
     assertThat(r.vendorProfile()).isEqualTo("polycom");
     assertThat(r.activeCalls()).isNull();
     assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems())
+        .containsExactly(
+            "conferenceNumberActiveConferences.0 missing (noSuchObject)",
+            "serviceH323RegistrationStatus.0 missing (noSuchObject)");
   }
 
   @Test
