@@ -381,6 +381,25 @@ class SiteTrackerTest {
     }
 
     @Test
+    void anAnswerWithoutAValidSysUpTimeIsNeitherARebootNorSilence() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', 500_000));
+      tracker.apply(check("a", 'G', 500_100));
+      // the agent answers, but sysUpTime.0 is broken: the probe gives -1 and names the problem
+      tracker.apply(check("a", 'G', -1));
+      SiteStatus broken = tracker.snapshot(0).site("a").orElseThrow();
+      assertThat(broken.state()).isEqualTo(SiteState.UP);
+      assertThat(broken.reboots()).isZero();
+      assertThat(broken.lastSnmpOk().uptimeSeconds()).isNaN();
+      // nor does the unknown uptime make the next valid one look like a reboot, or hide one
+      tracker.apply(check("a", 'G', 500_900));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isZero();
+      tracker.apply(check("a", 'G', -1));
+      tracker.apply(check("a", 'G', 300));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isEqualTo(1);
+    }
+
+    @Test
     void silentSnmpIsNotAReboot() {
       SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
       tracker.apply(check("a", 'G', 500_000));

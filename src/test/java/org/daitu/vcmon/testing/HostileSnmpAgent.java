@@ -76,6 +76,12 @@ public final class HostileSnmpAgent implements AutoCloseable {
      * statuses of the wrong types as in WRONG_TYPES.
      */
     WRONG_TYPES_BESIDE_UPTIME,
+    /**
+     * A GET that asks sysName.0 answered with error-status noSuchName pointing at it and the
+     * request's bindings sent back, as an SNMPv1 agent without the object does (some v2c agents
+     * too); everything else as NORMAL.
+     */
+    NO_SUCH_NAME,
     /** Every GETBULK answered with further rows whose indexes keep growing, never an end. */
     ENDLESS_GETBULK,
     /** Every GETBULK answered from the first row again, whatever it asked for. */
@@ -233,6 +239,10 @@ public final class HostileSnmpAgent implements AutoCloseable {
     out.setRequestID(in.getRequestID());
     if (in.getType() == PDU.GETBULK) {
       bulk(in, out);
+    } else if (mode == Mode.NO_SUCH_NAME && indexOf(in, SYS_NAME) > 0) {
+      in.getVariableBindings().forEach(vb -> out.add(new VariableBinding(vb.getOid(), new Null())));
+      out.setErrorStatus(PDU.noSuchName);
+      out.setErrorIndex(indexOf(in, SYS_NAME));
     } else {
       Map<OID, Variable> mib = mib();
       for (VariableBinding vb : in.getVariableBindings()) {
@@ -283,6 +293,16 @@ public final class HostileSnmpAgent implements AutoCloseable {
         return; // one MTU, as real agents do
       }
     }
+  }
+
+  /** The 1-based position of {@code oid} among the request's bindings; 0 when not asked. */
+  private static int indexOf(PDU request, OID oid) {
+    for (int i = 0; i < request.size(); i++) {
+      if (request.get(i).getOid().equals(oid)) {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   /** The column an OID belongs to (its first 10 sub-identifiers), e.g. ifDescr. */

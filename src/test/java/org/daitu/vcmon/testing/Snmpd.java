@@ -346,6 +346,25 @@ public final class Snmpd implements AutoCloseable {
       return this;
     }
 
+    /**
+     * As {@link #override} for an OCTET STRING of exactly these bytes (Windows-1252 text, line
+     * breaks, binary): net-snmp reads an {@code octet_str} value written {@code 0x…} as hex, so
+     * the config file stays ASCII whatever the bytes are.
+     */
+    public Builder overrideBytes(String oid, byte[] value) {
+      if (value.length == 0) {
+        throw new IllegalArgumentException("net-snmp cannot read an empty hex value; use override");
+      }
+      String o = oid.startsWith(".") ? oid : "." + oid;
+      StringBuilder hex = new StringBuilder("0x");
+      for (byte b : value) {
+        hex.append(String.format("%02x", b & 0xff));
+      }
+      overrides.add("override " + o + " octet_str " + hex); // unquoted, or it is read as text
+      overriddenOids.add(o);
+      return this;
+    }
+
     /** Any other snmpd.conf line, written after the generated ones. */
     public Builder extraConfig(String line) {
       extra.add(line);

@@ -114,11 +114,14 @@ final class SiteJson {
     o.put("sys_name", id == null ? null : id.sysName());
     o.put("sys_descr", id == null ? null : id.sysDescr());
     o.put("sys_object_id", id == null ? null : id.sysObjectId());
-    o.put("vendor", id == null ? null : id.vendorProfile());
+    o.put("vendor", id == null ? null : id.vendor());
+    o.put("vendor_profile", id == null ? null : id.vendorProfile());
     o.put("active_calls", id == null ? null : id.activeCalls());
+    JsonArray problems = new JsonArray();
     JsonArray regs = new JsonArray();
     JsonArray ifs = new JsonArray();
     if (id != null) {
+      id.problems().forEach(problems::add);
       id.registrationFailures().forEach(regs::add);
       for (InterfaceStatus i : id.interfaces()) {
         ifs.add(
@@ -129,6 +132,7 @@ final class SiteJson {
                 .put("oper_status", i.operStatus()));
       }
     }
+    o.put("problems", problems);
     o.put("registration_failures", regs);
     o.put("interfaces", ifs);
     return o;

@@ -1,6 +1,8 @@
 package org.daitu.vcmon.probe.snmp;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
 import org.daitu.vcmon.probe.SnmpResult;
@@ -9,6 +11,7 @@ import org.snmp4j.PDU;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
+import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.SMIConstants;
 import org.snmp4j.smi.Variable;
 import org.snmp4j.smi.VariableBinding;
@@ -113,10 +116,14 @@ final class SnmpReplies {
 
   /** "agent error: noSuchName on sysName.0"; without the object when it is null. */
   static String errorStatus(int status, OID object) {
+    return errorStatus(status, object == null ? null : Mib.name(object));
+  }
+
+  /** As {@link #errorStatus(int, OID)}, the object already named (null: none). */
+  static String errorStatus(int status, String object) {
     String name = status > 0 && status < ERROR_STATUS.size() ? ERROR_STATUS.get(status)
         : "error-status " + status;
-    return object == null ? "agent error: " + name
-        : "agent error: " + name + " on " + Mib.name(object);
+    return object == null ? "agent error: " + name : "agent error: " + name + " on " + object;
   }
 
   /** The OID of the binding the error-index points at; null when it points at none. */
@@ -144,28 +151,120 @@ final class SnmpReplies {
     return SnmpResult.failed(SnmpStatus.UNAVAILABLE, ((SnmpClient.Local) failure).reason());
   }
 
-  /**
-   * Reads the system group from a GET response. sysUpTime is the one object every agent has: its
-   * absence means the agent is broken (AGENT_ERROR); the others may be missing (null).
-   */
+  /** As {@link #system(List, Collection)} for a GET that no object was refused in. */
   static SnmpResult system(List<? extends VariableBinding> response) {
-    Variable uptime = value(response, Mib.SYS_UPTIME);
-    if (uptime == null || uptime.isException() || uptime.getSyntax() != SMIConstants.SYNTAX_TIMETICKS) {
-      String what = uptime == null ? "missing" : uptime.isException() ? uptime.toString()
-          : "a " + uptime.getSyntaxString() + ", not TimeTicks";
-      return SnmpResult.failed(SnmpStatus.AGENT_ERROR, "agent error: sysUpTime.0 is " + what);
+    return system(response, List.of());
+  }
+
+  /**
+   * Reads the system group from a GET response. The agent answered, so the poll is OK whatever
+   * the answer holds: each object is judged alone, and one that is missing or of the wrong type
+   * is a problem named in the result, its value unknown (null; the uptime -1), while the others
+   * are used. Without a valid sysUpTime reboots cannot be seen, and its problem says so.
+   *
+   * @param refused objects the agent answered noSuchName for, asked again without them
+   */
+  static SnmpResult system(List<? extends VariableBinding> response, Collection<OID> refused) {
+    List<String> problems = new ArrayList<>();
+    Variable descr =
+        judged(response, refused, Mib.SYS_DESCR, SMIConstants.SYNTAX_OCTET_STRING, problems);
+    Variable objectId =
+        judged(response, refused, Mib.SYS_OBJECT_ID, SMIConstants.SYNTAX_OBJECT_IDENTIFIER,
+            problems);
+    Variable uptime =
+        judged(response, refused, Mib.SYS_UPTIME, SMIConstants.SYNTAX_TIMETICKS, problems);
+    if (uptime == null) {
+      int last = problems.size() - 1;
+      problems.set(last, problems.get(last) + "; reboots cannot be detected");
     }
+    Variable name =
+        judged(response, refused, Mib.SYS_NAME, SMIConstants.SYNTAX_OCTET_STRING, problems);
+    String sysObjectId = objectId(objectId);
     return new SnmpResult(
         SnmpStatus.OK,
         null,
-        uptime.toLong(),
-        text(value(response, Mib.SYS_NAME)),
-        text(value(response, Mib.SYS_DESCR)),
-        objectId(value(response, Mib.SYS_OBJECT_ID)),
+        uptime == null ? -1 : uptime.toLong(),
+        text(name),
+        text(descr),
+        sysObjectId,
         List.of(),
         null,
         null,
-        List.of());
+        List.of(),
+        VendorProfiles.vendorName(sysObjectId),
+        problems,
+        false);
+  }
+
+  /**
+   * The value of {@code oid} in the answer when it is of the {@code syntax} expected; otherwise
+   * null, and the problem is added to {@code problems}.
+   */
+  private static Variable judged(
+      List<? extends VariableBinding> response, Collection<OID> refused, OID oid, int syntax,
+      List<String> problems) {
+    String problem = refused.contains(oid) ? Mib.name(oid) + " missing (noSuchName)"
+        : problem(Mib.name(oid), value(response, oid), syntax);
+    if (problem != null) {
+      problems.add(problem);
+      return null;
+    }
+    return value(response, oid);
+  }
+
+  /**
+   * What is wrong with the value of the object {@code name} that should be of SMI type
+   * {@code syntax}: "sysUpTime.0 missing (noSuchObject)", "sysUpTime.0 is INTEGER, not
+   * TimeTicks"; null when nothing is.
+   */
+  static String problem(String name, Variable v, int syntax) {
+    if (v == null) {
+      return name + " missing (not in the answer)";
+    }
+    if (v.isException()) {
+      return name + " missing (" + v + ")";
+    }
+    if (v.getSyntax() != syntax) {
+      return name + " is " + typeName(v.getSyntax()) + ", not " + typeName(syntax);
+    }
+    return null;
+  }
+
+  /**
+   * As {@link #problem(String, Variable, int)} for a value that should be a number (an INTEGER
+   * enumeration or count; a Gauge32 or Counter is taken as well).
+   */
+  static String numberProblem(String name, Variable v) {
+    return v != null && !v.isException() && number(v).isPresent() ? null
+        : problem(name, v, SMIConstants.SYNTAX_INTEGER);
+  }
+
+  /** The SMI name of a type (RFC 2578), by its BER tag: "INTEGER", "OCTET STRING", "TimeTicks". */
+  static String typeName(int syntax) {
+    switch (syntax) {
+      case SMIConstants.SYNTAX_INTEGER:
+        return "INTEGER";
+      case SMIConstants.SYNTAX_OCTET_STRING:
+        return "OCTET STRING";
+      case SMIConstants.SYNTAX_NULL:
+        return "NULL";
+      case SMIConstants.SYNTAX_OBJECT_IDENTIFIER:
+        return "OBJECT IDENTIFIER";
+      case SMIConstants.SYNTAX_IPADDRESS:
+        return "IpAddress";
+      case SMIConstants.SYNTAX_COUNTER32:
+        return "Counter32";
+      case SMIConstants.SYNTAX_GAUGE32:
+        return "Gauge32";
+      case SMIConstants.SYNTAX_TIMETICKS:
+        return "TimeTicks";
+      case SMIConstants.SYNTAX_OPAQUE:
+        return "Opaque";
+      case SMIConstants.SYNTAX_COUNTER64:
+        return "Counter64";
+      default:
+        return "type " + syntax;
+    }
   }
 
   /** The value bound to {@code oid}, or null when the answer has no such binding. */
@@ -178,14 +277,16 @@ final class SnmpReplies {
     return null;
   }
 
-  /** The printable text of a value; null for exceptions (noSuchObject...) and absent values. */
+  /**
+   * The printable text of a value (an OCTET STRING through {@link SnmpText}); null for exceptions
+   * (noSuchObject...) and absent values.
+   */
   static String text(Variable v) {
     if (v == null || v.isException() || v instanceof Null) {
       return null;
     }
-    if (v instanceof org.snmp4j.smi.OctetString) {
-      return new String(((org.snmp4j.smi.OctetString) v).getValue(),
-          java.nio.charset.StandardCharsets.UTF_8);
+    if (v instanceof OctetString octets) {
+      return SnmpText.decode(octets.getValue());
     }
     return v.toString();
   }

@@ -23,10 +23,18 @@ public interface VendorProfile {
   List<OID> columns();
 
   /**
+   * The name of one of this profile's scalars or columns, or of a row of a column
+   * ("serviceH323RegistrationStatus.0"), for problem texts; null: the dotted number will do.
+   */
+  default String objectName(OID oid) {
+    return null;
+  }
+
+  /**
    * Interprets what the agent returned.
    *
    * @param scalars the value of each scalar; exceptions (noSuchObject...) are kept as such,
-   *     missing ones are absent
+   *     missing ones are absent (their problem is already told: do not name it again)
    * @param columns for each column of {@link #columns()}, its values keyed by row index
    */
   Reading read(Map<OID, Variable> scalars, Map<OID, SortedMap<OID, Variable>> columns);
@@ -37,10 +45,18 @@ public interface VendorProfile {
    * @param activeCalls calls or conferences in progress, null when not known
    * @param registrationFailures human texts, one per failed registration; empty when all are
    *     registered, disabled or unknown
+   * @param problems objects that were missing or of the wrong type, each named with why
+   *     ("serviceH323RegistrationStatus.0 is OCTET STRING, not INTEGER"); the others are read
    */
-  record Reading(Integer activeCalls, List<String> registrationFailures) {
+  record Reading(Integer activeCalls, List<String> registrationFailures, List<String> problems) {
     public Reading {
       registrationFailures = List.copyOf(registrationFailures);
+      problems = List.copyOf(problems);
+    }
+
+    /** A reading without problems. */
+    public Reading(Integer activeCalls, List<String> registrationFailures) {
+      this(activeCalls, registrationFailures, List.of());
     }
 
     public static final Reading NOTHING = new Reading(null, List.of());

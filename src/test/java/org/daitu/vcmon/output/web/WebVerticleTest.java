@@ -87,7 +87,8 @@ class WebVerticleTest {
       IcmpResult ok = IcmpResult.measured(5, new double[] {0.020, 0.022, 0.021, 0.020, 0.023});
       SnmpResult snmp =
           new SnmpResult(SnmpStatus.OK, null, 123_400, "ha-thuong", "Polycom RealPresence Group 500",
-              "1.3.6.1.4.1.13885.101", List.of(new InterfaceStatus(1, "eth0", 1, 1)), "polycom", 0, List.of());
+              "1.3.6.1.4.1.13885.101", List.of(new InterfaceStatus(1, "eth0", 1, 1)), "polycom", 0,
+              List.of(), "Polycom", List.of(), false);
       tracker.apply(new SiteCheck("ha-thuong", clock.instant(), Duration.ofSeconds(1), ok, snmp));
       tracker.apply(new SiteCheck("cat-ne", clock.instant(), Duration.ofSeconds(1), ok, null));
     }
@@ -141,6 +142,9 @@ class WebVerticleTest {
     assertThat(s.getJsonObject("snmp").getBoolean("up")).isTrue();
     assertThat(s.getJsonObject("snmp").getDouble("uptime_seconds")).isEqualTo(1234.0);
     assertThat(s.getJsonObject("snmp").getString("sys_name")).isEqualTo("ha-thuong");
+    assertThat(s.getJsonObject("snmp").getString("vendor")).isEqualTo("Polycom");
+    assertThat(s.getJsonObject("snmp").getString("vendor_profile")).isEqualTo("polycom");
+    assertThat(s.getJsonObject("snmp").getJsonArray("problems")).isEmpty();
     assertThat(s.getJsonObject("rollout").getString("stage")).isEqualTo("connected");
     assertThat(s.getJsonObject("rollout").getString("first_connected")).isEqualTo("2020-08-01T07:00:20Z");
     assertThat(s.getJsonObject("location").getDouble("lat")).isEqualTo(21.63694);
@@ -148,6 +152,33 @@ class WebVerticleTest {
     assertThat(pingOnly.getValue("snmp")).isNull();
     assertThat(pingOnly.getString("name")).isEqualTo("Cát Nê <b>");
     assertThat(r.bodyAsString()).doesNotContain("198.18.1.10");
+  }
+
+  @Test
+  void aPartialAnswerShowsItsProblemsAndNoUptime() throws Exception {
+    checkBothSitesUp();
+    clock.advance(Duration.ofSeconds(10));
+    IcmpResult ok = IcmpResult.measured(5, new double[] {0.020, 0.022, 0.021, 0.020, 0.023});
+    SnmpResult partial =
+        new SnmpResult(SnmpStatus.OK, null, -1, "ha-thuong", null, "1.3.6.1.4.1.99999.1",
+            List.of(), "generic", null, List.of(), null,
+            List.of("sysDescr.0 missing (noSuchObject)",
+                "sysUpTime.0 is INTEGER, not TimeTicks; reboots cannot be detected"),
+            false);
+    tracker.apply(new SiteCheck("ha-thuong", clock.instant(), Duration.ofSeconds(1), ok, partial));
+    board.publish(tracker.snapshot(2), List.of());
+
+    JsonObject snmp = get("/api/v1/sites/ha-thuong").bodyAsJsonObject().getJsonObject("snmp");
+    assertThat(snmp.getBoolean("up")).isTrue();
+    assertThat(snmp.getString("status")).isEqualTo("OK");
+    assertThat(snmp.containsKey("uptime_seconds")).isTrue();
+    assertThat(snmp.getValue("uptime_seconds")).isNull();
+    assertThat(snmp.getString("sys_name")).isEqualTo("ha-thuong");
+    assertThat(snmp.getValue("vendor")).isNull();
+    assertThat(snmp.getString("vendor_profile")).isEqualTo("generic");
+    assertThat(snmp.getJsonArray("problems").getList())
+        .containsExactly("sysDescr.0 missing (noSuchObject)",
+            "sysUpTime.0 is INTEGER, not TimeTicks; reboots cannot be detected");
   }
 
   @Test

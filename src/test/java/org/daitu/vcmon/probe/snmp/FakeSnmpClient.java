@@ -74,6 +74,12 @@ final class FakeSnmpClient implements SnmpClient {
     return set(new OID(oid), value);
   }
 
+  /** Unbinds {@code oid}: a GET gets noSuchObject for it. */
+  FakeSnmpClient remove(OID oid) {
+    mib.remove(oid);
+    return this;
+  }
+
   /** The system group, sysUpTime a TimeTicks of {@code uptimeTicks}. */
   FakeSnmpClient system(String sysName, String sysDescr, String sysObjectId, long uptimeTicks) {
     set(Mib.SYS_DESCR, new OctetString(sysDescr));

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.snmp4j.PDU;
+import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
@@ -124,6 +125,11 @@ class PollRecipePolycomTest {
     assertThat(r.vendorProfile()).isEqualTo("polycom");
     assertThat(r.activeCalls()).isNull();
     assertThat(r.registrationFailures()).isEmpty();
+    // the scalars are missing, and say so; an empty SIP table is no problem (no SIP lines)
+    assertThat(r.problems())
+        .containsExactly(
+            "conferenceNumberActiveConferences.0 missing (noSuchObject)",
+            "serviceH323RegistrationStatus.0 missing (noSuchObject)");
     // asked all the same: the agent's noSuchObject and endOfMibView say it has none
     assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES, SCALARS, SIP_LINES);
   }
@@ -148,7 +154,7 @@ class PollRecipePolycomTest {
   }
 
   @Test
-  void aFailedScalarGetLeavesTheVendorValuesUnknownAndSkipsTheColumns() {
+  void aScalarRefusedWithNoSuchNameIsAProblemAndTheRestIsRead() {
     FakeSnmpClient agent =
         codec()
             .set(CALLS, new Integer32(1))
@@ -159,14 +165,58 @@ class PollRecipePolycomTest {
 
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.vendor()).isEqualTo("Polycom");
+    assertThat(r.interfaces()).hasSize(1);
+    assertThat(r.activeCalls()).isEqualTo(1);
+    assertThat(r.registrationFailures()).containsExactly("SIP registration failed (line 1)");
+    assertThat(r.problems()).containsExactly("serviceH323RegistrationStatus.0 missing (noSuchName)");
+    assertThat(agent.requests())
+        .containsExactly(SYSTEM, INTERFACES, SCALARS, Request.get(CALLS), SIP_LINES);
+  }
+
+  @Test
+  void anotherErrorOnTheScalarsLeavesThemUnknownAndTheColumnsAreStillRead() {
+    FakeSnmpClient agent =
+        codec()
+            .set(CALLS, new Integer32(1))
+            .set(new OID(SIP).append(1), new Integer32(3))
+            .errorStatusOn(H323, PDU.genErr);
+
+    SnmpResult r = run(recipe, agent);
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("cu-van");
+    assertThat(r.interfaces()).hasSize(1);
+    assertThat(r.activeCalls()).isNull();
+    assertThat(r.registrationFailures()).containsExactly("SIP registration failed (line 1)");
+    assertThat(r.problems())
+        .containsExactly(
+            "polycom objects not read: agent error: genErr on serviceH323RegistrationStatus.0");
+    assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES, SCALARS, SIP_LINES);
+  }
+
+  @Test
+  void silenceOnTheScalarsIsAProblemAndNothingMoreIsAsked() {
+    FakeSnmpClient agent =
+        codec()
+            .set(new OID(SIP).append(1), new Integer32(3))
+            .failOn(CALLS, FakeSnmpClient.timeout());
+
+    SnmpResult r = run(recipe, agent);
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("cu-van");
     assertThat(r.interfaces()).hasSize(1);
     assertThat(r.activeCalls()).isNull();
     assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems())
+        .containsExactly("polycom objects not read: no SNMP answer within 300ms (2 attempts)");
+    // one timeout is enough: the SIP lines are not asked
     assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES, SCALARS);
   }
 
   @Test
-  void aFailedColumnWalkLeavesEveryVendorValueUnknown() {
+  void aFailedColumnWalkKeepsTheScalarsAndIsAProblem() {
     FakeSnmpClient agent =
         codec()
             .set(CALLS, new Integer32(1))
@@ -175,11 +225,37 @@ class PollRecipePolycomTest {
 
     SnmpResult r = run(recipe, agent);
 
-    // no partial vendor readings (yet): the calls read before the timeout are dropped too
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
-    assertThat(r.activeCalls()).isNull();
-    assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.activeCalls()).isEqualTo(1);
+    assertThat(r.registrationFailures()).containsExactly("H.323 gatekeeper registration failed");
+    assertThat(r.problems())
+        .containsExactly(
+            "serviceSipRegistrationStatus not read: no SNMP answer within 300ms (2 attempts)");
     assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES, SCALARS, SIP_LINES);
+  }
+
+  @Test
+  void wrongTypesInTheVendorMibAreProblemsAndTheOtherObjectsAreRead() {
+    FakeSnmpClient agent =
+        codec()
+            .set(CALLS, new Integer32(2))
+            .set(H323, new OctetString("3"))
+            .set(new OID(SIP).append(1), new OctetString("failed"))
+            .set(new OID(SIP).append(2), new Integer32(3))
+            .set(new OID(SIP).append(3), new Counter64(3))
+            .set(new OID(SIP).append(4), new OctetString("ok"));
+
+    SnmpResult r = run(recipe, agent);
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.activeCalls()).isEqualTo(2);
+    // a Counter64 is a number: line 3 reads as failed; the strings say nothing
+    assertThat(r.registrationFailures())
+        .containsExactly("SIP registration failed (line 2)", "SIP registration failed (line 3)");
+    assertThat(r.problems())
+        .containsExactly(
+            "serviceH323RegistrationStatus.0 is OCTET STRING, not INTEGER",
+            "serviceSipRegistrationStatus.1 is OCTET STRING, not INTEGER (and 1 more lines)");
   }
 
   @Test

@@ -157,7 +157,6 @@ class PollRecipeTest {
 
   @ParameterizedTest(name = "{0} on {1}")
   @CsvSource({
-    "2, 1.3.6.1.2.1.1.5.0, agent error: noSuchName on sysName.0",
     "5, 1.3.6.1.2.1.1.1.0, agent error: genErr on sysDescr.0",
     "16, 1.3.6.1.2.1.1.3.0, agent error: authorizationError on sysUpTime.0",
     "99, 1.3.6.1.2.1.1.2.0, agent error: error-status 99 on sysObjectID.0",
@@ -173,22 +172,135 @@ class PollRecipeTest {
 
   static Stream<Arguments> brokenSysUpTimes() {
     return Stream.of(
-        Arguments.of(null, "agent error: sysUpTime.0 is noSuchObject"),
-        Arguments.of(Null.noSuchInstance, "agent error: sysUpTime.0 is noSuchInstance"),
-        Arguments.of(new OctetString("12345"),
-            "agent error: sysUpTime.0 is a OCTET STRING, not TimeTicks"),
-        Arguments.of(new Counter32(5), "agent error: sysUpTime.0 is a Counter, not TimeTicks"));
+        Arguments.of(null, "sysUpTime.0 missing (noSuchObject)"),
+        Arguments.of(Null.noSuchInstance, "sysUpTime.0 missing (noSuchInstance)"),
+        Arguments.of(new Integer32(12345), "sysUpTime.0 is INTEGER, not TimeTicks"),
+        Arguments.of(new OctetString("12345"), "sysUpTime.0 is OCTET STRING, not TimeTicks"),
+        Arguments.of(new Counter32(5), "sysUpTime.0 is Counter32, not TimeTicks"));
   }
 
   @ParameterizedTest(name = "{1}")
   @MethodSource("brokenSysUpTimes")
-  void anAnswerWithoutATimeTicksSysUpTimeIsAnAgentErrorNamingIt(Variable uptime, String reason) {
-    FakeSnmpClient agent = new FakeSnmpClient().set(Mib.SYS_NAME, new OctetString("tiny"));
-    if (uptime != null) {
+  void anAnswerWithoutATimeTicksSysUpTimeIsOkWithTheUptimeUnknownAndTheProblemNamed(
+      Variable uptime, String problem) {
+    FakeSnmpClient agent =
+        new FakeSnmpClient()
+            .system("tiny", "Room codec", PollRecipePolycomTest.POLYCOM, 1)
+            .iface(1, "LAN", 1, 1)
+            .set("1.3.6.1.4.1.13885.101.1.5.1.0", new Integer32(1)) // in a call
+            .set("1.3.6.1.4.1.13885.101.1.2.7.2.0", new Integer32(2)); // registered
+    if (uptime == null) {
+      agent.remove(Mib.SYS_UPTIME);
+    } else {
       agent.set(Mib.SYS_UPTIME, uptime);
     }
-    assertThat(run(recipe, agent)).isEqualTo(SnmpResult.failed(SnmpStatus.AGENT_ERROR, reason));
+
+    SnmpResult r = run(recipe, agent);
+
+    // not SNMP silent: everything else of the answer is read and used
+    assertThat(r.status()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.reason()).isNull();
+    assertThat(r.uptimeTicks()).isEqualTo(-1);
+    assertThat(r.problems()).containsExactly(problem + "; reboots cannot be detected");
+    assertThat(r.sysName()).isEqualTo("tiny");
+    assertThat(r.sysDescr()).isEqualTo("Room codec");
+    assertThat(r.vendor()).isEqualTo("Polycom");
+    assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.interfaces()).containsExactly(new InterfaceStatus(1, "LAN", 1, 1));
+    assertThat(r.activeCalls()).isEqualTo(1);
+    assertThat(agent.requests()).hasSize(4).startsWith(SYSTEM, INTERFACES);
+  }
+
+  @Test
+  void anAnswerWithOnlySysNameIsStillAnAnswer() {
+    FakeSnmpClient agent = new FakeSnmpClient().set(Mib.SYS_NAME, new OctetString("tiny"));
+    SnmpResult r = run(recipe, agent);
+    assertThat(r.status()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("tiny");
+    assertThat(r.vendor()).isNull();
+    assertThat(r.vendorProfile()).isEqualTo("generic");
+    assertThat(r.problems())
+        .containsExactly(
+            "sysDescr.0 missing (noSuchObject)",
+            "sysObjectID.0 missing (noSuchObject)",
+            "sysUpTime.0 missing (noSuchObject); reboots cannot be detected");
+    assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES);
+  }
+
+  @Test
+  void anObjectRefusedWithNoSuchNameIsAskedNoMoreAndIsAProblem() {
+    FakeSnmpClient agent =
+        new FakeSnmpClient()
+            .system("s", "Room codec", FakeSnmpClient.NET_SNMP, 4242)
+            .iface(1, "lo", 1, 1)
+            .errorStatusOn(Mib.SYS_NAME, PDU.noSuchName);
+
+    SnmpResult r = run(recipe, agent);
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isNull();
+    assertThat(r.sysDescr()).isEqualTo("Room codec");
+    assertThat(r.uptimeTicks()).isEqualTo(4242);
+    assertThat(r.vendor()).isEqualTo("Net-SNMP");
+    assertThat(r.interfaces()).containsExactly(new InterfaceStatus(1, "lo", 1, 1));
+    assertThat(r.problems()).containsExactly("sysName.0 missing (noSuchName)");
+    assertThat(agent.requests())
+        .containsExactly(
+            SYSTEM,
+            Request.get(oids("1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.2.0", "1.3.6.1.2.1.1.3.0")),
+            INTERFACES);
+  }
+
+  @Test
+  void noSuchNameForEveryObjectCostsOneRequestPerObjectAndNoMore() {
+    FakeSnmpClient agent =
+        new FakeSnmpClient()
+            .system("s", "d", FakeSnmpClient.NET_SNMP, 1)
+            .errorStatusOn(new OID("1.3.6.1.2.1.1"), PDU.noSuchName);
+
+    SnmpResult r = run(recipe, agent);
+
+    assertThat(r.status()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.uptimeTicks()).isEqualTo(-1);
+    assertThat(r.problems())
+        .containsExactly(
+            "sysDescr.0 missing (noSuchName)",
+            "sysObjectID.0 missing (noSuchName)",
+            "sysUpTime.0 missing (noSuchName); reboots cannot be detected",
+            "sysName.0 missing (noSuchName)");
+    // each answer names the first object asked: dropped one by one, never asked twice
+    assertThat(agent.requests())
+        .containsExactly(
+            SYSTEM,
+            Request.get(SYSTEM_GROUP.subList(1, 4)),
+            Request.get(SYSTEM_GROUP.subList(2, 4)),
+            Request.get(SYSTEM_GROUP.subList(3, 4)),
+            INTERFACES);
+  }
+
+  @Test
+  void noSuchNameThatPointsAtNoObjectIsAnAgentError() {
+    FakeSnmpClient agent =
+        new FakeSnmpClient()
+            .system("s", "d", FakeSnmpClient.NET_SNMP, 1)
+            .failOn(Mib.SYS_NAME, new SnmpClient.ErrorStatus(PDU.noSuchName, 0, null));
+    assertThat(run(recipe, agent))
+        .isEqualTo(SnmpResult.failed(SnmpStatus.AGENT_ERROR, "agent error: noSuchName"));
     assertThat(agent.requests()).containsExactly(SYSTEM);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "1.3.6.1.4.1.13885.101, Polycom",
+        "1.3.6.1.4.1.5596.150.6.4.1, Cisco (Tandberg)",
+        "1.3.6.1.4.1.8072.3.2.10, Net-SNMP",
+        "1.3.6.1.4.1.99999.1, null",
+      })
+  void theVendorIsNamedFromSysObjectId(String sysObjectId, String vendor) {
+    FakeSnmpClient agent = new FakeSnmpClient().system("s", "d", sysObjectId, 1);
+    assertThat(run(recipe, agent).vendor()).isEqualTo(vendor);
   }
 
   @Test
@@ -207,6 +319,9 @@ class PollRecipeTest {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.sysObjectId()).isNull();
     assertThat(r.vendorProfile()).isEqualTo("generic");
+    assertThat(r.vendor()).isNull();
+    assertThat(r.problems()).containsExactly("sysObjectID.0 is OCTET STRING, not OBJECT IDENTIFIER");
+    assertThat(r.uptimeTicks()).isEqualTo(12_345);
     assertThat(r.interfaces()).containsExactly(new InterfaceStatus(1, "eth1", 4, 4));
     assertThat(agent.requests()).containsExactly(SYSTEM, INTERFACES);
   }

@@ -78,11 +78,35 @@ class Snmp4jProbeHostileIT {
   }
 
   @Test
-  void wrongTypesInTheSystemGroupAreAnAgentErrorNamingTheObject() throws Exception {
+  void wrongTypesInTheSystemGroupAreProblemsNamingTheObjectAndTheRestIsRead() throws Exception {
     try (HostileSnmpAgent agent = HostileSnmpAgent.start(Mode.WRONG_TYPES, 7)) {
       SnmpResult r = timedPoll(agent);
-      assertThat(r.status()).isEqualTo(SnmpStatus.AGENT_ERROR);
-      assertThat(r.reason()).isEqualTo("agent error: sysUpTime.0 is a OCTET STRING, not TimeTicks");
+      assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+      assertThat(r.problems())
+          .containsExactly(
+              "sysObjectID.0 is NULL, not OBJECT IDENTIFIER",
+              "sysUpTime.0 is OCTET STRING, not TimeTicks; reboots cannot be detected",
+              "sysName.0 is Counter64, not OCTET STRING");
+      assertThat(r.uptimeTicks()).isEqualTo(-1);
+      assertThat(r.sysName()).isNull();
+      assertThat(r.sysDescr()).isEqualTo("Hostile room codec");
+      assertThat(r.interfaces()).hasSize(HostileSnmpAgent.NORMAL_INTERFACES);
+    }
+    assertNormalPollWorks();
+  }
+
+  @Test
+  void noSuchNameForOneObjectIsAProblemAndTheGetIsMadeAgainWithoutIt() throws Exception {
+    try (HostileSnmpAgent agent = HostileSnmpAgent.start(Mode.NO_SUCH_NAME, 7)) {
+      SnmpResult r = timedPoll(agent);
+      assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+      assertThat(r.problems()).containsExactly("sysName.0 missing (noSuchName)");
+      assertThat(r.sysName()).isNull();
+      assertThat(r.sysDescr()).isEqualTo("Hostile room codec");
+      assertThat(r.uptimeTicks()).isEqualTo(12_345);
+      assertThat(r.interfaces()).hasSize(HostileSnmpAgent.NORMAL_INTERFACES);
+      // the system GET, the GET without sysName.0, one GETBULK for the interfaces
+      assertThat(agent.requests()).isEqualTo(3);
     }
     assertNormalPollWorks();
   }
@@ -95,6 +119,7 @@ class Snmp4jProbeHostileIT {
       // a string is no sysObjectID: unknown, so no vendor profile is guessed from it
       assertThat(r.sysObjectId()).isNull();
       assertThat(r.vendorProfile()).isEqualTo("generic");
+      assertThat(r.problems()).containsExactly("sysObjectID.0 is OCTET STRING, not OBJECT IDENTIFIER");
       assertThat(r.interfaces())
           .containsExactly(
               new InterfaceStatus(1, "eth1", 4, 4),
@@ -186,6 +211,7 @@ class Snmp4jProbeHostileIT {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.uptimeTicks()).isEqualTo(12_345);
     assertThat(r.sysName()).isEqualTo("hostile");
+    assertThat(r.problems()).isEmpty();
     assertThat(r.interfaces())
         .containsExactly(
             new InterfaceStatus(1, "eth1", 1, 1),

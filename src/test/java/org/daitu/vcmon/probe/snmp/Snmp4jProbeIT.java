@@ -84,6 +84,8 @@ class Snmp4jProbeIT {
     // net-snmp's own sysObjectID (netSnmpAgentOIDs.linux): no vendor profile for it
     assertThat(r.sysObjectId()).startsWith("1.3.6.1.4.1.8072.3.2");
     assertThat(r.vendorProfile()).isEqualTo("generic");
+    assertThat(r.vendor()).isEqualTo("Net-SNMP");
+    assertThat(r.problems()).isEmpty();
     assertThat(r.uptimeTicks()).isBetween(0L, 60_000L);
     assertThat(r.interfaces()).extracting(InterfaceStatus::name).contains("lo");
     InterfaceStatus lo =
@@ -198,16 +200,22 @@ class Snmp4jProbeIT {
   }
 
   @Test
-  void agentWithoutSysUpTimeIsAnAgentError() throws Exception {
+  void agentShowingOnlySysNameAnswersWithTheOthersAsProblems() throws Exception {
     Snmpd agent =
-        agent(Snmpd.builder(tmp)
+        agent(Snmpd.builder(tmp).sysName("tiny-codec")
             .extraConfig("view tiny included .1.3.6.1.2.1.1.5")
             .extraConfig("rocommunity tiny default -V tiny"));
     SnmpProfile tiny = SnmpProfile.v2c("tiny", Secret.of("tiny"));
     SnmpResult r = await(probe(tiny).poll(agent.address(), agent.port(), tiny));
 
-    assertThat(r.status()).isEqualTo(SnmpStatus.AGENT_ERROR);
-    assertThat(r.reason()).isEqualTo("agent error: sysUpTime.0 is noSuchObject");
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.sysName()).isEqualTo("tiny-codec");
+    assertThat(r.uptimeTicks()).isEqualTo(-1);
+    assertThat(r.problems())
+        .containsExactly(
+            "sysDescr.0 missing (noSuchObject)",
+            "sysObjectID.0 missing (noSuchObject)",
+            "sysUpTime.0 missing (noSuchObject); reboots cannot be detected");
   }
 
   @Test
@@ -242,8 +250,10 @@ class Snmp4jProbeIT {
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(r.sysObjectId()).isEqualTo(POLYCOM);
     assertThat(r.vendorProfile()).isEqualTo("polycom");
+    assertThat(r.vendor()).isEqualTo("Polycom");
     assertThat(r.activeCalls()).isEqualTo(1);
     assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems()).isEmpty();
   }
 
   @Test
@@ -271,6 +281,10 @@ class Snmp4jProbeIT {
     assertThat(r.vendorProfile()).isEqualTo("polycom");
     assertThat(r.activeCalls()).isNull();
     assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems())
+        .containsExactly(
+            "conferenceNumberActiveConferences.0 missing (noSuchObject)",
+            "serviceH323RegistrationStatus.0 missing (noSuchObject)");
   }
 
   @Test

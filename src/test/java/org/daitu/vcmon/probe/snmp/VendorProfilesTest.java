@@ -8,6 +8,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.daitu.vcmon.probe.InterfaceStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.snmp4j.smi.Gauge32;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.Null;
@@ -15,7 +17,7 @@ import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.Variable;
 
-/** Profile choice by sysObjectID and the Polycom and IF-MIB varbind mapping. */
+/** Profile choice and vendor names by sysObjectID, and the Polycom and IF-MIB varbind mapping. */
 class VendorProfilesTest {
   private final VendorProfiles vendors = VendorProfiles.standard();
 
@@ -66,17 +68,54 @@ class VendorProfilesTest {
   }
 
   @Test
-  void polycomMissingObjectsAreUnknownNotFailures() {
+  void polycomMissingObjectsAreUnknownNotFailuresAndNamedProblems() {
     VendorProfile.Reading r =
         PolycomProfile.INSTANCE.read(
             Map.of(PolycomProfile.ACTIVE_CONFERENCES, Null.noSuchObject,
                 PolycomProfile.H323_REGISTRATION, Null.noSuchInstance),
             Map.of());
-    assertThat(r).isEqualTo(VendorProfile.Reading.NOTHING);
+    assertThat(r.activeCalls()).isNull();
+    assertThat(r.registrationFailures()).isEmpty();
+    assertThat(r.problems())
+        .containsExactly(
+            "conferenceNumberActiveConferences.0 missing (noSuchObject)",
+            "serviceH323RegistrationStatus.0 missing (noSuchInstance)");
     // a text where a number belongs is not a number either
-    assertThat(PolycomProfile.INSTANCE.read(
-        Map.of(PolycomProfile.H323_REGISTRATION, new OctetString("3")), Map.of())
-        .registrationFailures()).isEmpty();
+    VendorProfile.Reading text = PolycomProfile.INSTANCE.read(
+        Map.of(PolycomProfile.H323_REGISTRATION, new OctetString("3")), Map.of());
+    assertThat(text.registrationFailures()).isEmpty();
+    assertThat(text.problems())
+        .containsExactly("serviceH323RegistrationStatus.0 is OCTET STRING, not INTEGER");
+    // objects not in the map were not read at all: their problem is someone else's to tell
+    assertThat(PolycomProfile.INSTANCE.read(Map.of(), Map.of()))
+        .isEqualTo(VendorProfile.Reading.NOTHING);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      nullValues = "null",
+      value = {
+        "1.3.6.1.4.1.13885.101, Polycom",
+        "1.3.6.1.4.1.13885, Polycom",
+        ".1.3.6.1.4.1.2684.1.1, Polycom",
+        "1.3.6.1.4.1.5596.150.6.4.1, Cisco (Tandberg)",
+        "1.3.6.1.4.1.5596.130.6.4.1, Cisco (Tandberg)",
+        "1.3.6.1.4.1.9.1.1745, Cisco",
+        "1.3.6.1.4.1.2011.2.239, Huawei",
+        "1.3.6.1.4.1.37459.1, Yealink",
+        "1.3.6.1.4.1.6889.1.69, Avaya",
+        "1.3.6.1.4.1.8072.3.2.10, Net-SNMP",
+        // not a maker known here, not under enterprises, or no OID at all
+        "1.3.6.1.4.1.138850.1, null",
+        "1.3.6.1.4.1.99999.1, null",
+        "1.3.6.1.4.1, null",
+        "1.2.826.0.1.4616240.1.1, null",
+        "1.3.6.1.2.1.1, null",
+        "not an oid, null",
+        "null, null",
+      })
+  void vendorsAreNamedByTheirEnterpriseNumber(String sysObjectId, String vendor) {
+    assertThat(VendorProfiles.vendorName(sysObjectId)).isEqualTo(vendor);
   }
 
   @Test
