@@ -36,6 +36,7 @@
       colRtt: "RTT", colLoss: "Mất gói", colReboots: "Khởi động lại", col24h: "24 giờ", col30d: "30 ngày",
       colStage: "Triển khai",
       flapping: "chập chờn",
+      ifPartial: "chỉ đọc được một phần bảng cổng mạng (probe.snmp.max_interfaces)",
       incidents: "Sự cố",
       openIncidents: "Đang diễn ra",
       closedIncidents: "Đã khắc phục gần đây",
@@ -76,6 +77,7 @@
       colRtt: "RTT", colLoss: "Loss", colReboots: "Reboots", col24h: "24 h", col30d: "30 days",
       colStage: "Rollout",
       flapping: "flapping",
+      ifPartial: "interface table read in part (probe.snmp.max_interfaces)",
       incidents: "Incidents",
       openIncidents: "Open",
       closedIncidents: "Recently resolved",
@@ -120,6 +122,8 @@
     [/^no SNMP answer within (\S+) \((\d+) attempts?\)$/, (m) => `không có trả lời SNMP sau ${m[1]} (${m[2]} lần thử)`],
     [/^packet loss (\S+) \(limit (\S+)\)$/, (m) => `mất gói ${m[1]} (ngưỡng ${m[2]})`],
     [/^RTT (\S+ ms) \(limit (\S+ ms)\)$/, (m) => `độ trễ ${m[1]} (ngưỡng ${m[2]})`],
+    [/^interface (.+) named in config not found$/, (m) => `không thấy cổng mạng ${m[1]} (có trong cấu hình) trên thiết bị`],
+    [/^interface (.+) named in config not read \(interface table partial\)$/, (m) => `chưa đọc được cổng mạng ${m[1]} (có trong cấu hình): bảng cổng mạng chỉ đọc được một phần`],
     [/^interface (.+) down$/, (m) => `cổng mạng ${m[1]} không hoạt động`],
     [/^H\.323 gatekeeper registration failed$/, () => "mất đăng ký H.323 với gatekeeper"],
     [/^SIP registration failed(.*)$/, (m) => "mất đăng ký SIP" + m[1]],
@@ -370,7 +374,10 @@
         cell(tr, "colType", TEXT[lang].type[s.type] || s.type);
         cell(tr, "colState", stateLabel(s.state), "state " + s.state);
         cell(tr, "colSince", dateTime(s.since));
-        cell(tr, "colReason", reasonText(s.reason), "reason");
+        const reason = el("span", null, reasonText(s.reason));
+        // a table cut at max_interfaces: the rows not read cannot have judged the site
+        if (s.snmp && s.snmp.interfaces_partial) reason.append(el("span", "partial", t("ifPartial")));
+        cell(tr, "colReason", reason, "reason");
         const icmp = s.icmp || {};
         cell(tr, "colRtt", icmp.rtt_seconds == null ? "–" : number(icmp.rtt_seconds * 1000, 1) + " ms", "num");
         cell(tr, "colLoss", icmp.loss_ratio == null ? "–" : number(icmp.loss_ratio * 100, 0) + " %", "num");

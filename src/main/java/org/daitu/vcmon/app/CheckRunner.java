@@ -150,7 +150,7 @@ final class CheckRunner {
     } else {
       SnmpProfile profile = config.snmpProfiles().get(site.snmp().profile());
       snmpResult =
-          snmp.poll(site.address(), site.snmp().port(), profile)
+          snmp.poll(site.address(), site.snmp().port(), profile, site.snmp().interfaces())
               .recover(
                   err -> {
                     log.error("SNMP probe failed site={}", site.id(), err);

@@ -46,7 +46,8 @@ public final class FakeSnmpProbe implements SnmpProbe {
   }
 
   @Override
-  public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
+  public Future<SnmpResult> poll(
+      String address, int port, SnmpProfile profile, List<String> interfaces) {
     return Future.succeededFuture(scripted.getOrDefault(address, answering(address, 360_000)));
   }
 

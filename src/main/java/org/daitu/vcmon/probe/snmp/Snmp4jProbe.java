@@ -111,7 +111,11 @@ public final class Snmp4jProbe implements SnmpProbe {
     }
     this.retries = snmpCfg.retries();
     this.recipe =
-        new PollRecipe(Objects.requireNonNull(vendors, "vendors"), snmpCfg.maxInterfaces());
+        new PollRecipe(
+            Objects.requireNonNull(vendors, "vendors"),
+            snmpCfg.maxInterfaces(),
+            PollRecipe.walkBudget(timeout),
+            System::nanoTime);
     this.protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
     protocols.addAuthenticationProtocol(new AuthMD5());
     protocols.addAuthenticationProtocol(new AuthSHA());
@@ -209,7 +213,8 @@ public final class Snmp4jProbe implements SnmpProbe {
   }
 
   @Override
-  public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
+  public Future<SnmpResult> poll(
+      String address, int port, SnmpProfile profile, List<String> interfaces) {
     Context ctx = vertx.getOrCreateContext();
     Promise<SnmpResult> result = Promise.promise();
     if (sessions.get(0).snmp() == null) {
@@ -238,7 +243,9 @@ public final class Snmp4jProbe implements SnmpProbe {
         .compose(
             ip -> recipe.run(
                 new Snmp4jClient(session, s, ctx, target(new UdpAddress(ip, port), profile),
-                    profile.user(), inFlight)))
+                    profile.user(), inFlight),
+                ip,
+                interfaces))
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());

@@ -97,9 +97,9 @@ class Snmp4jProbeHostileIT {
       assertThat(r.vendorProfile()).isEqualTo("generic");
       assertThat(r.interfaces())
           .containsExactly(
-              new InterfaceStatus(1, "eth1", 4, 4),
-              new InterfaceStatus(2, "eth2", 4, 4),
-              new InterfaceStatus(3, "eth3", 4, 4));
+              FakeSnmpClient.row(1, "eth1", 4, 4),
+              FakeSnmpClient.row(2, "eth2", 4, 4),
+              FakeSnmpClient.row(3, "eth3", 4, 4));
     }
     assertNormalPollWorks();
   }
@@ -111,7 +111,7 @@ class Snmp4jProbeHostileIT {
       assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
       assertThat(r.sysName()).isEqualTo("hostile");
       assertThat(r.interfaces()).hasSize(MAX_INTERFACES);
-      assertThat(r.interfaces().get(0)).isEqualTo(new InterfaceStatus(1, "1", 1, 1));
+      assertThat(r.interfaces().get(0)).isEqualTo(FakeSnmpClient.row(1, "1", 1, 1));
       // one GET, and one GETBULK: its answer already holds more than the bound
       assertThat(agent.requests()).isEqualTo(2);
     }
@@ -188,8 +188,8 @@ class Snmp4jProbeHostileIT {
     assertThat(r.sysName()).isEqualTo("hostile");
     assertThat(r.interfaces())
         .containsExactly(
-            new InterfaceStatus(1, "eth1", 1, 1),
-            new InterfaceStatus(2, "eth2", 1, 2),
-            new InterfaceStatus(3, "eth3", 1, 1));
+            FakeSnmpClient.row(1, "eth1", 1, 1),
+            FakeSnmpClient.row(2, "eth2", 1, 2),
+            FakeSnmpClient.row(3, "eth3", 1, 1));
   }
 }
