@@ -29,6 +29,8 @@ import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.SyntheticIfMib;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The status page in a real headless Chromium against a real agent: the 30 units of the district
  * pinged for real on loopback (127.0.0.11–40) plus a network site named with HTML. One commune
  * is made silent for real by an nftables table of this test ({@value #NFT_TABLE}), and its row
- * must turn DOWN through the live event stream, without a reload.
+ * must turn DOWN through the live event stream, without a reload. The network site is polled over
+ * SNMP (a real snmpd with a three-row interface table, vcmon reading two): its row says the table
+ * was read in part.
  *
  * <p>Nothing is downloaded: Selenium is pointed at Debian's chromium and chromedriver. Skipped,
  * saying why, without them, without fping, or without root and nft.
@@ -67,6 +71,7 @@ class StatusPageIT {
   private static ChromeDriver driver;
   private static boolean nftTable;
   private static List<String> unitIds;
+  private static Snmpd snmpd;
 
   @BeforeAll
   static void start() throws Exception {
@@ -75,6 +80,7 @@ class StatusPageIT {
     HostTools.require("fping");
     HostTools.requireRoot("to silence a site with nftables");
     HostTools.require("nft");
+    HostTools.requireAvailable(SyntheticIfMib.unavailableReason());
 
     unitIds = seedIds();
     assertThat(unitIds).hasSize(UNITS);
@@ -82,7 +88,8 @@ class StatusPageIT {
         new StringBuilder()
             .append("http: { host: 127.0.0.1, port: 0 }\n")
             .append("probe: { interval: 2s, timeout: 500ms, recheck_interval: 1s,")
-            .append(" icmp: { packets: 3, period: 100ms } }\n")
+            .append(" icmp: { packets: 3, period: 100ms }, snmp: { max_interfaces: 2 } }\n")
+            .append("snmp_profiles: { it: { version: 2c, community: it-ro } }\n")
             .append("rollout: { target: 30, deadline: 2020-08-31 }\n")
             .append("store: { path: ").append(dir.resolve("vcmon.db")).append(" }\n")
             .append("seeds: ").append(Path.of("seeds/dai-tu-2020-units.csv").toAbsolutePath()).append("\n")
@@ -90,9 +97,21 @@ class StatusPageIT {
     for (int i = 0; i < UNITS; i++) {
       yaml.append("  - { id: ").append(unitIds.get(i)).append(", address: 127.0.0.").append(11 + i).append(" }\n");
     }
-    // A network site, so the counts stay those of the district: 30 units, target 30.
+    // A network site, so the counts stay those of the district: 30 units, target 30. Its
+    // interface table has three rows, one more than vcmon reads.
+    SyntheticIfMib table =
+        new SyntheticIfMib()
+            .iface(1, "ether1", "Intel 82574L", null, 6, 1, 1)
+            .iface(2, "ether2", "Intel 82574L", null, 6, 1, 2)
+            .iface(3, "ether3", "Intel 82574L", null, 6, 1, 2)
+            .address("127.0.0.41", 1);
+    Path snmpdDir = dir.resolve("snmpd");
+    snmpd =
+        table.serve(Snmpd.builder(snmpdDir).listen("127.0.0.41", 0).community("it-ro"),
+            snmpdDir.resolve("mib")).start();
     yaml.append("  - { id: ").append(HTML_ID).append(", name: \"").append(HTML_NAME)
-        .append("\", type: network, address: 127.0.0.41 }\n");
+        .append("\", type: network, address: 127.0.0.41, snmp: { profile: it, port: ")
+        .append(snmpd.port()).append(" } }\n");
     Files.writeString(dir.resolve("vcmon.yaml"), yaml);
     AgentConfig config = ConfigLoader.load(dir.resolve("vcmon.yaml"), Map.of());
 
@@ -128,6 +147,9 @@ class StatusPageIT {
     if (agent != null) {
       await(agent.stop());
     }
+    if (snmpd != null) {
+      snmpd.close();
+    }
     if (vertx != null) {
       await(vertx.close());
     }
@@ -151,6 +173,12 @@ class StatusPageIT {
     assertThat(text("tr.site[data-site='" + HTML_ID + "'] .name")).isEqualTo(HTML_NAME);
     assertThat(driver.findElements(By.cssSelector("#sites img"))).isEmpty();
     assertThat(driver.findElements(By.tagName("img"))).isEmpty();
+
+    // A cut interface table is said, under the reason; the site is still UP.
+    String htmlRow = "tr.site[data-site='" + HTML_ID + "']";
+    assertThat(text(htmlRow + " td.reason .partial"))
+        .isEqualTo("chỉ đọc được một phần bảng cổng mạng (probe.snmp.max_interfaces)");
+    assertThat(driver.findElements(By.cssSelector("#sites td.reason .partial"))).hasSize(1);
 
     // The map: one marker per site with coordinates, the others listed beside it.
     JsonArray sites = get("/api/v1/sites").getJsonArray("sites");
@@ -176,6 +204,8 @@ class StatusPageIT {
     assertThat(text("tr.site[data-site='hung-son'] td.state")).isEqualTo("Up");
     assertThat(text("#deadline")).startsWith("Deadline: 31 August 2020");
     assertThat(driver.getCurrentUrl()).endsWith("?lang=en");
+    assertThat(text("tr.site[data-site='" + HTML_ID + "'] td.reason .partial"))
+        .isEqualTo("interface table read in part (probe.snmp.max_interfaces)");
 
     // A commune with coordinates goes silent for real; the page must follow without a reload.
     String victim = unitIds.stream().filter(located::contains).findFirst().orElseThrow();
