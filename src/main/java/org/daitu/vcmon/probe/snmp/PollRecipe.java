@@ -243,6 +243,7 @@ final class PollRecipe {
    * such entry, or does not answer.
    */
   static Future<Boolean> hasMembers(SnmpClient agent, long index) {
+    // an OID keeps sub-identifiers as 32-bit ints: the cast keeps an index above 2^31 as it is
     OID higher = new OID(Mib.IF_STACK_STATUS).append((int) index);
     return agent.getBulk(List.of(higher), 1)
         .map(

@@ -82,7 +82,8 @@ public final class Snmp4jProbe implements SnmpProbe {
   /**
    * @param profiles every credential profile sites may use; v3 users are registered up front,
    *     and profiles giving one user name different credentials get sessions of their own
-   * @param timeout how long one request waits for its answer (probe.timeout)
+   * @param timeout how long one request waits for its answer (probe.timeout); a poll's table
+   *     walks stop after ten of these (see {@link PollRecipe#walkBudget})
    * @param snmpCfg retries per request and the interface-row bound
    */
   public Snmp4jProbe(
