@@ -37,6 +37,7 @@
       colStage: "Triển khai",
       flapping: "chập chờn",
       snmpAge: "SNMP trả lời lần cuối {age} trước",
+      ifPartial: "chỉ đọc được một phần bảng cổng mạng (probe.snmp.max_interfaces)",
       incidents: "Sự cố",
       openIncidents: "Đang diễn ra",
       closedIncidents: "Đã khắc phục gần đây",
@@ -78,6 +79,7 @@
       colStage: "Rollout",
       flapping: "flapping",
       snmpAge: "SNMP last answered {age} ago",
+      ifPartial: "interface table read in part (probe.snmp.max_interfaces)",
       incidents: "Incidents",
       openIncidents: "Open",
       closedIncidents: "Recently resolved",
@@ -122,6 +124,8 @@
     [/^no SNMP answer within (\S+) \((\d+) attempts?\)$/, (m) => `không có trả lời SNMP sau ${m[1]} (${m[2]} lần thử)`],
     [/^packet loss (\S+) \(limit (\S+)\)$/, (m) => `mất gói ${m[1]} (ngưỡng ${m[2]})`],
     [/^RTT (\S+ ms) \(limit (\S+ ms)\)$/, (m) => `độ trễ ${m[1]} (ngưỡng ${m[2]})`],
+    [/^interface (.+) named in config not found$/, (m) => `không thấy cổng mạng ${m[1]} (có trong cấu hình) trên thiết bị`],
+    [/^interface (.+) named in config not read \(interface table partial\)$/, (m) => `chưa đọc được cổng mạng ${m[1]} (có trong cấu hình): bảng cổng mạng chỉ đọc được một phần`],
     [/^interface (.+) down$/, (m) => `cổng mạng ${m[1]} không hoạt động`],
     [/^(\d+) interfaces down: (.*)$/, (m) => `${m[1]} cổng mất kết nối: ${m[2]}`],
     [/^new: (.*)$/, (m) => "lỗi mới: " + reasonVi(m[1])],
@@ -347,6 +351,8 @@
     box.append(el("span", "reason-text", reasonText(s.reason)));
     if (s.causes && s.causes.length > 1) box.title = s.causes.map((c) => reasonText(c.text)).join("\n");
     const snmp = s.snmp;
+    // a table cut at max_interfaces: the rows not read cannot have judged the site
+    if (snmp && snmp.interfaces_partial) box.append(el("span", "partial", t("ifPartial")));
     if (snmp && !snmp.up && snmp.answered_at) {
       const age = ((data.at || new Date()).getTime() - Date.parse(snmp.answered_at)) / 1000;
       box.append(el("span", "stale", t("snmpAge", { age: duration(age) })));

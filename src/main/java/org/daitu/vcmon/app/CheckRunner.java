@@ -171,7 +171,7 @@ final class CheckRunner {
     } else {
       SnmpProfile profile = config.snmpProfiles().get(site.snmp().profile());
       snmpResult =
-          snmp.poll(site.address(), site.snmp().port(), profile)
+          snmp.poll(site.address(), site.snmp().port(), profile, site.snmp().interfaces())
               .recover(
                   err -> {
                     if (err instanceof ProbeStoppedException) {

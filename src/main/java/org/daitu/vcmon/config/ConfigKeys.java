@@ -188,8 +188,13 @@ public final class ConfigKeys {
   public static final Key ICMP_BATCH_SIZE = integer("probe.icmp.batch_size", 500, 1, 10_000, RESTART);
   public static final Key ICMP_ENGINE = text("probe.icmp.engine", "fping", RESTART, "socket");
   public static final Key SNMP_RETRIES = integer("probe.snmp.retries", 1, 0, 5, RESTART);
+  /**
+   * Interface (and vendor table) rows read per poll. A 48-port switch has over 100 rows (ports,
+   * VLANs, stack ports); a codec a handful. The walk ends at the table's end, so a high bound
+   * costs nothing where tables are short; a table longer than it is reported as partial.
+   */
   public static final Key SNMP_MAX_INTERFACES =
-      integer("probe.snmp.max_interfaces", 64, 0, 1024, RESTART);
+      integer("probe.snmp.max_interfaces", 1000, 0, 10_000, RESTART);
 
   public static final Key STATE_DOWN_AFTER = integer("state.down_after", 3, 1, 20, APPLIED);
   public static final Key STATE_UP_AFTER = integer("state.up_after", 2, 1, 20, APPLIED);
@@ -282,6 +287,8 @@ public final class ConfigKeys {
   public static final Key SITE_LOCATION = key("sites[].location", Kind.MAP, APPLIED);
   public static final Key SITE_SNMP_PROFILE = key("sites[].snmp.profile", Kind.TEXT, APPLIED);
   public static final Key SITE_SNMP_PORT = integer("sites[].snmp.port", 161, 1, 65535, APPLIED);
+  /** Interfaces that judge the site besides the one carrying its address: names, aliases, indexes. */
+  public static final Key SITE_SNMP_INTERFACES = key("sites[].snmp.interfaces", Kind.LIST, APPLIED);
   /**
    * A site without a stage is installed: listed in the config, so its room is expected to answer.
    * Only sites marked {@code planned} are not.

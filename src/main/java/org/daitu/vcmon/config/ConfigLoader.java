@@ -117,7 +117,9 @@ public final class ConfigLoader {
     Map<String, SnmpProfile> profiles = profiles(top.get("snmp_profiles"));
     SeedsRead seeds = seeds(top.get("seeds"));
     SiteBinder.SiteList siteList = sitesSource(top);
-    List<Site> sites = new SiteBinder(profiles, seeds.seeds(), seeds.broken()).bind(siteList);
+    List<Site> sites =
+        new SiteBinder(profiles, seeds.seeds(), seeds.broken(), probe.snmp().maxInterfaces())
+            .bind(siteList);
     AgentConfig.Rollout rollout = rollout(top.get("rollout"), sites);
     AgentConfig.Store store = store(top.get("store"));
     AlertsBinder alertsBinder = new AlertsBinder(yaml, env);

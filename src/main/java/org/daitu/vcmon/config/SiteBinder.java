@@ -56,16 +56,21 @@ final class SiteBinder {
   private final Map<String, SnmpProfile> profiles;
   private final Seeds seeds;
   private final boolean seedsBroken;
+  private final int maxInterfaces;
 
   /**
    * @param seeds null when the config names no seeds file
    * @param seedsBroken the seeds file could not be fully read: a missing name or type may be a
    *     consequence, so it is not reported on top
+   * @param maxInterfaces probe.snmp.max_interfaces: with 0 no interface is read, so none can be
+   *     named
    */
-  SiteBinder(Map<String, SnmpProfile> profiles, Seeds seeds, boolean seedsBroken) {
+  SiteBinder(
+      Map<String, SnmpProfile> profiles, Seeds seeds, boolean seedsBroken, int maxInterfaces) {
     this.profiles = profiles;
     this.seeds = seeds;
     this.seedsBroken = seedsBroken;
+    this.maxInterfaces = maxInterfaces;
   }
 
   /**
@@ -247,10 +252,50 @@ final class SiteBinder {
               .orElse(known);
       yaml.problem(child(p, "profile"), m.get("profile"), "unknown snmp profile", profile, hint);
     }
-    if (profile == null || port == null) {
+    List<String> interfaces = interfaces(yaml, child(p, "interfaces"), m.get("interfaces"));
+    if (profile == null || port == null || interfaces == null) {
       return null;
     }
-    return new SiteSnmp(profile.strip(), port);
+    return new SiteSnmp(profile.strip(), port, interfaces);
+  }
+
+  /**
+   * {@code snmp.interfaces}: names, aliases or indexes, each once; empty when left out. YAML reads
+   * {@code [3, ether4]} as a number and a text: both are kept as written.
+   */
+  private List<String> interfaces(YamlFile yaml, String p, Node node) {
+    if (isNull(node)) {
+      return List.of();
+    }
+    List<Node> items = yaml.list(node, p);
+    if (items == null) {
+      return null;
+    }
+    if (!items.isEmpty() && maxInterfaces == 0) {
+      yaml.problem(p, node, "no interface is read while probe.snmp.max_interfaces is 0", null,
+          "raise probe.snmp.max_interfaces, or leave interfaces out");
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean ok = true;
+    for (int i = 0; i < items.size(); i++) {
+      String t = yaml.text(items.get(i), item(p, i));
+      if (t == null) {
+        ok = false;
+      } else if (t.isBlank()) {
+        yaml.problem(item(p, i), items.get(i), "must not be empty", t,
+            "an interface name (ifName), alias (ifAlias) or index, e.g. ether3 or 3");
+        ok = false;
+      } else if (!seen.add(t.strip().toLowerCase(Locale.ROOT))) {
+        // names match regardless of case, so Ether3 and ether3 are one interface
+        yaml.problem(item(p, i), items.get(i), "listed twice", t, null);
+        ok = false;
+      } else {
+        out.add(t.strip());
+      }
+    }
+    return ok ? List.copyOf(out) : null;
   }
 
   private static String where(Draft d) {

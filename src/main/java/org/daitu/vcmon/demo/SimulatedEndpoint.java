@@ -25,6 +25,7 @@ final class SimulatedEndpoint {
   static final OID SYS_LOCATION = new OID("1.3.6.1.2.1.1.6.0");
   static final OID IF_NUMBER = new OID("1.3.6.1.2.1.2.1.0");
   static final String IF_ENTRY = "1.3.6.1.2.1.2.2.1.";
+  static final String IP_AD_ENT_IF_INDEX = "1.3.6.1.2.1.4.20.1.2.";
   static final OID POLYCOM_ACTIVE_CONFERENCES = new OID("1.3.6.1.4.1.13885.101.1.5.1.0");
   static final OID POLYCOM_H323_REGISTRATION = new OID("1.3.6.1.4.1.13885.101.1.2.7.2.0");
   static final OID POLYCOM_SIP_REGISTRATION_1 = new OID("1.3.6.1.4.1.13885.101.1.2.8.3.1.2.1");
@@ -65,6 +66,8 @@ final class SimulatedEndpoint {
     mib.put(IF_NUMBER, new Integer32(2));
     putInterface(1, "eth0", 1, 1);
     putInterface(2, "eth1", 2, 2); // the PC port, administratively down like on a real codec
+    // IP-MIB puts the polled address on eth0: the interface that judges the site
+    mib.put(new OID(IP_AD_ENT_IF_INDEX + address), new Integer32(1));
     if (polycom) {
       mib.put(POLYCOM_ACTIVE_CONFERENCES, new Integer32(0));
       mib.put(POLYCOM_H323_REGISTRATION, new Integer32(2));

@@ -18,11 +18,15 @@ import org.daitu.vcmon.probe.SnmpStatus;
  * <ol>
  *   <li>ICMP could not run: UNKNOWN (a local fault never makes a site DOWN);
  *   <li>no echo and no SNMP answer: FAILED;
- *   <li>something answered but SNMP is silent, loss or RTT is over its limit, an interface is
- *       down or the endpoint reports itself unregistered: IMPAIRED, each such finding a
- *       {@link Cause}, summarised in the reason;
+ *   <li>something answered but SNMP is silent, loss or RTT is over its limit, an interface that
+ *       judges the site is down, an interface named in the config is not in the agent's table,
+ *       or the endpoint reports itself unregistered: IMPAIRED, each such finding a {@link Cause},
+ *       summarised in the reason;
  *   <li>otherwise GOOD.
  * </ol>
+ *
+ * <p>Which interfaces judge a site is the probe's to mark ({@link InterfaceStatus#judged()}: the
+ * one carrying the polled address, and those the site names); every other row is only listed.
  */
 public final class CheckEvaluator {
   private final double degradedLossRatio;
@@ -33,7 +37,16 @@ public final class CheckEvaluator {
     this.degradedRtt = degradedRtt;
   }
 
+  /** The verdict for a site that names no interface. */
   public Verdict evaluate(SiteCheck check) {
+    return evaluate(check, List.of());
+  }
+
+  /**
+   * @param namedInterfaces the site's {@code sites[].snmp.interfaces}: each must be among the rows
+   *     the agent gave, or the site is told so
+   */
+  public Verdict evaluate(SiteCheck check, List<String> namedInterfaces) {
     IcmpResult icmp = check.icmp();
     SnmpResult snmp = check.snmp();
     if (!icmp.available()) {
@@ -88,10 +101,21 @@ public final class CheckEvaluator {
     if (snmpAnswered) {
       judged.add(Cause.Source.SNMP_DATA);
       for (InterfaceStatus i : snmp.interfaces()) {
-        if (i.isFaulty()) {
-          String name = i.name() == null ? "#" + i.index() : i.name();
+        if (i.judged() != null && i.isFaulty()) {
           causes.add(
-              new Cause(Reasons.INTERFACE_KEY + name, "interface " + name + " down", Cause.Source.SNMP_DATA));
+              new Cause(
+                  Reasons.INTERFACE_KEY + i.name(), "interface " + i.name() + " down", Cause.Source.SNMP_DATA));
+        }
+      }
+      for (String named : namedInterfaces) {
+        if (snmp.interfaces().stream().noneMatch(i -> i.answersTo(named))) {
+          // in a partial table it may be among the rows not read: say that, not "not found"
+          causes.add(
+              new Cause(
+                  "interface-missing:" + named,
+                  "interface " + named + " named in config not "
+                      + (snmp.interfacesPartial() ? "read (interface table partial)" : "found"),
+                  Cause.Source.SNMP_DATA));
         }
       }
       for (String failure : snmp.registrationFailures()) {

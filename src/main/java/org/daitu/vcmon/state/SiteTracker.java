@@ -97,7 +97,11 @@ public final class SiteTracker {
     }
     Instant now = clock.instant();
     record(t, check, now);
-    Verdict v = blind != null ? new Verdict(Verdict.Kind.UNKNOWN, blind) : evaluator.evaluate(check);
+    Verdict v =
+        blind != null
+            ? new Verdict(Verdict.Kind.UNKNOWN, blind)
+            : evaluator.evaluate(
+                check, t.site.snmp() == null ? List.of() : t.site.snmp().interfaces());
     t.count(v, check.startedAt());
     if (followMaintenance(t, now, out) || t.state == SiteState.MAINTENANCE) {
       return out; // checks are still recorded; the window decides the state

@@ -297,6 +297,80 @@ class ConfigLoaderTest {
     assertThat(e.getMessage()).doesNotContain("s3cret").contains("<secret>");
   }
 
+  @Nested
+  class NamedInterfaces {
+    @TempDir Path dir;
+
+    private Path file(String snmp, String probe) throws IOException {
+      return Files.writeString(
+          dir.resolve("vcmon.yaml"),
+          String.join(
+              "\n",
+              "probe: " + probe,
+              "snmp_profiles: { p: { version: 2c, community: public } }",
+              "sites:",
+              "  - { id: a, name: A, type: xã, address: 127.0.0.1, snmp: " + snmp + " }",
+              ""));
+    }
+
+    @Test
+    void areReadAsWrittenIndexesToo() throws Exception {
+      AgentConfig c =
+          ConfigLoader.load(
+              file("{ profile: p, interfaces: [ether3, \"uplink VNPT\", 7, 4294967295] }", "{}"),
+              Map.of());
+      assertThat(c.inventory().site("a").orElseThrow().snmp())
+          .isEqualTo(new SiteSnmp("p", 161, java.util.List.of("ether3", "uplink VNPT", "7",
+              "4294967295")));
+    }
+
+    @Test
+    void leftOutTheyAreNone() throws Exception {
+      AgentConfig c = ConfigLoader.load(file("{ profile: p }", "{}"), Map.of());
+      assertThat(c.inventory().site("a").orElseThrow().snmp().interfaces()).isEmpty();
+    }
+
+    @Test
+    void aNameTwiceAnEmptyNameAndANonListAreProblems() throws Exception {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () -> ConfigLoader.load(
+                  file("{ profile: p, interfaces: [ether3, Ether3, \"\", [x]] }", "{}"),
+                  Map.of()));
+      assertThat(e.problems())
+          .extracting(ConfigProblem::path, ConfigProblem::message)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("sites[0].snmp.interfaces[1]", "listed twice"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "sites[0].snmp.interfaces[2]", "must not be empty"),
+              org.assertj.core.groups.Tuple.tuple(
+                  "sites[0].snmp.interfaces[3]", "must be a single value, not a list"));
+      ConfigException notAList =
+          catchThrowableOfType(
+              ConfigException.class,
+              () -> ConfigLoader.load(file("{ profile: p, interfaces: ether3 }", "{}"), Map.of()));
+      assertThat(notAList.problems()).extracting(ConfigProblem::path)
+          .containsExactly("sites[0].snmp.interfaces");
+    }
+
+    @Test
+    void needInterfacesToBeRead() throws Exception {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () -> ConfigLoader.load(
+                  file("{ profile: p, interfaces: [ether3] }", "{ snmp: { max_interfaces: 0 } }"),
+                  Map.of()));
+      assertThat(e.problems())
+          .extracting(ConfigProblem::render)
+          .containsExactly(
+              "sites[0].snmp.interfaces (line 4): no interface is read while"
+                  + " probe.snmp.max_interfaces is 0 (raise probe.snmp.max_interfaces, or leave"
+                  + " interfaces out)");
+    }
+  }
+
   @Test
   void aDirectoryWhereAFileBelongsIsSaidInWords(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("units"));
@@ -358,7 +432,7 @@ class ConfigLoaderTest {
         Duration.ofSeconds(2),
         Duration.ofSeconds(5),
         new AgentConfig.Icmp(5, Duration.ofMillis(200), "fping", 500),
-        new AgentConfig.Snmp(1, 64));
+        new AgentConfig.Snmp(1, 1000));
   }
 
   static AgentConfig.State defaultState() {

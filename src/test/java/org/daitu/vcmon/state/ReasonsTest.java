@@ -50,7 +50,7 @@ class ReasonsTest {
     CheckEvaluator e = new CheckEvaluator(0.5, Duration.ofMillis(500));
     List<InterfaceStatus> rows = new ArrayList<>();
     for (int i = 1; i <= 38; i++) {
-      rows.add(new InterfaceStatus(i, "port" + i, 1, 2));
+      rows.add(new InterfaceStatus(i, "port" + i, "port" + i, null, 6, 1, 2, false, InterfaceStatus.Judged.NAMED));
     }
     SnmpResult snmp = new SnmpResult(SnmpStatus.OK, null, 1, "s", "d", "1.3", rows, "generic", null, List.of("H.323 gatekeeper registration failed"));
     Verdict v = e.evaluate(new SiteCheck("a", Instant.EPOCH, Duration.ofSeconds(1),

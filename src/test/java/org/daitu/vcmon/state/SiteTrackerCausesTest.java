@@ -28,9 +28,9 @@ class SiteTrackerCausesTest {
   /** An answer whose listed interfaces are admin up and oper down. */
   static SnmpResult answer(String... down) {
     List<InterfaceStatus> rows = new ArrayList<>();
-    rows.add(new InterfaceStatus(1, "uplink", 1, 1));
+    rows.add(new InterfaceStatus(1, "uplink", "uplink", null, 6, 1, 1, true, InterfaceStatus.Judged.POLLED_ADDRESS));
     for (int i = 0; i < down.length; i++) {
-      rows.add(new InterfaceStatus(10 + i, down[i], 1, 2));
+      rows.add(new InterfaceStatus(10 + i, down[i], down[i], null, 6, 1, 2, false, InterfaceStatus.Judged.NAMED));
     }
     return new SnmpResult(SnmpStatus.OK, null, 100_000, "a", "codec", "1.3", rows, "generic", null, List.of());
   }

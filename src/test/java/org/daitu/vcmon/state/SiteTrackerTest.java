@@ -53,7 +53,7 @@ class SiteTrackerTest {
     SnmpResult snmpOk =
         new SnmpResult(
             SnmpStatus.OK, null, uptimeTicks, id, "codec", "1.3.6.1.4.1.5596.150.6.4.1",
-            List.of(new InterfaceStatus(2, "eth0", 1, 1)), "generic", null, List.of());
+            List.of(eth0(1)), "generic", null, List.of());
     SnmpResult timeout = SnmpResult.failed(SnmpStatus.TIMEOUT, "no SNMP answer within 1s (2 attempts)");
     Instant now = clock.instant();
     return switch (c) {
@@ -64,10 +64,16 @@ class SiteTrackerTest {
       case 'I' ->
           new SiteCheck(
               id, now, Duration.ofSeconds(1), ok,
-              new SnmpResult(SnmpStatus.OK, null, uptimeTicks, id, "codec", "1.3", List.of(new InterfaceStatus(2, "eth0", 1, 2)), "generic", null, List.of()));
+              new SnmpResult(SnmpStatus.OK, null, uptimeTicks, id, "codec", "1.3", List.of(eth0(2)), "generic", null, List.of()));
       case 'U' -> new SiteCheck(id, now, Duration.ZERO, IcmpResult.unavailable("fping not found"), snmpOk);
       default -> throw new IllegalArgumentException("unknown check letter " + c);
     };
+  }
+
+  /** The codec's port carrying the polled address, admin up, with this ifOperStatus. */
+  static InterfaceStatus eth0(int oper) {
+    return new InterfaceStatus(
+        2, "eth0", "eth0", null, 6, 1, oper, true, InterfaceStatus.Judged.POLLED_ADDRESS);
   }
 
   /** Feeds the letters to a single site and returns the state after each check, as letters. */

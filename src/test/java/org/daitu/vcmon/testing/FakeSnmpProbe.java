@@ -72,7 +72,8 @@ public final class FakeSnmpProbe implements SnmpProbe {
   }
 
   @Override
-  public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
+  public Future<SnmpResult> poll(
+      String address, int port, SnmpProfile profile, List<String> interfaces) {
     if (holding && !closed.get()) {
       Promise<SnmpResult> promise = Promise.promise();
       held.add(new Held(Vertx.currentContext(), promise));

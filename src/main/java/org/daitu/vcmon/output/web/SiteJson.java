@@ -124,18 +124,29 @@ final class SiteJson {
       id.problems().forEach(problems::add);
       id.registrationFailures().forEach(regs::add);
       for (InterfaceStatus i : id.interfaces()) {
-        ifs.add(
-            new JsonObject()
-                .put("index", i.index())
-                .put("name", i.name())
-                .put("admin_status", i.adminStatus())
-                .put("oper_status", i.operStatus()));
+        ifs.add(iface(i));
       }
     }
     o.put("problems", problems);
     o.put("registration_failures", regs);
     o.put("interfaces", ifs);
+    o.put("interfaces_partial", id != null && id.interfacesPartial());
     return o;
+  }
+
+  /** One interface row: what the agent said of it, and whether (and why) it judges the site. */
+  static JsonObject iface(InterfaceStatus i) {
+    return new JsonObject()
+        .put("index", i.index())
+        .put("name", i.name())
+        .put("descr", i.descr())
+        .put("alias", i.alias())
+        .put("type", i.type() == 0 ? null : i.type())
+        .put("admin_status", i.adminStatus())
+        .put("oper_status", i.operStatus())
+        .put("carries_polled_address", i.carriesPolledAddress())
+        .put("judged", i.judged() != null)
+        .put("judged_because", i.judged() == null ? null : i.judged().text());
   }
 
   /** Milliseconds, like the store keeps them: a time reads the same before and after a restart. */

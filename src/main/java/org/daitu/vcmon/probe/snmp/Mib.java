@@ -5,8 +5,9 @@ import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.smi.OID;
 
 /**
- * The standard objects the probe reads (SNMPv2-MIB system group, IF-MIB ifTable, SNMP-USM-MIB
- * statistics) and their names, so that every reason text says "sysName.0", not a dotted number.
+ * The standard objects the probe reads (SNMPv2-MIB system group, IF-MIB ifTable, ifXTable and
+ * ifStackTable, IP-MIB address tables, SNMP-USM-MIB statistics) and their names, so that every
+ * reason text says "sysName.0", not a dotted number.
  */
 final class Mib {
   private Mib() {}
@@ -17,8 +18,21 @@ final class Mib {
   static final OID SYS_NAME = new OID("1.3.6.1.2.1.1.5.0");
 
   static final OID IF_DESCR = new OID("1.3.6.1.2.1.2.2.1.2");
+  static final OID IF_TYPE = new OID("1.3.6.1.2.1.2.2.1.3");
   static final OID IF_ADMIN_STATUS = new OID("1.3.6.1.2.1.2.2.1.7");
   static final OID IF_OPER_STATUS = new OID("1.3.6.1.2.1.2.2.1.8");
+  static final OID IF_NAME = new OID("1.3.6.1.2.1.31.1.1.1.1");
+  static final OID IF_ALIAS = new OID("1.3.6.1.2.1.31.1.1.1.18");
+  /** Indexed by higher and lower ifIndex: what an interface (an aggregate) is built on. */
+  static final OID IF_STACK_STATUS = new OID("1.3.6.1.2.1.31.1.2.1.3");
+  /** IP-MIB (RFC 1213 table): the ifIndex of an IPv4 address, indexed by its four bytes. */
+  static final OID IP_AD_ENT_IF_INDEX = new OID("1.3.6.1.2.1.4.20.1.2");
+  /**
+   * IP-MIB (RFC 4293 table): the ifIndex of an address of any family, indexed by the address
+   * type (1 ipv4, 2 ipv6), the address length and its bytes. Agents that dropped the old table
+   * only have this one.
+   */
+  static final OID IP_ADDRESS_IF_INDEX = new OID("1.3.6.1.2.1.4.34.1.3");
 
   private static final Map<OID, String> NAMES =
       Map.ofEntries(
@@ -27,8 +41,14 @@ final class Mib {
           Map.entry(SYS_UPTIME, "sysUpTime.0"),
           Map.entry(SYS_NAME, "sysName.0"),
           Map.entry(IF_DESCR, "ifDescr"),
+          Map.entry(IF_TYPE, "ifType"),
           Map.entry(IF_ADMIN_STATUS, "ifAdminStatus"),
           Map.entry(IF_OPER_STATUS, "ifOperStatus"),
+          Map.entry(IF_NAME, "ifName"),
+          Map.entry(IF_ALIAS, "ifAlias"),
+          Map.entry(IF_STACK_STATUS, "ifStackStatus"),
+          Map.entry(IP_AD_ENT_IF_INDEX, "ipAdEntIfIndex"),
+          Map.entry(IP_ADDRESS_IF_INDEX, "ipAddressIfIndex"),
           Map.entry(SnmpConstants.usmStatsUnsupportedSecLevels, "usmStatsUnsupportedSecLevels.0"),
           Map.entry(SnmpConstants.usmStatsNotInTimeWindows, "usmStatsNotInTimeWindows.0"),
           Map.entry(SnmpConstants.usmStatsUnknownUserNames, "usmStatsUnknownUserNames.0"),

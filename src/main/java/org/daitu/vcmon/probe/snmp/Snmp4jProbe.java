@@ -87,7 +87,8 @@ public final class Snmp4jProbe implements SnmpProbe {
   /**
    * @param profiles every credential profile sites may use; v3 users are registered up front,
    *     and profiles giving one user name different credentials get sessions of their own
-   * @param timeout how long one request waits for its answer (probe.timeout)
+   * @param timeout how long one request waits for its answer (probe.timeout); a poll's table
+   *     walks stop after ten of these (see {@link PollRecipe#walkBudget})
    * @param snmpCfg retries per request and the interface-row bound
    */
   public Snmp4jProbe(
@@ -116,7 +117,11 @@ public final class Snmp4jProbe implements SnmpProbe {
     }
     this.retries = snmpCfg.retries();
     this.recipe =
-        new PollRecipe(Objects.requireNonNull(vendors, "vendors"), snmpCfg.maxInterfaces());
+        new PollRecipe(
+            Objects.requireNonNull(vendors, "vendors"),
+            snmpCfg.maxInterfaces(),
+            PollRecipe.walkBudget(timeout),
+            System::nanoTime);
     this.protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
     protocols.addAuthenticationProtocol(new AuthMD5());
     protocols.addAuthenticationProtocol(new AuthSHA());
@@ -214,7 +219,8 @@ public final class Snmp4jProbe implements SnmpProbe {
   }
 
   @Override
-  public Future<SnmpResult> poll(String address, int port, SnmpProfile profile) {
+  public Future<SnmpResult> poll(
+      String address, int port, SnmpProfile profile, List<String> interfaces) {
     Context ctx = vertx.getOrCreateContext();
     Promise<SnmpResult> result = Promise.promise();
     if (sessions.get(0).snmp() == null) {
@@ -240,7 +246,8 @@ public final class Snmp4jProbe implements SnmpProbe {
       return result.future();
     }
     resolve(ctx, address)
-        .compose(ip -> recipe.run(client(session, s, ctx, new UdpAddress(ip, port), profile)))
+        .compose(
+            ip -> recipe.run(client(session, s, ctx, new UdpAddress(ip, port), profile), ip, interfaces))
         .onComplete(
             ar -> {
               SnmpResult r = ar.succeeded() ? ar.result() : unavailable(ar.cause());

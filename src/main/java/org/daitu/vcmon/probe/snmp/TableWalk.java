@@ -1,6 +1,7 @@
 package org.daitu.vcmon.probe.snmp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
@@ -11,14 +12,23 @@ import org.snmp4j.smi.VariableBinding;
 
 /**
  * Walks one or more columns of a table side by side with GETBULK, and stops on its own: at the
- * end of each column, after {@code maxRows} rows, after a fixed number of requests, and as soon
- * as an agent answers with an OID that does not move forward. A hostile or broken agent (endless
- * table, OIDs going backwards, one row per answer) therefore costs a bounded number of requests.
+ * end of each column, after {@code maxRows} rows, and as soon as an agent answers with an OID
+ * that does not move forward. Every answer either reads a new row of some column or ends one, so
+ * a walk makes at most about {@code columns x (maxRows + 1)} requests whatever the agent does;
+ * the caller bounds its time as well (see {@link PollRecipe}).
+ *
+ * <p>The walk is bounded by rows, not by requests: an agent that answers a few rows at a time
+ * (a small message size, long names) is read to the end, not cut after the requests a full
+ * answer would have needed.
  *
  * <p>Not thread-safe: one walk belongs to one poll, which runs on one Vert.x context.
  */
 final class TableWalk {
-  /** Rows asked for per GETBULK: one answer of a few interfaces, well under a 1500-byte MTU each. */
+  /**
+   * Rows asked for per GETBULK. Six interface columns x 16 rows is 96 bindings: within net-snmp's
+   * default cap of 100 bindings per answer (maxGetbulkResponses), and a few KB, far below a UDP
+   * datagram. An agent that still finds it too big says tooBig, and the walk asks half.
+   */
   static final int MAX_REPETITIONS = 16;
 
   private final List<OID> columns;
@@ -26,10 +36,11 @@ final class TableWalk {
   private final boolean[] finished;
   private final List<SortedMap<OID, Variable>> values;
   private final int maxRows;
-  private final int maxRequests;
+  private int repetitions = MAX_REPETITIONS;
   private int requests;
   private boolean truncated;
   private List<Integer> inFlight = List.of();
+  private int askedRows;
 
   TableWalk(List<OID> columns, int maxRows) {
     if (columns.isEmpty()) {
@@ -46,10 +57,8 @@ final class TableWalk {
       values.add(new TreeMap<>());
     }
     this.maxRows = maxRows;
-    // enough for maxRows when every answer is full, plus one to see the end of the table
-    this.maxRequests = maxRows == 0 ? 0 : (maxRows + MAX_REPETITIONS - 1) / MAX_REPETITIONS + 1;
     if (maxRows == 0) {
-      java.util.Arrays.fill(finished, true);
+      Arrays.fill(finished, true);
     }
   }
 
@@ -68,7 +77,10 @@ final class TableWalk {
     return requests;
   }
 
-  /** The walk stopped on a bound (rows or requests), not at the end of the table. */
+  /**
+   * The walk stopped before the end of the table: on its row bound, on an agent going backwards,
+   * or because the caller stopped it (time, a failed request).
+   */
   boolean truncated() {
     return truncated;
   }
@@ -100,7 +112,30 @@ final class TableWalk {
     }
     inFlight = active;
     requests++;
-    return new Request(oids, Math.max(1, Math.min(MAX_REPETITIONS, maxRows - most)));
+    // at the bound, one row more: it tells a table that ends there from one that goes on
+    askedRows = Math.max(1, Math.min(repetitions, maxRows - most));
+    return new Request(oids, askedRows);
+  }
+
+  /**
+   * The agent answered the last request with tooBig: ask half as many rows from now on. Returns
+   * whether to send the request again; false when one row was already too big, and the walk
+   * then ends, truncated.
+   */
+  boolean tooBig() {
+    if (askedRows <= 1) {
+      finishAll(true);
+      return false;
+    }
+    repetitions = askedRows / 2;
+    return true;
+  }
+
+  /** Ends the walk before the end of the table, keeping what was read. */
+  void stop() {
+    if (!done()) {
+      finishAll(true);
+    }
   }
 
   /** Takes the varbinds answering the last {@link #nextRequest()}. */
@@ -138,13 +173,11 @@ final class TableWalk {
       column.put(oid.getSuffix(columns.get(col)), vb.getVariable());
       cursor[col] = oid;
     }
-    if (requests >= maxRequests && !done()) {
-      finishAll(true);
-    }
+    // each binding above either read a row or ended its column: every answer is progress
   }
 
   private void finishAll(boolean bound) {
-    java.util.Arrays.fill(finished, true);
+    Arrays.fill(finished, true);
     truncated |= bound;
   }
 

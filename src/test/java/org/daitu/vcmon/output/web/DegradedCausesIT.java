@@ -64,9 +64,9 @@ class DegradedCausesIT {
 
   static SnmpResult portsDown(String... names) {
     List<InterfaceStatus> rows = new ArrayList<>();
-    rows.add(new InterfaceStatus(1, "uplink", 1, 1));
+    rows.add(new InterfaceStatus(1, "uplink", "uplink", null, 6, 1, 1, true, InterfaceStatus.Judged.POLLED_ADDRESS));
     for (int i = 0; i < names.length; i++) {
-      rows.add(new InterfaceStatus(2 + i, names[i], 1, 2));
+      rows.add(new InterfaceStatus(2 + i, names[i], names[i], null, 6, 1, 2, false, InterfaceStatus.Judged.NAMED));
     }
     return new SnmpResult(
         SnmpStatus.OK, null, 360_000, "ha-thuong", "codec", "1.3.6.1.4.1.8072.3.2.10", rows, "generic",

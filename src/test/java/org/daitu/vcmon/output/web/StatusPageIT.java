@@ -28,6 +28,8 @@ import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.testing.HeadlessChromium;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.TestConfig;
+import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.SyntheticIfMib;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The status page in a real headless Chromium against a real agent: the 30 units of the district
  * pinged for real on loopback (127.0.0.11–40) plus a network site named with HTML. One commune
  * is made silent for real by an nftables table of this test ({@value #NFT_TABLE}), and its row
- * must turn DOWN through the live event stream, without a reload.
+ * must turn DOWN through the live event stream, without a reload. The network site is polled over
+ * SNMP (a real snmpd with a three-row interface table, vcmon reading two): its row says the table
+ * was read in part.
  *
  * <p>Nothing is downloaded: Selenium is pointed at Debian's chromium and chromedriver. Skipped,
  * saying why, without them, without fping, or without root and nft.
@@ -62,6 +66,7 @@ class StatusPageIT {
   private static ChromeDriver driver;
   private static boolean nftTable;
   private static List<String> unitIds;
+  private static Snmpd snmpd;
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,18 +74,33 @@ class StatusPageIT {
     HostTools.require("fping");
     HostTools.requireRoot("to silence a site with nftables");
     HostTools.require("nft");
+    HostTools.requireAvailable(SyntheticIfMib.unavailableReason());
 
     unitIds = seedIds();
     assertThat(unitIds).hasSize(UNITS);
     TestConfig config = TestConfig.in(dir)
-        .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 3, period: 100ms } }")
+        .section("probe", "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 3, period: 100ms },"
+            + " snmp: { max_interfaces: 2 } }")
+        .section("snmp_profiles", "{ it: { version: 2c, community: it-ro } }")
         .section("rollout", "{ target: 30, deadline: 2020-08-31 }")
         .section("seeds", Path.of("seeds/dai-tu-2020-units.csv").toAbsolutePath().toString());
     for (int i = 0; i < UNITS; i++) {
       config.site(unitIds.get(i), "address: 127.0.0." + (11 + i));
     }
-    // A network site, so the counts stay those of the district: 30 units, target 30.
-    config.site(HTML_ID, "name: \"" + HTML_NAME + "\", type: network, address: 127.0.0.41");
+    // A network site, so the counts stay those of the district: 30 units, target 30. Its
+    // interface table has three rows, one more than vcmon reads.
+    SyntheticIfMib table =
+        new SyntheticIfMib()
+            .iface(1, "ether1", "Intel 82574L", null, 6, 1, 1)
+            .iface(2, "ether2", "Intel 82574L", null, 6, 1, 2)
+            .iface(3, "ether3", "Intel 82574L", null, 6, 1, 2)
+            .address("127.0.0.41", 1);
+    Path snmpdDir = dir.resolve("snmpd");
+    snmpd =
+        table.serve(Snmpd.builder(snmpdDir).listen("127.0.0.41", 0).community("it-ro"),
+            snmpdDir.resolve("mib")).start();
+    config.site(HTML_ID, "name: \"" + HTML_NAME + "\", type: network, address: 127.0.0.41, snmp: { profile: it, port: "
+        + snmpd.port() + " }");
 
     vertx = Vertx.vertx();
     agent = await(TestAgent.start(vertx, config.load()));
@@ -100,6 +120,9 @@ class StatusPageIT {
     }
     if (agent != null) {
       await(agent.stop());
+    }
+    if (snmpd != null) {
+      snmpd.close();
     }
     if (vertx != null) {
       await(vertx.close());
@@ -125,6 +148,12 @@ class StatusPageIT {
     assertThat(driver.findElements(By.cssSelector("#sites img"))).isEmpty();
     assertThat(driver.findElements(By.tagName("img"))).isEmpty();
 
+    // A cut interface table is said, under the reason; the site is still UP.
+    String htmlRow = "tr.site[data-site='" + HTML_ID + "']";
+    assertThat(text(htmlRow + " td.reason .partial"))
+        .isEqualTo("chỉ đọc được một phần bảng cổng mạng (probe.snmp.max_interfaces)");
+    assertThat(driver.findElements(By.cssSelector("#sites td.reason .partial"))).hasSize(1);
+
     // The map: one marker per site with coordinates, the others listed beside it.
     JsonArray sites = get("/api/v1/sites").getJsonArray("sites");
     Set<String> located = new HashSet<>();
@@ -149,6 +178,8 @@ class StatusPageIT {
     assertThat(text("tr.site[data-site='hung-son'] td.state")).isEqualTo("Up");
     assertThat(text("#deadline")).startsWith("Deadline: 31 August 2020");
     assertThat(driver.getCurrentUrl()).endsWith("?lang=en");
+    assertThat(text("tr.site[data-site='" + HTML_ID + "'] td.reason .partial"))
+        .isEqualTo("interface table read in part (probe.snmp.max_interfaces)");
 
     // A commune with coordinates goes silent for real; the page must follow without a reload.
     String victim = unitIds.stream().filter(located::contains).findFirst().orElseThrow();

@@ -87,7 +87,8 @@ class WebVerticleTest {
       IcmpResult ok = IcmpResult.measured(5, new double[] {0.020, 0.022, 0.021, 0.020, 0.023});
       SnmpResult snmp =
           new SnmpResult(SnmpStatus.OK, null, 123_400, "ha-thuong", "Polycom RealPresence Group 500",
-              "1.3.6.1.4.1.13885.101", List.of(new InterfaceStatus(1, "eth0", 1, 1)), "polycom", 0,
+              "1.3.6.1.4.1.13885.101", List.of(new InterfaceStatus(1, "eth0", "eth0", null, 6, 1, 1, true,
+                  InterfaceStatus.Judged.POLLED_ADDRESS)), "polycom", 0,
               List.of(), "Polycom", List.of(), false);
       tracker.apply(new SiteCheck("ha-thuong", clock.instant(), Duration.ofSeconds(1), ok, snmp));
       tracker.apply(new SiteCheck("cat-ne", clock.instant(), Duration.ofSeconds(1), ok, null));
@@ -145,6 +146,14 @@ class WebVerticleTest {
     assertThat(s.getJsonObject("snmp").getString("vendor")).isEqualTo("Polycom");
     assertThat(s.getJsonObject("snmp").getString("vendor_profile")).isEqualTo("polycom");
     assertThat(s.getJsonObject("snmp").getJsonArray("problems")).isEmpty();
+    assertThat(s.getJsonObject("snmp").getJsonArray("interfaces"))
+        .containsExactly(
+            new JsonObject()
+                .put("index", 1).put("name", "eth0").put("descr", "eth0").putNull("alias")
+                .put("type", 6).put("admin_status", 1).put("oper_status", 1)
+                .put("carries_polled_address", true).put("judged", true)
+                .put("judged_because", "carries the polled address"));
+    assertThat(s.getJsonObject("snmp").getBoolean("interfaces_partial")).isFalse();
     assertThat(s.getJsonObject("rollout").getString("stage")).isEqualTo("connected");
     assertThat(s.getJsonObject("rollout").getString("first_connected")).isEqualTo("2020-08-01T07:00:20Z");
     assertThat(s.getJsonObject("location").getDouble("lat")).isEqualTo(21.63694);

@@ -121,9 +121,13 @@ class BerDecodingFuzzTest {
       scalars.put(vb.getOid(), vb.getVariable());
     }
 
-    TableWalk ifs = new TableWalk(List.of(Mib.IF_DESCR, Mib.IF_ADMIN_STATUS, Mib.IF_OPER_STATUS), MAX_ROWS);
+    TableWalk ifs = new TableWalk(InterfaceRows.COLUMNS, MAX_ROWS);
     walk(ifs, pdu);
-    InterfaceRows.of(ifs.column(0), ifs.column(1), ifs.column(2), MAX_ROWS);
+    Map<OID, SortedMap<OID, Variable>> ifColumns = new LinkedHashMap<>();
+    for (int i = 0; i < InterfaceRows.COLUMNS.size(); i++) {
+      ifColumns.put(InterfaceRows.COLUMNS.get(i), ifs.column(i));
+    }
+    InterfaceSelection.judge(InterfaceRows.of(ifColumns, MAX_ROWS).rows(), List.of("eth0", "3"), true);
 
     TableWalk sip = new TableWalk(List.of(PolycomProfile.SIP_REGISTRATION), MAX_ROWS);
     walk(sip, pdu);

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import org.daitu.vcmon.probe.InterfaceStatus;
+import org.snmp4j.PDU;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.Null;
 import org.snmp4j.smi.OID;
@@ -63,6 +65,7 @@ final class FakeSnmpClient implements SnmpClient {
   private final Map<OID, BiFunction<Integer, OID, Failure>> failures = new TreeMap<>();
   private final List<Request> requests = new ArrayList<>();
   private int rowsPerAnswer = Integer.MAX_VALUE;
+  private int mostBindings = Integer.MAX_VALUE;
 
   /** Binds {@code oid} to {@code value} (any type, exception values too). */
   FakeSnmpClient set(OID oid, Variable value) {
@@ -89,10 +92,50 @@ final class FakeSnmpClient implements SnmpClient {
   }
 
   /** One ifTable row: ifDescr, ifAdminStatus, ifOperStatus (1 up, 2 down...). */
-  FakeSnmpClient iface(int index, String descr, int admin, int oper) {
-    set(new OID(Mib.IF_DESCR).append(index), new OctetString(descr));
-    set(new OID(Mib.IF_ADMIN_STATUS).append(index), new Integer32(admin));
-    return set(new OID(Mib.IF_OPER_STATUS).append(index), new Integer32(oper));
+  FakeSnmpClient iface(long index, String descr, int admin, int oper) {
+    set(row(Mib.IF_DESCR, index), new OctetString(descr));
+    set(row(Mib.IF_ADMIN_STATUS, index), new Integer32(admin));
+    return set(row(Mib.IF_OPER_STATUS, index), new Integer32(oper));
+  }
+
+  /**
+   * One ifTable row with its ifType and its ifXTable row (ifName, ifAlias); a null text is left
+   * out.
+   */
+  FakeSnmpClient iface(
+      long index, String ifName, String descr, String alias, int type, int admin, int oper) {
+    if (descr != null) {
+      set(row(Mib.IF_DESCR, index), new OctetString(descr));
+    }
+    set(row(Mib.IF_TYPE, index), new Integer32(type));
+    set(row(Mib.IF_ADMIN_STATUS, index), new Integer32(admin));
+    set(row(Mib.IF_OPER_STATUS, index), new Integer32(oper));
+    if (ifName != null) {
+      set(row(Mib.IF_NAME, index), new OctetString(ifName));
+    }
+    if (alias != null) {
+      set(row(Mib.IF_ALIAS, index), new OctetString(alias));
+    }
+    return this;
+  }
+
+  /** IP-MIB puts the IPv4 address {@code dotted} on interface {@code index}, in both tables. */
+  FakeSnmpClient address(String dotted, int index) {
+    set(new OID(Mib.IP_AD_ENT_IF_INDEX + "." + dotted), new Integer32(index));
+    return set(new OID(Mib.IP_ADDRESS_IF_INDEX + ".1.4." + dotted), new Integer32(index));
+  }
+
+  /** The cell of {@code column} at ifIndex {@code index} (any unsigned 32-bit value). */
+  static OID row(OID column, long index) {
+    return new OID(column).append((int) index);
+  }
+
+  /**
+   * The row the recipe reads from {@link #iface(long, String, int, int)}: named by its ifDescr, of
+   * unknown type, not carrying the polled address, not judged.
+   */
+  static InterfaceStatus row(long index, String descr, int admin, int oper) {
+    return new InterfaceStatus(index, descr, descr, null, 0, admin, oper, false, null);
   }
 
   /** Every request asking an OID under {@code prefix} fails with {@code failure}. */
@@ -113,6 +156,15 @@ final class FakeSnmpClient implements SnmpClient {
   /** Answers at most {@code rows} rows per GETBULK, as agents near their message size do. */
   FakeSnmpClient rowsPerAnswer(int rows) {
     this.rowsPerAnswer = rows;
+    return this;
+  }
+
+  /**
+   * A GETBULK whose answer would hold more than {@code bindings} bindings is refused with tooBig,
+   * as an agent does whose answer would not fit its message size.
+   */
+  FakeSnmpClient tooBigAbove(int bindings) {
+    this.mostBindings = bindings;
     return this;
   }
 
@@ -162,6 +214,9 @@ final class FakeSnmpClient implements SnmpClient {
       if (!any) {
         break; // every column at its end: an agent stops here
       }
+    }
+    if (answer.size() > mostBindings) {
+      return Future.failedFuture(new RequestFailed(new ErrorStatus(PDU.tooBig, 0, null)));
     }
     return Future.succeededFuture(answer);
   }

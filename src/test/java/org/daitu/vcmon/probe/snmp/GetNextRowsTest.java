@@ -176,7 +176,7 @@ class GetNextRowsTest {
     assertThat(r.sysName()).isEqualTo("old-cpe");
     assertThat(r.uptimeTicks()).isEqualTo(4242);
     assertThat(r.interfaces())
-        .containsExactly(new InterfaceStatus(1, "if1", 1, 1), new InterfaceStatus(2, "if2", 1, 2));
+        .containsExactly(FakeSnmpClient.row(1, "if1", 1, 1), FakeSnmpClient.row(2, "if2", 1, 2));
   }
 
   private static TableWalk walk(V1Agent agent, List<OID> columns, int maxRows) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Stream;
-import org.daitu.vcmon.probe.InterfaceStatus;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.daitu.vcmon.probe.snmp.FakeSnmpClient.Request;
@@ -60,7 +59,7 @@ class PollRecipePolycomTest {
     assertThat(r.sysObjectId()).isEqualTo(POLYCOM);
     assertThat(r.vendorProfile()).isEqualTo("polycom");
     assertThat(r.sysName()).isEqualTo("cu-van");
-    assertThat(r.interfaces()).containsExactly(new InterfaceStatus(1, "LAN", 1, 1));
+    assertThat(r.interfaces()).containsExactly(FakeSnmpClient.row(1, "LAN", 1, 1));
     assertThat(r.activeCalls()).isEqualTo(1);
     assertThat(r.registrationFailures()).isEmpty();
     // system, interfaces, then the profile's scalars in one GET and its column walked

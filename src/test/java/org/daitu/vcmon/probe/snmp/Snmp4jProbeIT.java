@@ -24,6 +24,7 @@ import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.Snmpd;
+import org.daitu.vcmon.testing.SyntheticIfMib;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,7 +75,7 @@ class Snmp4jProbeIT {
   void v2cAgentAnswersSystemGroupAndInterfaces() throws Exception {
     Snmpd agent =
         agent(Snmpd.builder(tmp).sysName("ha-thuong").sysDescr("Room codec 1")
-            .community("commune-ro"));
+            .community("commune-ro").extraConfig("view vcview included .1.3.6.1.2.1.4"));
     SnmpResult r = await(probe(V2C).poll(agent.address(), agent.port(), V2C));
 
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
@@ -92,6 +93,12 @@ class Snmp4jProbeIT {
         r.interfaces().stream().filter(i -> i.name().equals("lo")).findFirst().orElseThrow();
     assertThat(lo.adminStatus()).isEqualTo(1);
     assertThat(lo.operStatus()).isEqualTo(1);
+    // net-snmp's own IP-MIB puts 127.0.0.1 on lo: it carries the polled address, but a
+    // loopback never judges a site
+    assertThat(lo.type()).isEqualTo(24);
+    assertThat(lo.carriesPolledAddress()).isTrue();
+    assertThat(lo.judged()).isNull();
+    assertThat(r.interfacesPartial()).isFalse();
     assertThat(r.activeCalls()).isNull();
     assertThat(r.registrationFailures()).isEmpty();
   }
@@ -354,12 +361,54 @@ class Snmp4jProbeIT {
     assertThat(all.interfaces()).hasSizeGreaterThan(120);
     assertThat(all.interfaces()).filteredOn(i -> i.name().startsWith("vlan")).hasSize(120);
     assertThat(all.interfaces().stream().filter(InterfaceStatus::isFaulty).count()).isEqualTo(60);
+    assertThat(all.interfacesPartial()).isFalse();
 
     SnmpResult bounded =
         await(probe(V2C, new AgentConfig.Snmp(1, 20)).poll(agent.address(), agent.port(), V2C));
     assertThat(bounded.status()).as(bounded.reason()).isEqualTo(SnmpStatus.OK);
     assertThat(bounded.interfaces()).hasSize(20);
     assertThat(bounded.interfaces()).extracting(InterfaceStatus::index).isSorted();
+    assertThat(bounded.interfacesPartial()).isTrue();
+  }
+
+  @Test
+  void overAThousandRowsAndIndexesAboveTwoToThe31AreAllRead() throws Exception {
+    HostTools.requireAvailable(SyntheticIfMib.unavailableReason());
+    SyntheticIfMib mib = new SyntheticIfMib();
+    for (int i = 1; i <= 1200; i++) {
+      mib.iface(i, "ge-0/0/" + i, "GigabitEthernet port " + i, i == 7 ? "uplink VNPT" : "", 6, 1,
+          i % 3 == 0 ? 2 : 1);
+    }
+    mib.iface(2_147_483_648L, "ge-9/0/0", "stack port", null, 6, 1, 1)
+        .iface(4_294_967_295L, "ge-9/0/1", "stack port", null, 6, 1, 2)
+        .address("127.0.0.1", 7);
+    Snmpd agent = agent(mib.serve(Snmpd.builder(tmp).community("commune-ro"), tmp.resolve("ifmib")));
+
+    long start = System.nanoTime();
+    SnmpResult r =
+        await(probe(V2C, new AgentConfig.Snmp(1, 2000))
+            .poll(agent.address(), agent.port(), V2C, List.of("4294967295")));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
+    assertThat(r.interfaces()).hasSize(1202);
+    assertThat(r.interfacesPartial()).isFalse();
+    assertThat(r.interfaces()).extracting(InterfaceStatus::index).isSorted()
+        .startsWith(1L, 2L).endsWith(1200L, 2_147_483_648L, 4_294_967_295L);
+    assertThat(r.interfaces().get(6))
+        .isEqualTo(new InterfaceStatus(7, "ge-0/0/7", "GigabitEthernet port 7", "uplink VNPT", 6,
+            1, 1, true, InterfaceStatus.Judged.POLLED_ADDRESS));
+    // an empty ifAlias is no alias
+    assertThat(r.interfaces().get(0).alias()).isNull();
+    assertThat(r.interfaces().get(1201).judged()).isEqualTo(InterfaceStatus.Judged.NAMED);
+    assertThat(r.interfaces()).filteredOn(i -> i.judged() != null).hasSize(2);
+    // 1202 rows x 6 columns at 16 rows a request, well within the walk budget (3 s here)
+    assertThat(took).isLessThan(PollRecipe.walkBudget(TIMEOUT));
+
+    SnmpResult cut =
+        await(probe(V2C, new AgentConfig.Snmp(1, 1000)).poll(agent.address(), agent.port(), V2C));
+    assertThat(cut.interfaces()).hasSize(1000);
+    assertThat(cut.interfacesPartial()).isTrue();
   }
 
   @Test

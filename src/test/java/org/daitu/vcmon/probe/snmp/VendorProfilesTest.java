@@ -127,12 +127,17 @@ class VendorProfilesTest {
     SortedMap<OID, Variable> oper = new TreeMap<>(Map.of(
         new OID("1"), new Integer32(1), new OID("2"), new Integer32(2), new OID("3"), new Integer32(99)));
 
-    assertThat(InterfaceRows.of(descr, admin, oper, 10))
+    Map<OID, SortedMap<OID, Variable>> columns =
+        Map.of(Mib.IF_DESCR, descr, Mib.IF_ADMIN_STATUS, admin, Mib.IF_OPER_STATUS, oper);
+
+    assertThat(InterfaceRows.of(columns, 10).rows())
         .containsExactly(
-            new InterfaceStatus(1, "lo", 1, 1),
-            new InterfaceStatus(2, "eth0", 1, 2),
-            new InterfaceStatus(3, "if3", 2, 4));
-    assertThat(InterfaceRows.of(descr, admin, oper, 2)).hasSize(2);
+            FakeSnmpClient.row(1, "lo", 1, 1),
+            FakeSnmpClient.row(2, "eth0", 1, 2),
+            new InterfaceStatus(3, "if3", null, null, 0, 2, 4, false, null));
+    assertThat(InterfaceRows.of(columns, 10).cut()).isFalse();
+    assertThat(InterfaceRows.of(columns, 2).rows()).hasSize(2);
+    assertThat(InterfaceRows.of(columns, 2).cut()).isTrue();
   }
 
   private static SortedMap<OID, Variable> sip(int... statuses) {
