@@ -1,12 +1,14 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.PackagedAgent.freePort;
+import static org.daitu.vcmon.testing.PackagedAgent.nft;
+import static org.daitu.vcmon.testing.PackagedAgent.start;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.PackagedAgent;
 import org.daitu.vcmon.testing.Poll;
 import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
@@ -26,13 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * same outage is not announced a second time; its recovery follows.
  */
 class AlertOutboxCrashIT {
-  static final Path JAR = Path.of("target", "vcmon.jar");
   static final String TABLE = "vcmon_it_outbox";
   static final String VICTIM = "127.0.0.72";
 
   @Test
   void queuedNotificationsSurviveSigkillAndArriveOnce(@TempDir Path dir) throws Exception {
-    HostTools.requireBuilt(JAR, "mvn package builds it");
+    PackagedAgent.requireBuilt();
     HostTools.require("fping");
     HostTools.requireRoot("dropping an address");
     int apiPort = freePort();
@@ -87,23 +89,6 @@ class AlertOutboxCrashIT {
       if (receiver != null) {
         receiver.stop(0);
       }
-    }
-  }
-
-  static Process start(Path cfg, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString(), "--config", cfg.toString())
-        .directory(cfg.getParent().toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  static void nft(String script) throws Exception {
-    new ProcessBuilder("nft", script).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -1,6 +1,10 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.PackagedAgent.freePort;
+import static org.daitu.vcmon.testing.PackagedAgent.nft;
+import static org.daitu.vcmon.testing.PackagedAgent.sleep;
+import static org.daitu.vcmon.testing.PackagedAgent.start;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -8,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.PackagedAgent;
 import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +59,6 @@ import org.junit.jupiter.api.io.TempDir;
  * still varies).
  */
 class CrashLoopIT {
-  static final Path JAR = Path.of("target", "vcmon.jar");
   static final String TABLE = "vcmon_it_crashloop";
   static final int SITES = 6;
 
@@ -65,7 +68,7 @@ class CrashLoopIT {
 
   @Test
   void nothingCommittedIsLostOrDuplicatedAcrossRepeatedSigkill(@TempDir Path dir) throws Exception {
-    HostTools.requireBuilt(JAR, "mvn package builds it");
+    PackagedAgent.requireBuilt();
     HostTools.require("fping");
     HostTools.requireRoot("nftables rules");
     HostTools.require("nft");
@@ -492,7 +495,7 @@ class CrashLoopIT {
         int i = random.nextInt(SITES);
         down[i] = !down[i];
         nft((down[i] ? "add" : "delete") + " element ip " + TABLE + " down { " + address(i) + " }");
-        CrashLoopIT.sleep(150 + random.nextInt(450));
+        PackagedAgent.sleep(150 + random.nextInt(450));
       }
     }
 
@@ -526,46 +529,11 @@ class CrashLoopIT {
             served.incrementAndGet();
           }
         } catch (IOException | AssertionError e) {
-          CrashLoopIT.sleep(100); // not listening: killed, or starting
+          PackagedAgent.sleep(100); // not listening: killed, or starting
         } catch (InterruptedException e) {
           return;
         }
       }
-    }
-  }
-
-  static Process start(Path cfg, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-jar", JAR.toAbsolutePath().toString(), "--config", cfg.toString())
-        .directory(cfg.getParent().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  static int nft(String script) {
-    try {
-      Process p = new ProcessBuilder("nft", script).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

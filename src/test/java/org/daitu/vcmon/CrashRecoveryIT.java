@@ -3,11 +3,12 @@ package org.daitu.vcmon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.daitu.vcmon.testing.ApiClient.count;
 import static org.daitu.vcmon.testing.ApiClient.state;
+import static org.daitu.vcmon.testing.PackagedAgent.freePort;
+import static org.daitu.vcmon.testing.PackagedAgent.start;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.function.Predicate;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
 import org.daitu.vcmon.testing.NetnsFleet;
+import org.daitu.vcmon.testing.PackagedAgent;
 import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * dead is a gap.
  */
 class CrashRecoveryIT {
-  static final Path JAR = Path.of("target", "vcmon.jar");
   int port;
 
   @Test
   void nothingReportedIsLostOrDuplicatedAcrossSigkill(@TempDir Path dir) throws Exception {
-    HostTools.requireBuilt(JAR, "mvn package builds it");
+    PackagedAgent.requireBuilt();
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     try (NetnsFleet fleet = NetnsFleet.up(3)) {
       port = freePort();
@@ -117,12 +118,6 @@ class CrashRecoveryIT {
     }
   }
 
-  Process start(Path cfg, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-jar", JAR.toString(), "--config", cfg.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
   Map<String, String> firstConnected() throws Exception {
     Map<String, String> out = new HashMap<>();
     for (Object o : get("/api/v1/sites").getJsonArray("sites")) {
@@ -148,11 +143,5 @@ class CrashRecoveryIT {
 
   void waitFor(String what, Predicate<JsonObject> condition) throws Exception {
     new ApiClient(port).waitFor(what, Duration.ofSeconds(40), condition);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -1,12 +1,15 @@
 package org.daitu.vcmon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.PackagedAgent.freePort;
+import static org.daitu.vcmon.testing.PackagedAgent.nft;
+import static org.daitu.vcmon.testing.PackagedAgent.sleep;
+import static org.daitu.vcmon.testing.PackagedAgent.start;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.daitu.vcmon.testing.ApiClient;
 import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.PackagedAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the offsets of one run.
  */
 class ShutdownIT {
-  static final Path JAR = Path.of("target", "vcmon.jar");
   static final String TABLE = "vcmon_it_shutdown";
   static final int SITES = 6;
   /** systemd's TimeoutStopSec in config/vcmon.service. */
@@ -50,7 +53,7 @@ class ShutdownIT {
 
   @Test
   void sigtermDuringAnFpingBatchStopsCleanly(@TempDir Path dir) throws Exception {
-    HostTools.requireBuilt(JAR, "mvn package builds it");
+    PackagedAgent.requireBuilt();
     HostTools.require("fping");
     HostTools.require("setsid");
     HostTools.requireRoot("nftables rules");
@@ -112,7 +115,7 @@ class ShutdownIT {
           nft((down ? "add" : "delete") + " element ip " + TABLE + " down { " + address(i) + " }");
         }
         Path log = dir.resolve("run" + round + ".log");
-        agent = start(cfg, log);
+        agent = start(cfg, log, true);
         ApiClient api = new ApiClient(apiPort);
         api.waitFor("every site judged, round " + round, Duration.ofSeconds(60), b -> ApiClient.count(b, "UNKNOWN") == 0);
         assertThat(agent.info().command()).as("setsid ran java in place").hasValueSatisfying(c -> assertThat(c).endsWith("java"));
@@ -214,49 +217,13 @@ class ShutdownIT {
       while (running) {
         down = !down;
         nft((down ? "add" : "delete") + " element ip " + TABLE + " down { " + address(SITES - 1) + " }");
-        ShutdownIT.sleep(500);
+        PackagedAgent.sleep(500);
       }
     }
 
     void finish() throws InterruptedException {
       running = false;
       join(10_000);
-    }
-  }
-
-  /** Starts the packaged agent as the leader of a process group of its own, as systemd would. */
-  static Process start(Path cfg, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder("setsid", java, "-jar", JAR.toAbsolutePath().toString(), "--config", cfg.toString())
-        .directory(cfg.getParent().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
-  static int nft(String script) {
-    try {
-      Process p = new ProcessBuilder("nft", script).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
