@@ -74,6 +74,7 @@ final class Reloader {
       log.info("Config reload not done, the agent is stopping trigger={}", trigger);
       return Future.succeededFuture(ReloadResult.unavailable("the agent is stopping"));
     }
+    log.info("Config reload requested file={} trigger={}", file, trigger);
     Future<ReloadResult> next = last.transform(ar -> run(trigger));
     last = next;
     return next;
