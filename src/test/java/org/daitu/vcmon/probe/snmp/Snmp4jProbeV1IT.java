@@ -148,7 +148,14 @@ class Snmp4jProbeV1IT {
     SnmpResult full = await(probe.poll(agent.address(), agent.port(), V1));
     SnmpResult r = await(probe.poll(agent.address(), agent.port(), tiny));
     assertThat(r.status()).as(r.reason()).isEqualTo(SnmpStatus.OK);
-    assertThat(r.interfaces()).isNotEmpty().isEqualTo(full.interfaces());
+    // the same rows; ifType is outside this view, so only the columns it sees are compared
+    assertThat(r.interfaces())
+        .isNotEmpty()
+        .extracting(InterfaceStatus::index, InterfaceStatus::name, InterfaceStatus::adminStatus, InterfaceStatus::operStatus)
+        .isEqualTo(
+            full.interfaces().stream()
+                .map(i -> org.assertj.core.groups.Tuple.tuple(i.index(), i.name(), i.adminStatus(), i.operStatus()))
+                .toList());
     assertThat(r.interfacesPartial()).isFalse();
   }
 
