@@ -17,8 +17,9 @@ import org.daitu.vcmon.state.Reasons;
 import org.daitu.vcmon.state.SiteState;
 
 /**
- * A site's one state from the verdicts of every vantage. Only the verdicts of live, non-blind
- * vantages that watch the site and have something to say (not UNKNOWN) are counted; of those:
+ * A site's one state from the verdicts of every vantage. Counted are the verdicts of the live
+ * vantages that watch the site and have something to say (not UNKNOWN), except the DOWN and
+ * UNREACHABLE verdicts of blind vantages ({@link BlindVantages}); of those:
  *
  * <ol>
  *   <li>MAINTENANCE if any says so, else PLANNED if any says so: configuration every agent shares,
@@ -144,7 +145,8 @@ public final class CombinedState {
       } else if (!cluster.live().contains(vantage)) {
         standing = Standing.LEFT;
         leftOut = ClusterMessages.leftTheCluster(vantage);
-      } else if (cluster.blind().containsKey(vantage)) {
+      } else if (cluster.blind().containsKey(vantage) && v != null && v.isOut()) {
+        // Only its outs say nothing: a blind vantage that still sees a site answer has a path.
         standing = Standing.BLIND;
         leftOut = cluster.blind().get(vantage).reason();
       } else if (v == null || v.state() == SiteState.UNKNOWN) {

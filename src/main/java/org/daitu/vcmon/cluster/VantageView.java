@@ -27,7 +27,7 @@ public record VantageView(
     NO_VERDICT,
     /** Its agent has left the cluster: its last verdict is shown, never counted as DOWN. */
     LEFT,
-    /** Blind (see {@link BlindVantages}): its path is cut, its verdicts say nothing. */
+    /** A DOWN or UNREACHABLE verdict of a blind vantage ({@link BlindVantages}): its path is cut. */
     BLIND,
     /** The site's {@code vantages} list does not name it (a verdict from before a reload). */
     NOT_WATCHING

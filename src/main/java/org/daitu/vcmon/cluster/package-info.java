@@ -8,7 +8,7 @@
  * <ul>
  *   <li>{@link org.daitu.vcmon.cluster.BlindVantages} finds the vantages that cannot reach most of
  *       their sites while another vantage sees them online: their path is cut, not thirty
- *       communes, so their verdicts are left out.
+ *       communes, so their DOWN and UNREACHABLE verdicts are left out.
  *   <li>{@link org.daitu.vcmon.cluster.CombinedState} turns the verdicts of the live, non-blind
  *       vantages into the site's one state: DOWN or UNREACHABLE only when they all agree, else
  *       the best live verdict with the vantages that cannot reach the site named.
