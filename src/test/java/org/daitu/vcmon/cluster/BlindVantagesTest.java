@@ -53,7 +53,8 @@ class BlindVantagesTest {
                 30, List.of(new Sight("dai-tu", DOWN, 0, 30)), Set.of("dai-tu"), Set.of()),
             new Scenario(
                 "the only witness has left: its old verdicts witness nothing",
-                30, List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 30)), Set.of("dai-tu"), Set.of()),
+                30, List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 30)),
+                Set.of("dai-tu"), Set.of()),
             new Scenario(
                 "two sites out of two is two outages, not blindness",
                 2, List.of(new Sight("dai-tu", DOWN, 0, 2), new Sight("tinh", UP, 0, 2)), BOTH, Set.of()),
@@ -66,22 +67,26 @@ class BlindVantagesTest {
             new Scenario(
                 "exactly half out is not more than half",
                 20,
-                List.of(new Sight("dai-tu", DOWN, 0, 10), new Sight("dai-tu", UP, 10, 20), new Sight("tinh", UP, 0, 20)),
+                List.of(new Sight("dai-tu", DOWN, 0, 10), new Sight("dai-tu", UP, 10, 20),
+                    new Sight("tinh", UP, 0, 20)),
                 BOTH, Set.of()),
             new Scenario(
                 "eleven of twenty out, seen online elsewhere: blind",
                 20,
-                List.of(new Sight("dai-tu", DOWN, 0, 11), new Sight("dai-tu", UP, 11, 20), new Sight("tinh", UP, 0, 20)),
+                List.of(new Sight("dai-tu", DOWN, 0, 11), new Sight("dai-tu", UP, 11, 20),
+                    new Sight("tinh", UP, 0, 20)),
                 BOTH, Set.of("dai-tu")),
             new Scenario(
                 "a witness seeing only half of them online is not enough",
                 30,
-                List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 15), new Sight("tinh", DOWN, 15, 30)),
+                List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 15),
+                    new Sight("tinh", DOWN, 15, 30)),
                 BOTH, Set.of()),
             new Scenario(
                 "a witness seeing most of them online is",
                 30,
-                List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 16), new Sight("tinh", DOWN, 16, 30)),
+                List.of(new Sight("dai-tu", DOWN, 0, 30), new Sight("tinh", UP, 0, 16),
+                    new Sight("tinh", DOWN, 16, 30)),
                 BOTH, Set.of("dai-tu")),
             new Scenario(
                 "UNREACHABLE is out and DEGRADED is online",
@@ -207,7 +212,8 @@ class BlindVantagesTest {
     Map<String, Map<String, VantageVerdict>> bySite = new HashMap<>();
     for (Sight s : sights) {
       for (int i = s.from(); i < s.to(); i++) {
-        bySite.computeIfAbsent("s" + i, k -> new HashMap<>()).put(s.vantage(), verdict("s" + i, s.vantage(), s.state()));
+        String site = "s" + i;
+        bySite.computeIfAbsent(site, k -> new HashMap<>()).put(s.vantage(), verdict(site, s.vantage(), s.state()));
       }
     }
     return bySite;

@@ -101,7 +101,8 @@ class CombinedStateTest {
                 List.of(v("tinh", UP, 0, GOOD), v("ha-noi", UNREACHABLE, 30, BEHIND), v("dai-tu", DOWN, 42, LOST)),
                 Set.of("tinh", "ha-noi", "dai-tu"), Set.of(), null,
                 UP, at(0),
-                GOOD + "; not reachable from dai-tu (DOWN since 07:42); not reachable from ha-noi (UNREACHABLE since 07:30)"),
+                GOOD + "; not reachable from dai-tu (DOWN since 07:42)"
+                    + "; not reachable from ha-noi (UNREACHABLE since 07:30)"),
             new Scenario(
                 "several vantages UP: the earliest since, the first one's reason",
                 EVERY, List.of(v("tinh", UP, 4, GOOD), v("dai-tu", UP, 9, "ping answers")), BOTH, Set.of(), null,
@@ -145,7 +146,9 @@ class CombinedStateTest {
             new Scenario(
                 "PLANNED wins over checked states: a reload still reaching the others",
                 EVERY,
-                List.of(v("tinh", PLANNED, 1, "rollout stage planned: not expected to answer yet"), v("dai-tu", DOWN, 42, LOST)),
+                List.of(
+                    v("tinh", PLANNED, 1, "rollout stage planned: not expected to answer yet"),
+                    v("dai-tu", DOWN, 42, LOST)),
                 BOTH, Set.of(), null,
                 PLANNED, at(1), "rollout stage planned: not expected to answer yet"),
             new Scenario(
