@@ -18,6 +18,7 @@ import org.daitu.vcmon.demo.DemoDistrict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The command line.
@@ -174,7 +175,7 @@ public final class Main {
 
     Hangup(Logger log) {
       try {
-        Signal.handle(new Signal("HUP"), sig -> {
+        SignalHandler before = Signal.handle(new Signal("HUP"), sig -> {
           Agent running = agent.get();
           if (running == null) {
             pending.set(true);
@@ -183,6 +184,11 @@ public final class Main {
             running.reload("sighup");
           }
         });
+        if (before == SignalHandler.SIG_IGN) {
+          // A process started with SIGHUP ignored (nohup) keeps it ignored: the JVM installs no
+          // handler, and a reload signal would be lost without a word.
+          log.warn("SIGHUP is ignored by this process (started under nohup?): reload through the admin API");
+        }
       } catch (IllegalArgumentException e) {
         // The JVM may own the signal (e.g. started with -Xrs): the admin API still reloads.
         log.warn("SIGHUP cannot be handled here; reload through the admin API error=\"{}\"", e.getMessage());
