@@ -36,6 +36,9 @@ final class CauseBook {
 
   /** Counts a check that reached the site (GOOD or IMPAIRED); others say nothing of causes. */
   void count(Verdict v) {
+    if (v.causes().isEmpty() && found.isEmpty() && confirmed.isEmpty()) {
+      return; // a good check of a site with nothing found: most checks, most sites
+    }
     Set<String> now = new HashSet<>();
     for (Cause c : v.causes()) {
       now.add(c.key());

@@ -2,7 +2,6 @@ package org.daitu.vcmon.state;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,6 +28,12 @@ import org.daitu.vcmon.probe.SnmpStatus;
  * one carrying the polled address, and those the site names); every other row is only listed.
  */
 public final class CheckEvaluator {
+  // What a check could judge: shared, the same three sets serve every check.
+  private static final Set<Cause.Source> PING_ONLY = Set.of(Cause.Source.ICMP);
+  private static final Set<Cause.Source> PING_AND_REACH =
+      Set.of(Cause.Source.ICMP, Cause.Source.SNMP_REACH);
+  private static final Set<Cause.Source> ALL_SOURCES = Set.of(Cause.Source.values());
+
   private final double degradedLossRatio;
   private final Duration degradedRtt;
 
@@ -62,8 +67,7 @@ public final class CheckEvaluator {
       }
       return new Verdict(Verdict.Kind.FAILED, Reasons.cut(why));
     }
-    Set<Cause.Source> judged = EnumSet.of(Cause.Source.ICMP);
-    List<Cause> causes = new ArrayList<>();
+    List<Cause> causes = new ArrayList<>(2);
     if (!icmp.answered()) {
       causes.add(
           new Cause(
@@ -93,13 +97,11 @@ public final class CheckEvaluator {
       }
     }
     if (snmpCounts) {
-      judged.add(Cause.Source.SNMP_REACH);
       if (!snmp.ok()) {
         causes.add(new Cause("snmp-silent", "SNMP silent: " + snmp.reason(), Cause.Source.SNMP_REACH));
       }
     }
     if (snmpAnswered) {
-      judged.add(Cause.Source.SNMP_DATA);
       for (InterfaceStatus i : snmp.interfaces()) {
         if (i.judged() != null && i.isFaulty()) {
           causes.add(
@@ -122,6 +124,7 @@ public final class CheckEvaluator {
         causes.add(new Cause("registration:" + failure, failure, Cause.Source.SNMP_DATA));
       }
     }
+    Set<Cause.Source> judged = snmpAnswered ? ALL_SOURCES : snmpCounts ? PING_AND_REACH : PING_ONLY;
     if (causes.isEmpty()) {
       return new Verdict(
           Verdict.Kind.GOOD, snmpCounts ? "ping and SNMP answer" : "ping answers", List.of(), judged);

@@ -1,6 +1,5 @@
 package org.daitu.vcmon.state;
 
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -27,7 +26,7 @@ public record Verdict(Kind kind, String reason, List<Cause> causes, Set<Cause.So
 
   public Verdict {
     causes = List.copyOf(causes);
-    judged = judged.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(judged));
+    judged = Set.copyOf(judged); // no copy when it is already an immutable set
   }
 
   /** A verdict without causes that judges nothing (FAILED, UNKNOWN). */
@@ -36,6 +35,6 @@ public record Verdict(Kind kind, String reason, List<Cause> causes, Set<Cause.So
   }
 
   public static Verdict good() {
-    return new Verdict(Kind.GOOD, "ping and SNMP answer", List.of(), EnumSet.allOf(Cause.Source.class));
+    return new Verdict(Kind.GOOD, "ping and SNMP answer", List.of(), Set.of(Cause.Source.values()));
   }
 }

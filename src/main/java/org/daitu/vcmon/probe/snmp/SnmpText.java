@@ -49,6 +49,10 @@ final class SnmpText {
     if (length == 0) {
       return bytes.length == 0 ? "" : hex(bytes);
     }
+    if (plainAscii(bytes, length)) {
+      // the common case (names, descriptions): nothing to decode, clean or guess
+      return bound(new String(bytes, 0, length, StandardCharsets.US_ASCII));
+    }
     String utf8 = utf8(bytes, length);
     String raw = utf8 != null ? utf8 : new String(bytes, 0, length, WINDOWS_1252);
     if (isBinary(raw, utf8 == null)) {
@@ -73,6 +77,20 @@ final class SnmpText {
       b.append(ELLIPSIS);
     }
     return b.toString();
+  }
+
+  /** Printable ASCII only, no two spaces in a row and none at either end: already clean text. */
+  private static boolean plainAscii(byte[] bytes, int length) {
+    if (bytes[0] == ' ' || bytes[length - 1] == ' ') {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      byte c = bytes[i];
+      if (c < 0x20 || c > 0x7e || (c == ' ' && bytes[i - 1] == ' ')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The bytes read as strict UTF-8; null when they are not UTF-8. */
