@@ -286,7 +286,7 @@ final class ClusterBinder {
     }
     if (now.isBefore(from)) {
       yaml.problem(key, at, what + " is valid only from " + WHEN.format(from), file.toString(),
-          "check this machine's clock (it reads " + WHEN.format(now) + ")");
+          "check this machine's clock, or wait until then");
       return false;
     }
     return true;
