@@ -259,8 +259,8 @@ final class ClusterBinder {
       return null;
     }
     if (!valid(cert, at, key, file, "the certificate",
-        "make a new one with the cluster's CA: java -jar vcmon.jar cluster-certs DIR "
-            + (vantage == null ? "VANTAGE" : vantage) + " (in a new DIR, then copy it)")) {
+        "make new ones: java -jar vcmon.jar cluster-certs DIR VANTAGE... writes a new CA and every"
+            + " agent's certificate; give each agent the new ca.pem and its own files")) {
       return null;
     }
     if (ca != null && !signedBy(cert, ca)) {
@@ -359,7 +359,7 @@ final class ClusterBinder {
     }
     if (cert != null && !KeyMatch.belongs(priv, cert.getPublicKey())) {
       yaml.problem(key, at, "the key does not belong to the certificate in cluster.tls.cert_file",
-          file.toString(), "give the key that was made with that certificate (VANTAGE.key beside VANTAGE.pem)");
+          file.toString(), "give the key made with that certificate: VANTAGE.key beside VANTAGE.pem");
       return false;
     }
     return true;

@@ -59,6 +59,9 @@ public final class ClusterCertificates {
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final int SLUG_MAX = 64;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.time.format.DateTimeFormatter CA_NAME_DATE =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", java.util.Locale.ROOT)
+          .withZone(java.time.ZoneOffset.UTC);
 
   private ClusterCertificates() {}
 
@@ -167,7 +170,8 @@ public final class ClusterCertificates {
       }
     }
     Files.createDirectories(dir);
-    Issued ca = authority("vcmon cluster CA", now, CA_VALIDITY);
+    // The date in its name tells one CA from another in certificates and logs.
+    Issued ca = authority("vcmon cluster CA " + CA_NAME_DATE.format(now), now, CA_VALIDITY);
     List<Path> written = new ArrayList<>();
     written.add(create(dir.resolve("ca.pem"), Pem.text(ca.certificate()), false));
     written.add(create(dir.resolve("ca.key"), Pem.text(ca.key()), true));

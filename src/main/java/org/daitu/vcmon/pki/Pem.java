@@ -64,7 +64,7 @@ public final class Pem {
           return converter.getPrivateKey(info);
         }
         if (o instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
+          return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
         if (o instanceof PKCS8EncryptedPrivateKeyInfo
             || o instanceof org.bouncycastle.openssl.PEMEncryptedKeyPair) {

@@ -96,7 +96,7 @@ class ClusterConfigTest {
         .asString()
         .startsWith("cluster.tls.cert_file (line 6): the certificate expired on ")
         .contains(dir.resolve("old.pem").toString())
-        .contains("cluster-certs DIR tinh");
+        .contains("cluster-certs DIR VANTAGE...");
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -84,19 +85,20 @@ class ClusterCertificatesTest {
   void readsTraditionalKeysAndRefusesEncryptedOnes() throws Exception {
     ClusterCertificates.Issued m =
         ClusterCertificates.member(ClusterCertificates.authority("CA", NOW, Duration.ofDays(30)), "tinh", NOW, Duration.ofDays(1));
-    StringWriter traditional = new StringWriter();
-    try (JcaPEMWriter w = new JcaPEMWriter(traditional)) {
-      w.writeObject(m.key()); // BEGIN EC PRIVATE KEY, as openssl ecparam -genkey writes it
-    }
-    assertThat(traditional.toString()).startsWith("-----BEGIN EC PRIVATE KEY-----");
-    assertThat(Pem.privateKey(traditional.toString())).isEqualTo(Pem.privateKey(Pem.text(m.key())));
+    // As openssl ecparam -name prime256v1 -genkey -noout writes it (a throwaway key).
+    String traditional = "-----BEGIN EC PRIVATE KEY-----\n"
+        + "MHcCAQEEILqJHoV7c8LH9+krHEvvl6kYKQpmRitEhND6dQ8MRi/joAoGCCqGSM49\n"
+        + "AwEHoUQDQgAEE6TcwBLz+C+EMz8YryFs41kBQS9ylCzm56dun+IBc9D9PVCMLqPg\n"
+        + "/frt6ItSFdhu+DqcJvEbHAYwkwyn5wp6Kw==\n"
+        + "-----END EC PRIVATE KEY-----\n";
+    assertThat(Pem.privateKey(traditional).getAlgorithm()).isEqualTo("EC");
 
     StringWriter encrypted = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(encrypted)) {
       w.writeObject(
           new JcaPKCS8Generator(
               m.key(),
-              new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setPassword("secret".toCharArray()).build()));
+              new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setProvider(new BouncyCastleProvider()).setPassword("secret".toCharArray()).build()));
     }
     assertThat(encrypted.toString()).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
     assertThatThrownBy(() -> Pem.privateKey(encrypted.toString())).hasMessageContaining("pass phrase");

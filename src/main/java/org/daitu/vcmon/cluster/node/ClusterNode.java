@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.cluster.MemberView;
 import org.daitu.vcmon.config.AgentConfig;
 import org.infinispan.configuration.cache.CacheMode;
-import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.global.GlobalConfigurationBuilder;
 import org.infinispan.configuration.global.ShutdownHookBehavior;
 import org.infinispan.manager.DefaultCacheManager;
@@ -74,7 +74,7 @@ public final class ClusterNode {
     // The node id Vert.x uses: the vantage and a random tail, so two agents with one vantage
     // (a mistake caught at join) still have two ids.
     channel.name(config.vantage() + "-" + Integer.toString(10_000 + new SecureRandom().nextInt(90_000)));
-    Instant started = clock.instant();
+    Instant started = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Members members = new Members(config, started, clock);
     DefaultCacheManager caches = null;
     Vertx vertx = null;
@@ -114,28 +114,21 @@ public final class ClusterNode {
    * closes Vert.x, then this.
    */
   private static DefaultCacheManager cacheManager(AgentConfig.Cluster config, JChannel channel) {
-    GlobalConfigurationBuilder global = new GlobalConfigurationBuilder();
-    global.classLoader(ClusterNode.class.getClassLoader());
+    ConfigurationBuilderHolder holder = new ConfigurationBuilderHolder(ClusterNode.class.getClassLoader());
+    GlobalConfigurationBuilder global = holder.getGlobalConfigurationBuilder();
     global.transport().transport(new JGroupsTransport(channel)).clusterName(config.name());
     global.shutdown().hookBehavior(ShutdownHookBehavior.DONT_REGISTER);
     global.jmx().disable();
     global.defaultCacheName(DEFAULT_CACHE);
-    DefaultCacheManager caches = new DefaultCacheManager(global.build(), false);
-    caches.defineConfiguration(DEFAULT_CACHE, distributed().build());
+    holder.newConfigurationBuilder(DEFAULT_CACHE).clustering().cacheMode(CacheMode.DIST_SYNC);
     for (String name : new String[] {"__vertx.subs", "__vertx.haInfo", "__vertx.nodeInfo"}) {
-      ConfigurationBuilder replicated = new ConfigurationBuilder();
-      replicated.clustering().cacheMode(CacheMode.REPL_SYNC);
-      caches.defineConfiguration(name, replicated.build());
+      holder.newConfigurationBuilder(name).clustering().cacheMode(CacheMode.REPL_SYNC);
     }
-    caches.defineConfiguration("__vertx.distributed.cache.configuration", distributed().template(true).build());
-    caches.start();
-    return caches;
-  }
-
-  private static ConfigurationBuilder distributed() {
-    ConfigurationBuilder b = new ConfigurationBuilder();
-    b.clustering().cacheMode(CacheMode.DIST_SYNC);
-    return b;
+    holder.newConfigurationBuilder("__vertx.distributed.cache.configuration")
+        .template(true)
+        .clustering()
+        .cacheMode(CacheMode.DIST_SYNC);
+    return new DefaultCacheManager(holder, true);
   }
 
   public Vertx vertx() {

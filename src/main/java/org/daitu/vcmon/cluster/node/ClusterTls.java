@@ -111,7 +111,7 @@ final class ClusterTls {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(
         kmf.getKeyManagers(),
-        new TrustManager[] {new PeerTrust(pkix, ca.getSubjectX500Principal().getName(), channel, clock)},
+        new TrustManager[] {new PeerTrust(pkix, ca, channel, clock)},
         new SecureRandom());
     return ctx;
   }

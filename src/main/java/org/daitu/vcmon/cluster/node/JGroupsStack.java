@@ -93,6 +93,9 @@ final class JGroupsStack {
     InetAddress bind = InetAddress.getByName(cluster.listen().host());
     TCP tcp = new TCP();
     tcp.setBindAddr(bind);
+    // Connections to members leave from the listen address too (not whatever the route picks),
+    // so firewalls and the members' logs see one address per agent.
+    tcp.setClientBindAddr(bind);
     tcp.setBindPort(cluster.listen().port());
     tcp.setPortRange(0);
     tcp.setSockConnTimeout((int) CONNECT_TIMEOUT.toMillis());
@@ -128,7 +131,8 @@ final class JGroupsStack {
     stack.add(new NAKACK2().useMcastXmit(false));
     stack.add(new UNICAST3());
     stack.add(new STABLE());
-    stack.add(new GMS().setJoinTimeout(JOIN_TIMEOUT.toMillis()));
+    // No banner on stdout: Members logs the join as one line.
+    stack.add(new GMS().setJoinTimeout(JOIN_TIMEOUT.toMillis()).printLocalAddress(false));
     stack.add(new UFC());
     stack.add(new MFC());
     stack.add(new FRAG4());

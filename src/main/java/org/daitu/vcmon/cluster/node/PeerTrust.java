@@ -1,6 +1,7 @@
 package org.daitu.vcmon.cluster.node;
 
 import java.net.Socket;
+import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,16 +18,18 @@ import org.slf4j.LoggerFactory;
  * validity, CA constraints), and says so plainly when it refuses one: the cluster engine only
  * sees a failed TLS handshake, which it logs, if at all, as a lost connection.
  *
- * <p>Both directions: an agent refuses a peer connecting with a certificate from another CA
- * ("peer refused"), and an agent with a certificate of the wrong CA refuses every member it tries
- * ("member refused"), which tells its operator which file to fix. A peer retrying every few
- * seconds is logged once a minute. Thread-safe.
+ * <p>Both directions: a connection coming in with a certificate the CA did not sign ("peer
+ * refused"), and a member this agent connects to showing such a certificate ("member refused").
+ * Neither side can tell which of the two CAs is the cluster's: an agent with a certificate of
+ * another CA sees every member refused, and is left alone in a cluster of one; the members see it
+ * refused and carry on. A peer retrying every few seconds is logged once a minute. Thread-safe.
  */
 final class PeerTrust extends X509ExtendedTrustManager {
   private static final Logger log = LoggerFactory.getLogger(PeerTrust.class);
   static final Duration LOG_EVERY = Duration.ofMinutes(1);
 
   private final X509ExtendedTrustManager pkix;
+  private final X509Certificate ca;
   private final String caSubject;
   private final String channel;
   private final Clock clock;
@@ -36,9 +39,10 @@ final class PeerTrust extends X509ExtendedTrustManager {
    * @param pkix the JDK's trust manager over the cluster's CA alone
    * @param channel which connection this guards, for the log ("cluster transport", "key exchange")
    */
-  PeerTrust(X509ExtendedTrustManager pkix, String caSubject, String channel, Clock clock) {
+  PeerTrust(X509ExtendedTrustManager pkix, X509Certificate ca, String channel, Clock clock) {
     this.pkix = pkix;
-    this.caSubject = caSubject;
+    this.ca = ca;
+    this.caSubject = ca.getSubjectX500Principal().getName();
     this.channel = channel;
     this.clock = clock;
   }
@@ -123,23 +127,43 @@ final class PeerTrust extends X509ExtendedTrustManager {
       return;
     }
     lastLogged.put(key, now);
-    String why = foreign(presented) ? "its certificate is not signed by this cluster's CA" : "its certificate is not valid";
     if (incoming) {
       log.warn(
           "Cluster peer refused: {}; it cannot join, send or read channel=\"{}\" peer={} subject=\"{}\""
               + " issuer=\"{}\" cluster_ca=\"{}\" cause=\"{}\"",
-          why, channel, peer, subject, issuer, caSubject, e.getMessage());
+          why(presented), channel, peer, subject, issuer, caSubject, e.getMessage());
     } else {
       log.error(
-          "Cluster member refused: {}; this agent cannot join it. Check that cluster.tls.ca_file is the"
-              + " cluster's CA and cluster.tls.cert_file was made with it channel=\"{}\" member={}"
-              + " subject=\"{}\" issuer=\"{}\" cluster_ca=\"{}\" cause=\"{}\"",
-          why, channel, peer, subject, issuer, caSubject, e.getMessage());
+          "Cluster member refused: {}, so the two agents have certificates of different CAs and this"
+              + " agent cannot join it. Give every agent the same ca.pem and a certificate made with it"
+              + " (cluster-certs) channel=\"{}\" member={} subject=\"{}\" issuer=\"{}\" cluster_ca=\"{}\""
+              + " cause=\"{}\"",
+          why(presented), channel, peer, subject, issuer, caSubject, e.getMessage());
     }
   }
 
-  private boolean foreign(X509Certificate presented) {
-    return presented == null || !presented.getIssuerX500Principal().getName().equals(caSubject);
+  /** What is wrong with the certificate shown, in words. */
+  private String why(X509Certificate presented) {
+    if (presented == null) {
+      return "it shows no certificate";
+    }
+    if (!signedByCa(presented)) {
+      return "its certificate is not signed by this agent's cluster CA (cluster.tls.ca_file)";
+    }
+    return "its certificate is not valid now (valid from " + presented.getNotBefore().toInstant() + " to "
+        + presented.getNotAfter().toInstant() + ")";
+  }
+
+  private boolean signedByCa(X509Certificate presented) {
+    if (!presented.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      presented.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   private static String peer(Socket socket) {
