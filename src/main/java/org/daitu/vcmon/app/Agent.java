@@ -123,6 +123,8 @@ public final class Agent {
     metrics.store(store::health);
     if (parts.cluster() != null) {
       metrics.clusterMembers(() -> (int) parts.cluster().members().stream().filter(m -> m.up()).count());
+      new VantageNames(parts.cluster(), () -> board.snapshot().sites().stream().map(st -> st.site()).toList())
+          .start(vertx);
     }
     recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
     recorder.attach(board);
