@@ -44,6 +44,8 @@ final class Members implements NodeListener, MemberView {
   static final Duration INFO_WAIT = Duration.ofSeconds(20);
 
   static final Duration INFO_RETRY = Duration.ofMillis(200);
+  /** When this node writes its metadata again after another node joined (see {@link #republish}). */
+  static final List<Duration> REPUBLISH_AFTER = List.of(Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(6));
 
   private final AgentConfig.Cluster config;
   private final Instant started;
@@ -120,7 +122,34 @@ final class Members implements NodeListener, MemberView {
       publish();
     }
     log.info("Cluster node joined; learning its vantage node={}", nodeId);
+    republish();
     learn(nodeId, Instant.now(clock).plus(INFO_WAIT));
+  }
+
+  /**
+   * Writes this node's metadata again. After a partition heals, the engine's shared copy has lost
+   * the metadata of the nodes of the other side (its coordinator removed them when they left, and
+   * the merge keeps one side's data), and no one else would write it back: the members of the
+   * other side could then never learn this node's vantage. Written now and twice more, as the
+   * merge of the shared data may land after the first write.
+   */
+  private void republish() {
+    for (Duration after : REPUBLISH_AFTER) {
+      Runnable write =
+          () -> {
+            NodeInfo own = manager.getNodeInfo();
+            if (own != null) {
+              Promise<Void> p = Promise.promise();
+              manager.setNodeInfo(own, p);
+              p.future().onFailure(err -> log.debug("Writing this node's metadata again failed error=\"{}\"", err.toString()));
+            }
+          };
+      if (after.isZero()) {
+        write.run();
+      } else {
+        vertx.setTimer(after.toMillis(), t -> write.run());
+      }
+    }
   }
 
   @Override
