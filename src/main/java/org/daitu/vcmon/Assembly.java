@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.app.AgentParts;
+import org.daitu.vcmon.cluster.MemberView;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.Channels;
 import org.daitu.vcmon.probe.IcmpProbe;
@@ -29,6 +30,12 @@ public final class Assembly {
   /** The real parts for a config on the system clock. */
   public static AgentParts real(Vertx vertx, AgentConfig config) {
     return real(vertx, config, Clock.systemUTC(), UnaryOperator.identity());
+  }
+
+  /** The real parts of one agent of a cluster, on the system clock. */
+  public static AgentParts real(Vertx vertx, AgentConfig config, MemberView cluster) {
+    AgentParts p = real(vertx, config);
+    return new AgentParts(p.clock(), p.store(), p.icmp(), p.snmp(), p.channels(), cluster);
   }
 
   /**

@@ -1,20 +1,27 @@
 package org.daitu.vcmon;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.daitu.vcmon.app.Agent;
 import org.daitu.vcmon.app.Version;
+import org.daitu.vcmon.cluster.node.ClusterNode;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ConfigException;
 import org.daitu.vcmon.config.ConfigLoader;
 import org.daitu.vcmon.demo.DemoDistrict;
+import org.daitu.vcmon.pki.ClusterCertificates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -27,9 +34,11 @@ import sun.misc.SignalHandler;
  *   java -jar vcmon.jar --config FILE [--port N]   run the agent
  *   java -jar vcmon.jar --demo [--port N]          run against the embedded simulated district
  *   java -jar vcmon.jar check-config FILE          validate a config and exit
+ *   java -jar vcmon.jar cluster-certs DIR VANTAGE...  make the cluster's CA and each vantage's certificate
  * </pre>
  *
- * Exit codes: 0 normal stop (SIGTERM/SIGINT), 2 invalid config or usage, 1 other start failure.
+ * Exit codes: 0 normal stop (SIGTERM/SIGINT), 2 invalid config or usage (and an agent whose
+ * {@code cluster.vantage} another agent of the cluster already runs as), 1 other start failure.
  * SIGHUP re-reads the config file of a running agent.
  */
 public final class Main {
@@ -43,6 +52,7 @@ public final class Main {
           "usage: java -jar vcmon.jar --config FILE [--port N]",
           "       java -jar vcmon.jar --demo [--port N]",
           "       java -jar vcmon.jar check-config FILE",
+          "       java -jar vcmon.jar cluster-certs DIR VANTAGE...",
           "       java -jar vcmon.jar --version");
 
   private Main() {}
@@ -73,6 +83,13 @@ public final class Main {
             return EXIT_CONFIG;
           }
           return checkConfig(Path.of(args[i + 1]), out, err);
+        }
+        case "cluster-certs" -> {
+          if (i + 2 >= args.length) {
+            err.println("cluster-certs needs a DIR and at least one VANTAGE\n" + USAGE);
+            return EXIT_CONFIG;
+          }
+          return clusterCerts(Path.of(args[i + 1]), List.of(args).subList(i + 2, args.length), out, err);
         }
         case "--config" -> {
           if (i + 1 >= args.length) {
@@ -113,11 +130,46 @@ public final class Main {
   static int checkConfig(Path file, PrintStream out, PrintStream err) {
     try {
       AgentConfig cfg = ConfigLoader.load(file);
-      out.println(file + ": OK (" + cfg.inventory().size() + " sites, " + cfg.snmpProfiles().size() + " SNMP profiles)");
+      out.println(
+          file + ": OK (" + cfg.inventory().size() + " sites, " + cfg.snmpProfiles().size() + " SNMP profiles"
+              + (cfg.clustered()
+                  ? ", cluster " + cfg.cluster().name() + " as vantage " + cfg.cluster().vantage()
+                      + " of " + cfg.cluster().members().size() + " members"
+                  : "")
+              + ")");
       return EXIT_OK;
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return EXIT_CONFIG;
+    }
+  }
+
+  /**
+   * Writes the cluster's CA and one certificate and key per vantage into {@code dir}; refuses to
+   * overwrite anything.
+   */
+  static int clusterCerts(Path dir, List<String> vantages, PrintStream out, PrintStream err) {
+    try {
+      List<Path> files = ClusterCertificates.write(dir, vantages, Instant.now());
+      out.println("Wrote " + files.size() + " files in " + dir + ":");
+      for (Path f : files) {
+        out.println("  " + f.getFileName() + (f.getFileName().toString().equals("ca.key")
+            ? "   the CA's key: keep it offline, it is only needed to make more certificates"
+            : ""));
+      }
+      out.println("CA valid " + ClusterCertificates.CA_VALIDITY.toDays() / 365 + " years, each vantage's certificate "
+          + ClusterCertificates.MEMBER_VALIDITY.toDays() / 365 + " years.");
+      out.println("Give each agent ca.pem and its own VANTAGE.pem and VANTAGE.key (cluster.tls in its config).");
+      return EXIT_OK;
+    } catch (IllegalArgumentException e) {
+      err.println("cluster-certs: " + e.getMessage() + "\n" + USAGE);
+      return EXIT_CONFIG;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      err.println("cluster-certs: " + e.getFile() + " exists; nothing was written (use a new DIR)");
+      return EXIT_FAILURE;
+    } catch (IOException e) {
+      err.println("cluster-certs: could not write in " + dir + ": " + e);
+      return EXIT_FAILURE;
     }
   }
 
@@ -131,12 +183,79 @@ public final class Main {
     }
     UnaryOperator<AgentConfig> overrides = port == null ? UnaryOperator.identity() : c -> withPort(c, port);
     AgentConfig effective = overrides.apply(cfg);
-    Vertx vertx = Vertx.vertx();
+    if (!effective.clustered()) {
+      Vertx vertx = Vertx.vertx();
+      return boot(
+          vertx,
+          null,
+          Agent.start(vertx, effective, Assembly.real(vertx, effective), Agent.Mode.AGENT)
+              .map(a -> a.overrides(overrides)),
+          err);
+    }
+    return startClustered(effective, overrides, err);
+  }
+
+  /** How long joining the cluster and building the clustered Vert.x may take. */
+  static final Duration CLUSTER_START_WAIT = Duration.ofSeconds(60);
+  /** How long a joining agent waits to learn the vantages of the members already there. */
+  static final Duration VANTAGE_CHECK_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * Several agents: joins the cluster first; an agent whose vantage another member already runs
+   * as leaves again and exits 2 (a config mistake: the two would speak as one), before it probes
+   * anything.
+   */
+  private static int startClustered(AgentConfig cfg, UnaryOperator<AgentConfig> overrides, PrintStream err) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    ClusterNode node;
+    try {
+      node = ClusterNode.start(cfg.cluster(), new VertxOptions(), CLUSTER_START_WAIT);
+    } catch (Exception e) {
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      log.error("Joining the cluster failed cluster={} listen={} error=\"{}\"",
+          cfg.cluster().name(), cfg.cluster().listen(), cause.toString(), cause);
+      err.println("vcmon: could not join the cluster " + cfg.cluster().name() + " on " + cfg.cluster().listen()
+          + ": " + cause.getMessage());
+      return EXIT_FAILURE;
+    }
+    boolean taken;
+    try {
+      taken = node.vantageTaken(VANTAGE_CHECK_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      taken = false;
+    }
+    if (taken) {
+      err.println("vcmon: another agent of cluster " + cfg.cluster().name() + " already runs as vantage \""
+          + cfg.cluster().vantage() + "\"; give every agent its own cluster.vantage and certificate");
+      leave(node, log);
+      return EXIT_CONFIG;
+    }
+    Vertx vertx = node.vertx();
     return boot(
         vertx,
-        Agent.start(vertx, effective, Assembly.real(vertx, effective), Agent.Mode.AGENT)
+        node,
+        Agent.start(vertx, cfg, Assembly.real(vertx, cfg, node.members()), Agent.Mode.AGENT)
             .map(a -> a.overrides(overrides)),
         err);
+  }
+
+  /** Closes the clustered Vert.x, then leaves the cluster, each within its bound. */
+  private static void leave(ClusterNode node, Logger log) {
+    try {
+      node.vertx().close().toCompletionStage().toCompletableFuture()
+          .get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close cleanly error=\"{}\"", e.toString());
+    }
+    Thread leaving = new Thread(node::close, "vcmon-cluster-leave");
+    leaving.setDaemon(true);
+    leaving.start();
+    try {
+      leaving.join(CLUSTER_LEAVE_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static int startDemo(Integer port, PrintStream err) {
@@ -151,6 +270,7 @@ public final class Main {
     AgentConfig cfg = demo.config();
     return boot(
         vertx,
+        null,
         demo.startEndpoints(vertx)
             .compose(
                 v ->
@@ -207,15 +327,20 @@ public final class Main {
   static final Duration AGENT_STOP_WAIT = Agent.STOP_LIMIT.plusSeconds(1);
   /** How long the stop hook then waits for Vert.x to close. */
   static final Duration VERTX_CLOSE_WAIT = Duration.ofSeconds(3);
+  /** How long the stop hook then waits for a member of a cluster to leave it. */
+  static final Duration CLUSTER_LEAVE_WAIT = Duration.ofSeconds(3);
   /** The longest the stop hook takes; below the unit's TimeoutStopSec (config/vcmon.service). */
-  static final Duration STOP_HOOK_LIMIT = AGENT_STOP_WAIT.plus(VERTX_CLOSE_WAIT);
+  static final Duration STOP_HOOK_LIMIT = AGENT_STOP_WAIT.plus(VERTX_CLOSE_WAIT).plus(CLUSTER_LEAVE_WAIT);
 
   /**
    * Waits for start; installs the stop on SIGTERM that exits 0: the agent's own stop sequence
-   * ({@link Agent#stop()}, bounded by {@link Agent#STOP_LIMIT}), then Vert.x closes; together
-   * well inside systemd's TimeoutStopSec.
+   * ({@link Agent#stop()}, bounded by {@link Agent#STOP_LIMIT}), then Vert.x closes, then a
+   * member of a cluster leaves it; together well inside systemd's TimeoutStopSec. A member that
+   * finds its vantage taken by an agent that joined before it stops the same way and exits 2.
+   *
+   * @param node the cluster this agent is a member of, or null for a single agent
    */
-  private static int boot(Vertx vertx, io.vertx.core.Future<Agent> started, PrintStream err) {
+  private static int boot(Vertx vertx, ClusterNode node, io.vertx.core.Future<Agent> started, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
     Hangup hangup = new Hangup(log);
     Agent agent;
@@ -225,11 +350,16 @@ public final class Main {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.error("Startup failed error=\"{}\"", cause.getMessage(), cause);
       err.println("vcmon: could not start: " + cause.getMessage());
-      vertx.close();
+      if (node == null) {
+        vertx.close();
+      } else {
+        leave(node, log);
+      }
       return EXIT_FAILURE;
     }
     hangup.started(agent);
     AtomicBoolean stopping = new AtomicBoolean();
+    AtomicInteger exitCode = new AtomicInteger(EXIT_OK);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -243,18 +373,32 @@ public final class Main {
                         .toCompletionStage()
                         .toCompletableFuture()
                         .get(AGENT_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                    vertx.close()
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (node == null) {
+                      vertx.close()
+                          .toCompletionStage()
+                          .toCompletableFuture()
+                          .get(VERTX_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                   } catch (Exception e) {
                     log.warn("Stop was not clean error=\"{}\"", e.toString());
                   }
+                  if (node != null) {
+                    leave(node, log);
+                  }
                   log.info("Stopped");
                   // A signal is a normal stop: exit 0, not the JVM's 143.
-                  Runtime.getRuntime().halt(EXIT_OK);
+                  Runtime.getRuntime().halt(exitCode.get());
                 },
                 "vcmon-shutdown"));
+    if (node != null) {
+      // Another agent with this vantage joined before this one: stop as on SIGTERM, exit 2. Off
+      // the engine's thread: exit() waits for the stop hook, which needs the event loops.
+      node.onVantageTaken(
+          () -> {
+            exitCode.set(EXIT_CONFIG);
+            new Thread(() -> System.exit(EXIT_CONFIG), "vcmon-vantage-taken").start();
+          });
+    }
     return -1;
   }
 }

@@ -79,4 +79,40 @@ class MainTest {
     assertThat(line).isEqualTo("TimeoutStopSec=" + systemd.toSeconds() + "s");
     assertThat(Main.STOP_HOOK_LIMIT).isLessThan(systemd);
   }
+
+  @Test
+  void clusterCertsWritesTheFilesAConfigThenAccepts(@TempDir Path dir) throws Exception {
+    Path certs = dir.resolve("cluster");
+    assertThat(run("cluster-certs", certs.toString(), "tinh", "dai-tu")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("ca.key   the CA's key: keep it offline")
+        .contains("CA valid 10 years, each vantage's certificate 3 years");
+    Path file = dir.resolve("vcmon.yaml");
+    Files.writeString(
+        file,
+        "cluster:\n  name: thai-nguyen\n  vantage: dai-tu\n  listen: 127.0.0.22:7800\n"
+            + "  members: [127.0.0.21:7800, 127.0.0.22:7800]\n"
+            + "  tls: { ca_file: cluster/ca.pem, cert_file: cluster/dai-tu.pem, key_file: cluster/dai-tu.key }\n"
+            + "sites:\n  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.10, vantages: [tinh] }\n");
+    assertThat(run("check-config", file.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("cluster thai-nguyen as vantage dai-tu of 2 members");
+  }
+
+  @Test
+  void clusterCertsNeverOverwrites(@TempDir Path dir) throws Exception {
+    assertThat(run("cluster-certs", dir.toString(), "tinh")).isZero();
+    byte[] before = Files.readAllBytes(dir.resolve("ca.key"));
+    assertThat(run("cluster-certs", dir.toString(), "dai-tu")).isEqualTo(1);
+    assertThat(err()).contains("ca.pem exists; nothing was written");
+    assertThat(Files.readAllBytes(dir.resolve("ca.key"))).isEqualTo(before);
+    assertThat(dir.resolve("dai-tu.pem")).doesNotExist();
+  }
+
+  @Test
+  void clusterCertsNeedsADirAndVantageSlugs(@TempDir Path dir) {
+    assertThat(run("cluster-certs", dir.toString())).isEqualTo(2);
+    assertThat(err()).contains("cluster-certs needs a DIR and at least one VANTAGE");
+    assertThat(run("cluster-certs", dir.toString(), "Đại Từ")).isEqualTo(2);
+    assertThat(err()).contains("must be a slug");
+  }
 }

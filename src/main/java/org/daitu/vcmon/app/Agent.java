@@ -23,6 +23,7 @@ import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.web.AdminGate;
 import org.daitu.vcmon.output.web.AdminRoutes;
 import org.daitu.vcmon.output.web.AuthFailureLimiter;
+import org.daitu.vcmon.output.web.ClusterRoutes;
 import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.MeetingRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
@@ -120,6 +121,11 @@ public final class Agent {
     metrics = new AgentMetrics(registry, board::snapshot, config.rollout(), config.zone(), Version.current());
     metrics.probeAvailable("icmp", () -> parts.icmp().unavailableReason() == null);
     metrics.store(store::health);
+    if (parts.cluster() != null) {
+      metrics.clusterMembers(() -> (int) parts.cluster().members().stream().filter(m -> m.up()).count());
+      new VantageNames(parts.cluster(), () -> board.snapshot().sites().stream().map(st -> st.site()).toList())
+          .start(vertx);
+    }
     recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
     recorder.attach(board);
     monitor = new MonitorVerticle(config, parts.icmp(), parts.snmp(), clock, tracker, board, metrics);
@@ -148,7 +154,10 @@ public final class Agent {
                         config.http().adminToken(), AuthFailureLimiter.Settings.DEFAULT,
                         clock, metrics::adminAuthFailure),
                     admin, board, config.zone(), clock),
-                new MeetingRoutes(alerts::readinessView)));
+                new MeetingRoutes(alerts::readinessView),
+                new ClusterRoutes(
+                    parts.cluster(),
+                    () -> board.snapshot().sites().stream().map(st -> st.site().id()).toList())));
   }
 
   private Future<Void> deploy(VerticleBase verticle) {

@@ -18,5 +18,10 @@
  *
  * <p>Every agent fed the same verdicts and membership computes the same results, so their
  * histories agree. The rules and why they are so: docs/states.md, "Several vantages".
+ *
+ * <p>{@link org.daitu.vcmon.cluster.MemberView} is what the rest of vcmon sees of the membership;
+ * the cluster engine itself (Vert.x clustered on Infinispan/JGroups, TLS, the member list) lives
+ * in {@link org.daitu.vcmon.cluster.node}, the only package besides the composition root that
+ * names engine types.
  */
 package org.daitu.vcmon.cluster;

@@ -28,73 +28,84 @@ public record AgentConfig(
     ZoneId zone,
     SelfCheck selfCheck,
     List<Maintenance> maintenance,
-    List<Meeting> meetings) {
+    List<Meeting> meetings,
+    Cluster cluster) {
 
-  // A copy with one part replaced, so that callers need not repeat the other twelve.
+  // A copy with one part replaced, so that callers need not repeat the other thirteen.
 
   public AgentConfig withSource(Path value) {
     return new AgentConfig(
-        value, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        value, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withHttp(Http value) {
     return new AgentConfig(
-        source, value, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, value, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withProbe(Probe value) {
     return new AgentConfig(
-        source, http, value, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, value, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withState(State value) {
     return new AgentConfig(
-        source, http, probe, value, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, probe, value, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withSnmpProfiles(Map<String, SnmpProfile> value) {
     return new AgentConfig(
-        source, http, probe, state, value, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, probe, state, value, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withRollout(Rollout value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, value, store, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, value, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withStore(Store value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, value, alerts, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, rollout, value, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withAlerts(Alerts value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, value, inventory, zone, selfCheck, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, rollout, store, value, inventory, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withInventory(Inventory value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, value, zone, selfCheck, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, value, zone, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withZone(ZoneId value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, value, selfCheck, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, value, selfCheck, maintenance, meetings, cluster);
   }
 
   public AgentConfig withSelfCheck(SelfCheck value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, value, maintenance, meetings);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, value, maintenance, meetings, cluster);
   }
 
   public AgentConfig withMaintenance(List<Maintenance> value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, value, meetings);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, value, meetings, cluster);
   }
 
   public AgentConfig withMeetings(List<Meeting> value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, value);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, value, cluster);
+  }
+
+  public AgentConfig withCluster(Cluster value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, value);
+  }
+
+  /** Whether this agent is one of several ({@code cluster:} is set). */
+  public boolean clustered() {
+    return cluster != null;
   }
 
   /**
@@ -122,6 +133,37 @@ public record AgentConfig(
 
   /** {@code http.tls:} PEM files, checked when the config is loaded. */
   public record Tls(Path certFile, Path keyFile) {}
+
+  /**
+   * {@code cluster:} this agent is one vantage of several that watch the same sites
+   * (docs/cluster.md). Absent (null) for a single agent, which then runs no cluster code.
+   *
+   * @param name the cluster's name: agents of one name (and one CA) form one cluster
+   * @param vantage this agent's vantage id (slug), the {@code vantage} label
+   * @param listen where this agent takes cluster traffic; the event bus uses the next port, the
+   *     key exchange the one after
+   * @param members every agent's {@code listen}, this one's included: the same list on every agent
+   */
+  public record Cluster(
+      String name, String vantage, HostPort listen, List<HostPort> members, ClusterTls tls) {
+    public Cluster {
+      members = List.copyOf(members);
+    }
+  }
+
+  /** An IP address and a port, as {@code 10.0.0.5:7800} or {@code [fd00::5]:7800}. */
+  public record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  /**
+   * {@code cluster.tls:} PEM files, checked when the config is loaded: the cluster's CA, and this
+   * agent's certificate (signed by it) and key.
+   */
+  public record ClusterTls(Path caFile, Path certFile, Path keyFile) {}
 
   /**
    * {@code self_check:} addresses vcmon pings to know its own uplink works (the district core

@@ -162,6 +162,8 @@ public final class ConfigKeys {
   public static final Key SELF_CHECK = key("self_check", Kind.MAP, RESTART);
   public static final Key MAINTENANCE = key("maintenance", Kind.LIST, APPLIED);
   public static final Key MEETINGS = key("meetings", Kind.LIST, APPLIED);
+  /** Several agents (docs/cluster.md); without it the agent runs alone and starts no cluster code. */
+  public static final Key CLUSTER = key("cluster", Kind.MAP, RESTART);
 
   public static final Key HTTP_HOST = text("http.host", "0.0.0.0", RESTART, "127.0.0.1");
   public static final Key HTTP_PORT = integer("http.port", 8080, 0, 65535, RESTART);
@@ -295,6 +297,8 @@ public final class ConfigKeys {
    */
   public static final Key SITE_ROLLOUT_STAGE =
       text("sites[].rollout.stage", "installed", APPLIED, "connected");
+  /** The vantages that watch the site (cluster.vantage ids); left out: every vantage. */
+  public static final Key SITE_VANTAGES = key("sites[].vantages", Kind.LIST, APPLIED);
   public static final Key SITE_LAT = key("sites[].location.lat", Kind.DECIMAL, APPLIED);
   public static final Key SITE_LON = key("sites[].location.lon", Kind.DECIMAL, APPLIED);
 
@@ -319,6 +323,16 @@ public final class ConfigKeys {
       duration("meetings[].lead", m(30), m(1), h(24), APPLIED, "45m");
   public static final Key MEETING_WEEKLY_DAY = key("meetings[].weekly.day", Kind.TEXT, APPLIED);
   public static final Key MEETING_WEEKLY_TIME = key("meetings[].weekly.time", Kind.TEXT, APPLIED);
+
+  public static final Key CLUSTER_NAME = key("cluster.name", Kind.TEXT, RESTART);
+  public static final Key CLUSTER_VANTAGE = key("cluster.vantage", Kind.TEXT, RESTART);
+  /** The event bus listens on the next port and the key exchange on the one after: at most 65533. */
+  public static final Key CLUSTER_LISTEN = key("cluster.listen", Kind.TEXT, RESTART);
+  public static final Key CLUSTER_MEMBERS = key("cluster.members", Kind.LIST, RESTART);
+  public static final Key CLUSTER_TLS = key("cluster.tls", Kind.MAP, RESTART);
+  public static final Key CLUSTER_TLS_CA_FILE = key("cluster.tls.ca_file", Kind.PATH, RESTART);
+  public static final Key CLUSTER_TLS_CERT_FILE = key("cluster.tls.cert_file", Kind.PATH, RESTART);
+  public static final Key CLUSTER_TLS_KEY_FILE = key("cluster.tls.key_file", Kind.PATH, RESTART);
 
   private static final List<Key> KEYS = Collections.unmodifiableList(new ArrayList<>(ALL));
   private static final Map<String, Key> BY_PATH = byPath();

@@ -10,6 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -134,6 +135,8 @@ public final class ConfigLoader {
     }
     List<AgentConfig.Maintenance> maintenance = ops.maintenance(top.get("maintenance"), ids, zone);
     List<AgentConfig.Meeting> meetings = alertsBinder.meetings(top.get("meetings"), ids, zone);
+    AgentConfig.Cluster cluster =
+        new ClusterBinder(yaml, baseDir, Instant.now()).cluster(top.get("cluster"));
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -151,7 +154,8 @@ public final class ConfigLoader {
         zone,
         selfCheck,
         List.copyOf(maintenance),
-        List.copyOf(meetings));
+        List.copyOf(meetings),
+        cluster);
   }
 
   private ConfigException failure() {

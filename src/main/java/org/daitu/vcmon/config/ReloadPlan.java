@@ -80,7 +80,8 @@ public record ReloadPlan(
             .withStore(running.store())
             .withAlerts(next.alerts().withChannelsOf(running.alerts()))
             .withZone(running.zone())
-            .withSelfCheck(running.selfCheck());
+            .withSelfCheck(running.selfCheck())
+            .withCluster(running.cluster());
     return new ReloadPlan(inForce, added, removed, changed, applied, restart);
   }
 
@@ -109,6 +110,7 @@ public record ReloadPlan(
           new Setting(ConfigKeys.PROBE_ICMP, c -> c.probe().icmp()),
           new Setting(ConfigKeys.PROBE_SNMP, c -> c.probe().snmp()),
           new Setting(ConfigKeys.SELF_CHECK, AgentConfig::selfCheck),
+          new Setting(ConfigKeys.CLUSTER, AgentConfig::cluster),
           new Setting(ConfigKeys.ROLLOUT, AgentConfig::rollout),
           new Setting(ConfigKeys.ALERTS_LANGUAGE, c -> c.alerts().language()),
           new Setting(

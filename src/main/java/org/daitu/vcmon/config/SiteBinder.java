@@ -218,8 +218,46 @@ final class SiteBinder {
       }
     }
 
-    Site site = new Site(id, code, name, type, address, snmp, parent, stage, location);
+    List<String> vantages = vantages(yaml, child(p, "vantages"), m.get("vantages"));
+    Site site = new Site(id, code, name, type, address, snmp, parent, stage, location, vantages);
     return new Draft(yaml, p, node, m.get("id"), m.get("address"), m.get("parent"), site);
+  }
+
+  /**
+   * {@code sites[].vantages}: the vantage ids that watch the site. Only their form is checked
+   * here: which vantages exist is learnt from the members at run time.
+   */
+  private static List<String> vantages(YamlFile yaml, String p, Node node) {
+    if (isNull(node)) {
+      return List.of();
+    }
+    List<Node> items = yaml.list(node, p);
+    if (items == null) {
+      return List.of();
+    }
+    if (items.isEmpty()) {
+      yaml.problem(p, node, "is empty", null, "leave it out and every vantage watches the site");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String v = yaml.text(items.get(i), item(p, i));
+      if (v == null) {
+        continue;
+      }
+      v = v.strip();
+      if (!SLUG.matcher(v).matches() || v.length() > SLUG_MAX) {
+        yaml.problem(
+            item(p, i), items.get(i),
+            "must be a vantage id: a slug of lower-case letters and digits, words joined by \"-\"",
+            v, "the cluster.vantage of an agent, e.g. tinh");
+      } else if (out.contains(v)) {
+        yaml.problem(item(p, i), items.get(i), "vantage named twice", v, "keep one");
+      } else {
+        out.add(v);
+      }
+    }
+    return List.copyOf(out);
   }
 
   private String fromSeedsHint(String id) {

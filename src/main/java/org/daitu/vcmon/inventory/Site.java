@@ -1,5 +1,6 @@
 package org.daitu.vcmon.inventory;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Optional;
  * @param snmp null for ping-only sites
  * @param parent id of the site this one depends on, or null
  * @param location null where no coordinates are known
+ * @param vantages the vantages that watch the site when several agents do ({@code
+ *     sites[].vantages}); empty: every vantage
  */
 public record Site(
     String id,
@@ -22,11 +25,30 @@ public record Site(
     SiteSnmp snmp,
     String parent,
     RolloutStage stage,
-    Location location) {
+    Location location,
+    List<String> vantages) {
+
+  public Site {
+    vantages = vantages == null ? List.of() : List.copyOf(vantages);
+  }
+
+  /** A site every vantage watches. */
+  public Site(
+      String id,
+      String code,
+      String name,
+      SiteType type,
+      String address,
+      SiteSnmp snmp,
+      String parent,
+      RolloutStage stage,
+      Location location) {
+    this(id, code, name, type, address, snmp, parent, stage, location, List.of());
+  }
 
   /** The same site at another rollout stage. */
   public Site withStage(RolloutStage newStage) {
-    return new Site(id, code, name, type, address, snmp, parent, newStage, location);
+    return new Site(id, code, name, type, address, snmp, parent, newStage, location, vantages);
   }
 
   public Optional<SiteSnmp> snmpOpt() {

@@ -224,6 +224,14 @@ public final class AgentMetrics {
   }
 
   /** Registers the history store's health: writable, writes held in memory, dropped, errors. */
+  /** {@code vcmon_cluster_members}: agents in the cluster now, this one included (clustered agents only). */
+  public void clusterMembers(Supplier<Integer> up) {
+    Gauge.builder("vcmon.cluster.members", up, u -> u.get())
+        .description("Agents that are members of the cluster now, this one included")
+        .strongReference(true)
+        .register(registry);
+  }
+
   public void store(Supplier<StoreHealth> health) {
     Gauge.builder("vcmon.store.writable", health, h -> h.get().writable() ? 1 : 0)
         .description("1 while history writes succeed; 0 while they fail and are held in memory")

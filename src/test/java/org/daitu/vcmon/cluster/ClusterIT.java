@@ -1,0 +1,260 @@
+package org.daitu.vcmon.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.PackagedAgent;
+import org.daitu.vcmon.testing.Poll;
+import org.daitu.vcmon.testing.TestConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several agents as separate JVMs of the packaged jar, on loopback addresses of their own: two
+ * agents with certificates from {@code cluster-certs} form one cluster; a third with the vantage
+ * of the first is refused and exits 2; a fourth whose certificate comes from another CA never
+ * becomes a member and says why; cut apart (nftables on loopback) each goes on alone and they
+ * merge again when the link is back; a member killed with SIGKILL leaves the others' view
+ * within 15 s. The two agents live through the whole class (JVM starts are the cost).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
+  /** The duties of a killed agent move within this (issue 13). */
+  static final Duration LEAVE_LIMIT = Duration.ofSeconds(15);
+  /** The nftables table that cuts the two agents apart. */
+  static final String PARTITION = "vcmon_cluster_it";
+
+  @TempDir static Path dir;
+  final List<Process> started = new ArrayList<>();
+  Agent tinh;
+  Agent daiTu;
+
+  record Agent(String vantage, Process process, ApiClient api, Path log) {
+    String output() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+  }
+
+  @BeforeAll
+  void twoAgents() throws Exception {
+    PackagedAgent.requireBuilt();
+    HostTools.require("fping");
+    Path certs = dir.resolve("certs");
+    assertThat(command(dir.resolve("certs.log"), "cluster-certs", certs.toString(), "tinh", "dai-tu").waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(certs.resolve("dai-tu.key")).exists();
+    Path other = dir.resolve("other-certs");
+    assertThat(command(dir.resolve("other.log"), "cluster-certs", other.toString(), "xa-la").waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    tinh = agent("tinh", "127.0.0.21", certs, "tinh");
+    Poll.until(() -> upVantages(tinh).equals(List.of("tinh")), JOIN_LIMIT, "tinh up, alone in its cluster");
+    daiTu = agent("dai-tu", "127.0.0.22", certs, "dai-tu");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    started.forEach(Process::destroyForcibly);
+    if (new ProcessBuilder("nft", "list", "table", "inet", PARTITION).start().waitFor() == 0) {
+      nft("delete table inet " + PARTITION + "\n");
+    }
+  }
+
+  /** Runs an nftables script; fails the test when nft refuses it. */
+  private void nft(String script) throws Exception {
+    Path file = Files.createTempFile(dir, "nft", ".conf");
+    Files.writeString(file, script);
+    Process p = new ProcessBuilder("nft", "-f", file.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("nft -f: %s%n%s", script, out).isTrue();
+  }
+
+  @Test
+  @Order(1)
+  void bothAgentsListBothMembers() throws Exception {
+    long t0 = System.nanoTime();
+    for (Agent a : List.of(tinh, daiTu)) {
+      Poll.until(() -> upVantages(a).equals(List.of("dai-tu", "tinh")), JOIN_LIMIT, a.vantage() + " lists both members");
+    }
+    System.out.printf("Cluster formed: both agents list both members %.1f s after the second started%n", (System.nanoTime() - t0) / 1e9);
+    JsonObject body = tinh.api().json("/api/v1/cluster");
+    assertThat(body.getString("name")).isEqualTo("thai-nguyen");
+    assertThat(body.getString("self")).isEqualTo("tinh");
+    List<JsonObject> members = list(body);
+    assertThat(members).extracting(m -> m.getString("address")).containsExactly("127.0.0.22:7800", "127.0.0.21:7800");
+    assertThat(members.stream().mapToInt(m -> m.getInteger("owned_sites")).sum()).isEqualTo(2);
+    assertThat(members).allSatisfy(m -> assertThat(m.getString("since")).isNotNull());
+    String metrics = tinh.api().get("/metrics").body();
+    assertThat(metrics).contains("vcmon_cluster_members 2.0");
+    assertThat(tinh.output()).contains("Cluster member up vantage=dai-tu");
+  }
+
+  @Test
+  @Order(2)
+  void anAgentWithATakenVantageIsRefusedAndExits2() throws Exception {
+    Path certs = dir.resolve("certs");
+    Agent twin = agent("tinh", "127.0.0.23", certs, "tinh-twin");
+    assertThat(twin.process().waitFor(60, TimeUnit.SECONDS)).as("the twin stops by itself").isTrue();
+    assertThat(twin.process().exitValue()).isEqualTo(2);
+    assertThat(twin.output())
+        .contains("Vantage already taken: the agent at 127.0.0.21:7800 has been running as vantage \"tinh\"")
+        .contains("another agent of cluster thai-nguyen already runs as vantage \"tinh\"");
+    Poll.until(() -> read(tinh).contains("Vantage taken twice: the agent at 127.0.0.23:7800 joined as vantage \"tinh\""),
+        Duration.ofSeconds(10), "the running tinh logs the twin");
+    for (Agent a : List.of(tinh, daiTu)) {
+      Poll.until(() -> upVantages(a).equals(List.of("dai-tu", "tinh")), Duration.ofSeconds(20),
+          "the twin gone again from " + a.vantage() + "'s view; its log:\n" + clusterLines(a));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anAgentWithACertificateFromAnotherCaNeverBecomesAMember() throws Exception {
+    Agent foreign = agent("xa-la", "127.0.0.24", dir.resolve("other-certs"), "xa-la");
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < end) {
+      assertThat(upVantages(tinh)).as("tinh's members").containsExactly("dai-tu", "tinh");
+      assertThat(upVantages(daiTu)).as("dai-tu's members").containsExactly("dai-tu", "tinh");
+      Thread.sleep(250);
+    }
+    Poll.until(() -> read(foreign).contains("Cluster member refused"), Duration.ofSeconds(20), "the foreign agent says why");
+    System.out.println("The foreign agent logs:");
+    read(foreign).lines().filter(l -> l.contains("refused") || l.contains("WARN") || l.contains("ERROR")).limit(8)
+        .forEach(l -> System.out.println("  " + l));
+    assertThat(read(foreign)).contains("its certificate is not signed by this agent's cluster CA");
+    assertThat(upVantages(foreign)).containsExactly("xa-la");
+    foreign.process().destroy();
+    assertThat(foreign.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void aPartitionSplitsTheViewsAndTheyMergeWhenItHeals() throws Exception {
+    HostTools.requireRoot("nftables drops the traffic between the two agents' addresses");
+    HostTools.require("nft");
+    long t0 = System.nanoTime();
+    try {
+      nft("add table inet " + PARTITION + "\n"
+          + "add chain inet " + PARTITION + " out { type filter hook output priority 0; }\n"
+          + "add rule inet " + PARTITION + " out ip saddr 127.0.0.21 ip daddr 127.0.0.22 drop\n"
+          + "add rule inet " + PARTITION + " out ip saddr 127.0.0.22 ip daddr 127.0.0.21 drop\n");
+      for (Agent a : List.of(tinh, daiTu)) {
+        Poll.until(() -> upVantages(a).equals(List.of(a.vantage())), Duration.ofSeconds(30), a.vantage() + " alone");
+      }
+      System.out.printf("Partition: each agent alone after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    } finally {
+      nft("delete table inet " + PARTITION + "\n");
+    }
+    long t1 = System.nanoTime();
+    for (Agent a : List.of(tinh, daiTu)) {
+      Poll.until(() -> upVantages(a).equals(List.of("dai-tu", "tinh")), Duration.ofSeconds(40),
+          "both members again in " + a.vantage() + "'s view; its log:\n" + clusterLines(a));
+    }
+    System.out.printf("Partition healed: both views whole again %.1f s after the link was back%n", (System.nanoTime() - t1) / 1e9);
+  }
+
+  @Test
+  @Order(5)
+  void aKilledMemberLeavesTheOthersViewWithin15Seconds() throws Exception {
+    assertThat(upVantages(tinh)).containsExactly("dai-tu", "tinh");
+    long t0 = System.nanoTime();
+    new ProcessBuilder("kill", "-KILL", Long.toString(daiTu.process().pid())).start().waitFor();
+    Poll.until(() -> upVantages(tinh).equals(List.of("tinh")), Duration.ofSeconds(30), "dai-tu gone from tinh's view");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("A SIGKILLed member left the other's view after %.1f s%n", seconds);
+    assertThat(seconds).isLessThanOrEqualTo(LEAVE_LIMIT.toSeconds());
+    JsonObject gone = list(tinh.api().json("/api/v1/cluster")).stream()
+        .filter(m -> "dai-tu".equals(m.getString("vantage"))).findFirst().orElseThrow();
+    assertThat(gone.getBoolean("up")).isFalse();
+    assertThat(gone.getInteger("owned_sites")).isZero();
+    assertThat(tinh.api().get("/metrics").body()).contains("vcmon_cluster_members 1.0");
+  }
+
+  private Agent agent(String vantage, String host, Path certs, String name) throws IOException {
+    Path home = dir.resolve(name);
+    Files.createDirectories(home);
+    int port = PackagedAgent.freePort();
+    String members =
+        host.equals("127.0.0.21") || host.equals("127.0.0.22")
+            ? "127.0.0.21:7800, 127.0.0.22:7800"
+            : "127.0.0.21:7800, 127.0.0.22:7800, " + host + ":7800";
+    Path cfg =
+        TestConfig.in(home)
+            .section("http", "{ host: 127.0.0.1, port: " + port + " }")
+            .section("probe", "{ interval: 5s, timeout: 1s, icmp: { packets: 2, period: 100ms } }")
+            .section(
+                "cluster",
+                "\n  name: thai-nguyen\n  vantage: " + vantage + "\n  listen: " + host + ":7800\n"
+                    + "  members: [" + members + "]\n"
+                    + "  tls: { ca_file: " + certs.resolve("ca.pem") + ", cert_file: " + certs.resolve(vantage + ".pem")
+                    + ", key_file: " + certs.resolve(vantage + ".key") + " }")
+            .site("xa-mot", "name: \"Xã Một\", type: xã, address: 127.0.0.31")
+            .site("xa-hai", "name: \"Xã Hai\", type: xã, address: 127.0.0.32")
+            .write();
+    Path log = home.resolve("vcmon.log");
+    Process p = PackagedAgent.start(cfg, log);
+    started.add(p);
+    return new Agent(vantage, p, new ApiClient(port), log);
+  }
+
+  private Process command(Path log, String... args) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", PackagedAgent.JAR.toAbsolutePath().toString()));
+    argv.addAll(List.of(args));
+    return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The vantages up in an agent's /api/v1/cluster, sorted; empty while it does not answer. */
+  static List<String> upVantages(Agent a) {
+    return members(a).stream()
+        .filter(m -> m.getBoolean("up"))
+        .map(m -> java.util.Objects.requireNonNullElse(m.getString("vantage"), "?")) // not told yet
+        .sorted()
+        .toList();
+  }
+
+  static List<JsonObject> members(Agent a) {
+    try {
+      HttpResponse<String> r = a.api().get("/api/v1/cluster");
+      return r.statusCode() == 200 ? list(new JsonObject(r.body())) : List.of();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  static List<JsonObject> list(JsonObject body) {
+    return body.getJsonArray("members").stream().map(JsonObject.class::cast).toList();
+  }
+
+  static String clusterLines(Agent a) {
+    return String.join("\n", read(a).lines().filter(l -> l.contains("Members") || l.contains("Cluster")).toList());
+  }
+
+  static String read(Agent a) {
+    try {
+      return a.output();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
