@@ -1,6 +1,7 @@
 package org.daitu.vcmon.app.cluster;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,6 +59,9 @@ public final class CombinedVerticle extends VerticleBase {
   static final String TOPIC_VERDICTS = "verdicts";
   static final String TOPIC_SYNC = "verdicts.sync";
   /** When a member that came up is asked again for its verdicts after an ask failed. */
+  /** How long a starting agent waits for the live members' verdicts before it combines. */
+  public static final Duration READY_WAIT = Duration.ofSeconds(10);
+
   static final List<Duration> SYNC_RETRIES =
       List.of(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(15));
 
@@ -90,6 +94,7 @@ public final class CombinedVerticle extends VerticleBase {
   private final Set<String> locallyChanged = new HashSet<>();
   private final List<Transition> localCauseChanges = new ArrayList<>();
   private boolean pending;
+  private boolean caughtUp;
   private long version;
   private boolean stopped;
 
@@ -112,13 +117,41 @@ public final class CombinedVerticle extends VerticleBase {
     peers.members().onChange(m -> context.runOnContext(v -> memberChanged(m)));
     local.onSnapshot(snap -> context.runOnContext(v -> localSnapshot(snap)));
     local.onTransitions(ts -> context.runOnContext(v -> localTransitions(ts)));
+    // Combine only once the members live now have told their verdicts and combined states (or
+    // after READY_WAIT): a restarted agent that combined its own first verdicts alone would date
+    // its states from its restart, and send again, under new keys, what the others already sent.
+    List<Future<Void>> asks = new ArrayList<>();
     for (String vantage : live) {
       if (!vantage.equals(peers.self())) {
-        sync(vantage, 0);
+        asks.add(sync(vantage, 0));
       }
     }
+    long timer = vertx.setTimer(READY_WAIT.toMillis(), t -> caughtUp("waited " + READY_WAIT.toSeconds() + " s"));
+    Future.join(asks).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      caughtUp(asks.size() + " members told");
+    });
     localSnapshot(lastLocal);
     return Future.succeededFuture();
+  }
+
+  private void caughtUp(String how) {
+    if (caughtUp || stopped) {
+      return;
+    }
+    caughtUp = true;
+    log.info("Combining the vantages' verdicts from now on ({}) live={}", how, live);
+    publish(recompute(everySite()));
+  }
+
+  /** Combines the sites whose inputs changed and publishes; before catching up, only remembers. */
+  private void update(Map<String, Instant> dirty, List<Transition> extra) {
+    if (!caughtUp) {
+      return; // caughtUp() combines every site
+    }
+    List<Transition> ts = recompute(dirty);
+    ts.addAll(extra);
+    publish(ts);
   }
 
   @Override
@@ -187,16 +220,16 @@ public final class CombinedVerticle extends VerticleBase {
     }
     Map<String, Instant> dirty = new LinkedHashMap<>();
     changed.forEach(v -> dirty.put(v.siteId(), v.since()));
-    List<Transition> ts = recompute(reshaped ? everySite() : dirty);
     // A DEGRADED site whose causes changed, where the combined state is this agent's own.
+    List<Transition> causes = new ArrayList<>();
     for (Transition t : localCauseChanges) {
       Combined c = results.get(t.siteId());
       if (c != null && c.state() == SiteState.DEGRADED && snap.site(t.siteId()).map(s -> s.state() == SiteState.DEGRADED).orElse(false)) {
-        ts.add(t);
+        causes.add(t);
       }
     }
     localCauseChanges.clear();
-    publish(ts);
+    update(reshaped ? everySite() : dirty, causes);
   }
 
   private void received(String from, JsonObject body) {
@@ -211,7 +244,7 @@ public final class CombinedVerticle extends VerticleBase {
       }
     }
     if (!dirty.isEmpty()) {
-      publish(recompute(dirty));
+      update(dirty, List.of());
     }
   }
 
@@ -227,7 +260,7 @@ public final class CombinedVerticle extends VerticleBase {
       live = now;
       owners = owners(live);
       log.info("Cluster vantages live={} sites_owned={}", live, ownedCount());
-      publish(recompute(everySite()));
+      update(everySite(), List.of());
     }
   }
 
@@ -248,22 +281,28 @@ public final class CombinedVerticle extends VerticleBase {
     return VerdictWire.encode(mine).put("combined", states);
   }
 
-  /** Asks a member that came up for its verdicts; again a few times when it cannot answer yet. */
-  private void sync(String vantage, int attempt) {
+  /**
+   * Asks a member that came up for its verdicts; again a few times when it cannot answer yet.
+   * Completes once they are taken in, or given up on.
+   */
+  private Future<Void> sync(String vantage, int attempt) {
+    Promise<Void> done = Promise.promise();
     peers.ask(vantage, TOPIC_SYNC, new JsonObject())
         .onComplete(ar -> context.runOnContext(v -> {
           if (stopped || !peers.members().liveVantages().contains(vantage)) {
-            return;
-          }
-          if (ar.succeeded()) {
+            done.complete();
+          } else if (ar.succeeded()) {
             synced(vantage, ar.result());
+            done.complete();
           } else if (attempt < SYNC_RETRIES.size()) {
-            vertx.setTimer(SYNC_RETRIES.get(attempt).toMillis(), t -> sync(vantage, attempt + 1));
+            vertx.setTimer(SYNC_RETRIES.get(attempt).toMillis(), t -> sync(vantage, attempt + 1).onComplete(done));
           } else {
             log.warn("A cluster member did not tell its verdicts; they come with its next changes vantage={} error=\"{}\"",
                 vantage, ar.cause().getMessage());
+            done.complete();
           }
         }));
+    return done.future();
   }
 
   private void synced(String vantage, JsonObject answer) {
@@ -297,7 +336,7 @@ public final class CombinedVerticle extends VerticleBase {
       }
     }
     log.info("Verdicts of a cluster member taken vantage={} verdicts={}", vantage, told.size());
-    publish(recompute(dirty));
+    update(dirty, List.of());
   }
 
   // ---- combining ----
@@ -432,6 +471,12 @@ public final class CombinedVerticle extends VerticleBase {
   // ---- output ----
 
   private void publish(List<Transition> transitions) {
+    for (Transition t : transitions) {
+      if (!t.causesChanged()) {
+        log.info("Combined site state changed site={} from={} to={} since={} reason=\"{}\"",
+            t.siteId(), t.from(), t.to(), t.at(), t.reason());
+      }
+    }
     List<SiteStatus> sites = new ArrayList<>(lastLocal.sites().size());
     for (SiteStatus s : lastLocal.sites()) {
       sites.add(status(s));
