@@ -305,7 +305,12 @@ public final class Agent {
             .then(
                 "close probes and channels",
                 STOP_PARTS,
-                () -> Future.join(undeploy(monitor), undeploy(combiner), undeploy(alerts), parts.snmp().close(), parts.icmp().close()))
+                () -> {
+                  if (peers != null) {
+                    peers.close();
+                  }
+                  return Future.join(undeploy(monitor), undeploy(combiner), undeploy(alerts), parts.snmp().close(), parts.icmp().close());
+                })
             .run();
     return stopped;
   }
