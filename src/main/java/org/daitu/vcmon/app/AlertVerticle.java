@@ -74,6 +74,9 @@ final class AlertVerticle extends VerticleBase {
     Messages messages = new Messages(config.alerts().language(), config.zone());
     this.readiness = new MeetingReadiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
+    if (voice != null) {
+      policy.severalAgents();
+    }
     policy.restore(openIncidents, lastHeartbeat);
   }
 

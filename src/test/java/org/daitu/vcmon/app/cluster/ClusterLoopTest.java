@@ -86,8 +86,10 @@ class ClusterLoopTest {
               List.of(channel), cluster.view(v));
       nodes.put(v, new Node(v, await(TestAgent.start(vertx, cfg, parts)), icmp, snmp, channel));
     }
-    until("every agent sees every site UP", () -> nodes.values().stream()
-        .allMatch(n -> SITES.stream().allMatch(s -> n.state(s) == SiteState.UP)));
+    until("every agent sees every site UP from every vantage", () -> nodes.values().stream()
+        .allMatch(n -> SITES.stream().allMatch(s -> n.state(s) == SiteState.UP
+            && n.site(s).vantages().size() == VANTAGES.size()
+            && n.site(s).vantages().stream().allMatch(v -> v.state() == SiteState.UP))));
   }
 
   @AfterEach
