@@ -157,15 +157,21 @@ public final class Main {
             ? "   the CA's key: keep it offline, it is only needed to make more certificates"
             : ""));
       }
-      out.println("CA valid " + ClusterCertificates.CA_VALIDITY.toDays() / 365 + " years, each vantage's certificate "
-          + ClusterCertificates.MEMBER_VALIDITY.toDays() / 365 + " years.");
+      if (files.stream().noneMatch(f -> f.getFileName().toString().equals("ca.pem"))) {
+        out.println("Signed with the CA already in " + dir.resolve("ca.pem") + "; each vantage's certificate is valid "
+            + ClusterCertificates.MEMBER_VALIDITY.toDays() / 365 + " years, never past the CA.");
+      } else {
+        out.println("CA valid " + ClusterCertificates.CA_VALIDITY.toDays() / 365 + " years, each vantage's certificate "
+            + ClusterCertificates.MEMBER_VALIDITY.toDays() / 365 + " years.");
+      }
       out.println("Give each agent ca.pem and its own VANTAGE.pem and VANTAGE.key (cluster.tls in its config).");
       return EXIT_OK;
     } catch (IllegalArgumentException e) {
       err.println("cluster-certs: " + e.getMessage() + "\n" + USAGE);
       return EXIT_CONFIG;
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      err.println("cluster-certs: " + e.getFile() + " exists; nothing was written (use a new DIR)");
+      err.println("cluster-certs: " + e.getFile() + " exists; nothing was written (name a vantage that has no"
+          + " certificate yet, or use a new DIR for a new CA)");
       return EXIT_FAILURE;
     } catch (IOException e) {
       err.println("cluster-certs: could not write in " + dir + ": " + e);

@@ -99,13 +99,17 @@ class MainTest {
   }
 
   @Test
-  void clusterCertsNeverOverwrites(@TempDir Path dir) throws Exception {
+  void clusterCertsNeverOverwritesAndSignsNewVantagesWithTheCaItFinds(@TempDir Path dir) throws Exception {
     assertThat(run("cluster-certs", dir.toString(), "tinh")).isZero();
     byte[] before = Files.readAllBytes(dir.resolve("ca.key"));
-    assertThat(run("cluster-certs", dir.toString(), "dai-tu")).isEqualTo(1);
-    assertThat(err()).contains("ca.pem exists; nothing was written");
+    byte[] tinh = Files.readAllBytes(dir.resolve("tinh.pem"));
+    assertThat(run("cluster-certs", dir.toString(), "tinh")).isEqualTo(1);
+    assertThat(err()).contains("tinh.pem exists; nothing was written");
+    assertThat(Files.readAllBytes(dir.resolve("tinh.pem"))).isEqualTo(tinh);
+    assertThat(run("cluster-certs", dir.toString(), "dai-tu")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Signed with the CA already in");
     assertThat(Files.readAllBytes(dir.resolve("ca.key"))).isEqualTo(before);
-    assertThat(dir.resolve("dai-tu.pem")).doesNotExist();
+    assertThat(dir.resolve("dai-tu.pem")).exists();
   }
 
   @Test

@@ -123,6 +123,49 @@ public final class ClusterCertificates {
     }
   }
 
+  /**
+   * The CA kept in {@code ca.pem} and {@code ca.key}, to sign more vantages' certificates with:
+   * it must be a CA, valid now, and the key must be its own.
+   *
+   * @throws IllegalArgumentException saying which file is wrong and why
+   */
+  static Issued existingAuthority(Path caPem, Path caKey, Instant now) throws IOException {
+    List<X509Certificate> certs = Pem.certificates(Files.readString(caPem, StandardCharsets.US_ASCII));
+    if (certs.isEmpty()) {
+      throw new IllegalArgumentException(caPem + " holds no PEM certificate");
+    }
+    X509Certificate cert = certs.get(0);
+    if (cert.getBasicConstraints() < 0) {
+      throw new IllegalArgumentException(caPem + " is not a CA certificate: it may not sign others");
+    }
+    if (now.isAfter(cert.getNotAfter().toInstant()) || now.isBefore(cert.getNotBefore().toInstant())) {
+      throw new IllegalArgumentException(caPem + " is not valid now (valid " + cert.getNotBefore().toInstant()
+          + " to " + cert.getNotAfter().toInstant() + "): make a new CA in a new DIR");
+    }
+    PrivateKey key;
+    try {
+      key = Pem.privateKey(Files.readString(caKey, StandardCharsets.US_ASCII));
+    } catch (Pem.PemException e) {
+      throw new IllegalArgumentException(caKey + ": " + e.getMessage());
+    }
+    try {
+      byte[] probe = "vcmon".getBytes(StandardCharsets.US_ASCII);
+      java.security.Signature signer = java.security.Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(probe);
+      if (!verifier.verify(signature)) {
+        throw new IllegalArgumentException(caKey + " is not the key of the CA certificate in " + caPem);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(caKey + " is not the key of the CA certificate in " + caPem + " (" + e.getMessage() + ")");
+    }
+    return new Issued(cert, key);
+  }
+
   /** Why {@code vantage} cannot be a vantage id, or null when it can. */
   public static String vantageProblem(String vantage) {
     if (!SLUG.matcher(vantage).matches()) {
@@ -159,7 +202,15 @@ public final class ClusterCertificates {
     if (names.isEmpty()) {
       throw new IllegalArgumentException("name at least one vantage");
     }
-    List<Path> files = new ArrayList<>(List.of(dir.resolve("ca.pem"), dir.resolve("ca.key")));
+    Path caPem = dir.resolve("ca.pem");
+    Path caKey = dir.resolve("ca.key");
+    boolean reuse = Files.exists(caPem) || Files.exists(caKey);
+    if (reuse && !(Files.exists(caPem) && Files.exists(caKey))) {
+      throw new IllegalArgumentException(
+          dir + " has " + (Files.exists(caPem) ? "ca.pem but no ca.key" : "ca.key but no ca.pem")
+              + ": to sign with an existing CA both are needed; to make a new CA use a new DIR");
+    }
+    List<Path> files = new ArrayList<>(reuse ? List.of() : List.of(caPem, caKey));
     for (String v : names) {
       files.add(dir.resolve(v + ".pem"));
       files.add(dir.resolve(v + ".key"));
@@ -170,11 +221,16 @@ public final class ClusterCertificates {
       }
     }
     Files.createDirectories(dir);
-    // The date in its name tells one CA from another in certificates and logs.
-    Issued ca = authority("vcmon cluster CA " + CA_NAME_DATE.format(now), now, CA_VALIDITY);
     List<Path> written = new ArrayList<>();
-    written.add(create(dir.resolve("ca.pem"), Pem.text(ca.certificate()), false));
-    written.add(create(dir.resolve("ca.key"), Pem.text(ca.key()), true));
+    Issued ca;
+    if (reuse) {
+      ca = existingAuthority(caPem, caKey, now);
+    } else {
+      // The date in its name tells one CA from another in certificates and logs.
+      ca = authority("vcmon cluster CA " + CA_NAME_DATE.format(now), now, CA_VALIDITY);
+      written.add(create(caPem, Pem.text(ca.certificate()), false));
+      written.add(create(caKey, Pem.text(ca.key()), true));
+    }
     for (String v : names) {
       Issued m = member(ca, v, now, MEMBER_VALIDITY);
       written.add(create(dir.resolve(v + ".pem"), Pem.text(m.certificate()), false));

@@ -64,6 +64,36 @@ class ClusterCertificatesTest {
   }
 
   @Test
+  void aDirWithTheCaSignsNewVantagesWithIt(@TempDir Path dir) throws Exception {
+    ClusterCertificates.write(dir, List.of("tinh"), NOW);
+    String caBefore = Files.readString(dir.resolve("ca.pem"));
+    List<Path> files = ClusterCertificates.write(dir, List.of("xa-la"), NOW.plus(Duration.ofDays(1)));
+    assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly("xa-la.pem", "xa-la.key");
+    assertThat(Files.readString(dir.resolve("ca.pem"))).isEqualTo(caBefore);
+    X509Certificate ca = Pem.certificates(caBefore).get(0);
+    Pem.certificates(Files.readString(dir.resolve("xa-la.pem"))).get(0).verify(ca.getPublicKey());
+    assertThatThrownBy(() -> ClusterCertificates.write(dir, List.of("tinh"), NOW))
+        .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("tinh.pem");
+  }
+
+  @Test
+  void anExistingCaMustBeWholeValidAndItsOwnKey(@TempDir Path tmp) throws Exception {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    ClusterCertificates.write(a, List.of("tinh"), NOW);
+    ClusterCertificates.write(b, List.of("tinh"), NOW);
+    Files.delete(a.resolve("ca.key"));
+    assertThatThrownBy(() -> ClusterCertificates.write(a, List.of("xa"), NOW))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ca.pem but no ca.key");
+    Files.copy(b.resolve("ca.key"), a.resolve("ca.key"));
+    assertThatThrownBy(() -> ClusterCertificates.write(a, List.of("xa"), NOW))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not the key of the CA certificate");
+    assertThatThrownBy(() -> ClusterCertificates.write(b, List.of("xa"), NOW.plus(ClusterCertificates.CA_VALIDITY)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not valid now");
+    assertThat(a.resolve("xa.pem")).doesNotExist();
+  }
+
+  @Test
   void refusesVantagesThatAreNotSlugsOrNamedTwice(@TempDir Path dir) {
     assertThatThrownBy(() -> ClusterCertificates.write(dir, List.of("Tinh"), NOW))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slug");
