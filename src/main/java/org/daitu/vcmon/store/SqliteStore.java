@@ -12,6 +12,7 @@ import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.OperatorOp;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.SiteState;
@@ -126,23 +127,44 @@ public final class SqliteStore implements Store {
   // ---- operator writes
 
   @Override
-  public Future<Void> setStage(String siteId, RolloutStage stage, Instant at) {
-    return admin.setStage(siteId, stage, at);
+  public Future<OpOutcome<Void>> setStage(OperatorOp op, String siteId, RolloutStage stage) {
+    return admin.setStage(op, siteId, stage);
   }
 
   @Override
-  public Future<MaintenanceWindow> addMaintenance(MaintenanceWindow window) {
-    return admin.addMaintenance(window);
+  public Future<OpOutcome<MaintenanceWindow>> addMaintenance(OperatorOp op, MaintenanceWindow window) {
+    return admin.addMaintenance(op, window);
   }
 
   @Override
-  public Future<Boolean> removeMaintenance(long id) {
-    return admin.removeMaintenance(id);
+  public Future<OpOutcome<MaintenanceWindow>> removeMaintenance(OperatorOp op, String uid) {
+    return admin.removeMaintenance(op, uid);
   }
 
   @Override
-  public Future<Optional<Incident>> acknowledge(long incidentId, String note, Instant at) {
-    return admin.acknowledge(incidentId, note, at);
+  public Future<OpOutcome<Incident>> acknowledge(
+      OperatorOp op, String siteId, Instant openedAt, Instant closedAt, String note) {
+    return admin.acknowledge(op, siteId, openedAt, closedAt, note);
+  }
+
+  @Override
+  public Future<OpOutcome<Void>> keep(OperatorOp op) {
+    return admin.keep(op);
+  }
+
+  @Override
+  public Future<Optional<Incident>> incident(long id) {
+    return admin.incident(id);
+  }
+
+  @Override
+  public Future<List<OperatorOp>> pendingOps(String kind, String subject) {
+    return admin.pendingOps(kind, subject);
+  }
+
+  @Override
+  public Future<OpPage> ops(long before, Instant since, int limit) {
+    return admin.ops(before, since, limit);
   }
 
   // ---- notification outbox

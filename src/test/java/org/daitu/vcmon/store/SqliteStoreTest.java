@@ -34,6 +34,7 @@ import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.OperatorOp;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.SiteState;
@@ -86,6 +87,11 @@ class SqliteStoreTest {
 
   static Instant at(int seconds) {
     return T0.plusSeconds(seconds);
+  }
+
+  /** An op whose body the store does not read (it takes the values as arguments). */
+  static OperatorOp op(String id, int seconds, String kind) {
+    return new OperatorOp(id, at(seconds), kind, id.substring(0, id.indexOf(':')), "{}");
   }
 
   List<Incident> record(Transition... transitions) throws Exception {
@@ -514,15 +520,19 @@ class SqliteStoreTest {
     @Test
     void acknowledgeStoresTheNote() throws Exception {
       Incident i = record(t("a", SiteState.UP, SiteState.DOWN, 0, "no answer")).get(0);
-      Optional<Incident> acked = await(store.acknowledge(i.id(), "power cut, EVN notified", at(60)));
-      assertThat(acked).get().satisfies(a -> {
+      OpOutcome<Incident> acked =
+          await(store.acknowledge(op("tinh:1", 60, OperatorOp.INCIDENT_ACK), "a", at(0), null, "power cut, EVN notified"));
+      assertThat(acked.status()).isEqualTo(OpOutcome.Status.APPLIED);
+      assertThat(acked.value()).satisfies(a -> {
+        assertThat(a.id()).isEqualTo(i.id());
         assertThat(a.ackAt()).isEqualTo(at(60));
         assertThat(a.ackNote()).isEqualTo("power cut, EVN notified");
         assertThat(a.open()).isTrue();
       });
       restart();
-      assertThat(await(store.load()).openIncidents()).containsExactly(acked.get());
-      assertThat(await(store.acknowledge(i.id() + 999, "nothing", at(61)))).isEmpty();
+      assertThat(await(store.load()).openIncidents()).containsExactly(acked.value());
+      assertThat(await(store.incident(i.id()))).contains(acked.value());
+      assertThat(await(store.incident(i.id() + 999))).isEmpty();
     }
 
     List<String> reasons(List<Incident> incidents) {
@@ -674,38 +684,46 @@ class SqliteStoreTest {
     void maintenanceWindowsAreAddedRemovedAndReloaded() throws Exception {
       MaintenanceWindow oneOff =
           await(store.addMaintenance(
-              MaintenanceWindow.oneOff(0, "ha-thuong", at(0), at(3600), "new codec", "api")));
+              op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD),
+              MaintenanceWindow.oneOff(0, "ha-thuong", at(0), at(3600), "new codec", "api").withUid("w1")))
+              .value();
       MaintenanceWindow weekly =
           await(store.addMaintenance(
+              op("tinh:2", 1, OperatorOp.MAINTENANCE_ADD),
               MaintenanceWindow.weekly(
-                  0, null, DayOfWeek.SUNDAY, LocalTime.of(22, 0), LocalTime.of(2, 30), "VNPT works", "api")));
+                  0, null, DayOfWeek.SUNDAY, LocalTime.of(22, 0), LocalTime.of(2, 30), "VNPT works", "api")
+                  .withUid("w2")))
+              .value();
       assertThat(oneOff.id()).isPositive();
+      assertThat(oneOff.uid()).isEqualTo("w1");
       assertThat(weekly.id()).isNotEqualTo(oneOff.id());
       restart();
 
       assertThat(await(store.load()).maintenance()).containsExactly(oneOff, weekly);
-      assertThat(await(store.removeMaintenance(oneOff.id()))).isTrue();
-      assertThat(await(store.removeMaintenance(oneOff.id()))).isFalse();
+      assertThat(await(store.removeMaintenance(op("tinh:3", 2, OperatorOp.MAINTENANCE_REMOVE), "w1")).value())
+          .isEqualTo(oneOff);
+      assertThat(await(store.removeMaintenance(op("tinh:4", 3, OperatorOp.MAINTENANCE_REMOVE), "w1")).value())
+          .isNull();
       assertThat(await(store.load()).maintenance()).containsExactly(weekly);
     }
 
     @Test
     void maintenanceWithoutTimesIsRefused() throws Exception {
-      MaintenanceWindow none = new MaintenanceWindow(0, "a", null, null, null, null, null, "?", "api");
-      assertThat(failure(store.addMaintenance(none)))
+      MaintenanceWindow none = new MaintenanceWindow(0, "a", null, null, null, null, null, "?", "api", "w");
+      assertThat(failure(store.addMaintenance(op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD), none)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "a maintenance window needs either start and end, or a day of the week with from and to");
-      MaintenanceWindow backwards = MaintenanceWindow.oneOff(0, "a", at(10), at(5), "?", "api");
-      assertThat(failure(store.addMaintenance(backwards)))
+      MaintenanceWindow backwards = MaintenanceWindow.oneOff(0, "a", at(10), at(5), "?", "api").withUid("w");
+      assertThat(failure(store.addMaintenance(op("tinh:2", 0, OperatorOp.MAINTENANCE_ADD), backwards)))
           .hasMessage("maintenance window end " + at(5) + " must be after its start " + at(10));
     }
 
     @Test
     void stagesSurviveRestartsLatestWins() throws Exception {
-      await(store.setStage("ha-thuong", RolloutStage.INSTALLED, at(0)));
-      await(store.setStage("ha-thuong", RolloutStage.COMMISSIONED, at(10)));
-      await(store.setStage("cat-ne", RolloutStage.CONNECTED, at(5)));
+      await(store.setStage(op("tinh:1", 0, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.INSTALLED));
+      await(store.setStage(op("tinh:2", 10, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.COMMISSIONED));
+      await(store.setStage(op("tinh:3", 5, OperatorOp.STAGE_SET), "cat-ne", RolloutStage.CONNECTED));
       record(t("ky-phu", SiteState.UNKNOWN, SiteState.DOWN, 0, "no answer"));
       restart();
 
