@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.daitu.vcmon.app.cluster.EventBusPeers;
+import org.daitu.vcmon.app.cluster.OperatorWritesVerticle;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
 import org.daitu.vcmon.config.ReloadResult;
@@ -76,6 +78,8 @@ public final class Agent {
   private MonitorVerticle monitor;
   private AlertVerticle alerts;
   private AgentMetrics metrics;
+  /** Shares operator writes with the other agents; null for a single agent. */
+  private OperatorWritesVerticle operatorWrites;
 
   private Agent(Vertx vertx, AgentConfig config, AgentParts parts, Mode mode) {
     this.vertx = vertx;
@@ -112,6 +116,8 @@ public final class Agent {
         // Alerts first: no transition of the first checks may go unnoticed.
         .compose(v -> deploy(alerts))
         .compose(v -> deploy(monitor))
+        // Before the API: a restarted agent asks its peers for the writes it missed at once.
+        .compose(v -> operatorWrites == null ? Future.<Void>succeededFuture() : deploy(operatorWrites))
         .compose(v -> deploy(web));
   }
 
@@ -138,8 +144,13 @@ public final class Agent {
     reloader = new Reloader(vertx, file, config, this::apply, metrics, clock);
     List<MaintenanceWindow> windows = new ArrayList<>(configWindows(config));
     windows.addAll(recovered.maintenance());
-    admin = new AgentAdmin(store, clock, config.zone(), windows, monitor, reloader);
+    String origin = parts.cluster() == null ? "local" : parts.cluster().self();
+    admin = new AgentAdmin(store, clock, config.zone(), windows, monitor::change, reloader, origin);
+    admin.retryAcksOn(board);
     tracker.maintenance(admin.schedule());
+    if (parts.cluster() != null) {
+      operatorWrites = new OperatorWritesVerticle(new EventBusPeers(vertx, parts.cluster()), admin, clock);
+    }
     web =
         new WebVerticle(
             config.http(),
@@ -259,7 +270,8 @@ public final class Agent {
    *
    * <ol>
    *   <li>Intake: the web server stops (no API write can change the monitor or the store any
-   *       more, no read finds the store closed) and reloads are refused, a running one awaited.
+   *       more, no read finds the store closed), operator writes from other agents are no longer
+   *       taken, and reloads are refused, a running one awaited.
    *   <li>Checks: the schedule stops; checks in flight are dropped when they end, unjudged, even
    *       when their probe closes under them (step 6) or fping was killed by the same SIGTERM.
    *       From here on the monitor publishes nothing.
@@ -281,7 +293,10 @@ public final class Agent {
             .then(
                 "stop serving and reloading",
                 STOP_INTAKE,
-                () -> Future.join(undeploy(web), reloader == null ? Future.succeededFuture() : reloader.stop()))
+                () -> Future.join(
+                    undeploy(web),
+                    undeploy(operatorWrites),
+                    reloader == null ? Future.succeededFuture() : reloader.stop()))
             .then("stop checks", STOP_CHECKS, () -> monitor == null ? Future.succeededFuture() : monitor.stopChecks())
             .then("stop alerting", STOP_ALERTS, () -> alerts == null ? Future.succeededFuture() : alerts.stopAlerting())
             .then("flush history", STOP_HISTORY, () -> recorder == null ? Future.succeededFuture() : recorder.detach())
