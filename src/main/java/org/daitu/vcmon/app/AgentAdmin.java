@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -235,16 +236,29 @@ final class AgentAdmin implements AdminActions, OperatorLog {
 
   @Override
   public Future<Void> retryPending() {
+    Instant recent = clock.instant().minus(PENDING_ACK_RETRIES);
     return store
-        .pendingOps(null, null)
-        .compose(pending -> inTurn(pending, this::receive))
-        .mapEmpty();
+        .pendingOps(null, null, null)
+        .compose(
+            pending ->
+                inTurn(
+                    pending.stream().filter(op -> !op.kind().equals(OperatorOp.INCIDENT_ACK)).toList(),
+                    this::receive))
+        .compose(v -> store.pendingOps(OperatorOp.INCIDENT_ACK, null, recent))
+        .compose(acks -> inTurn(acks, this::receive));
   }
+
+  /**
+   * How long after it reached this agent an acknowledgement kept for want of its incident is tried
+   * again when an incident of its site opens here: long enough for an agent that just (re)joined
+   * to judge the site, short enough not to acknowledge a later, unrelated outage.
+   */
+  static final Duration PENDING_ACK_RETRIES = Duration.ofHours(1);
 
   /**
    * Acknowledgements kept for want of their incident are tried again when an incident of their
    * site opens here (after the recorder, which listens first, has asked the store to record it:
-   * the store writes in that order).
+   * the store writes in that order), for {@link #PENDING_ACK_RETRIES} after they arrived.
    */
   void retryAcksOn(StateBoard board) {
     board.onTransitions(
@@ -253,7 +267,7 @@ final class AgentAdmin implements AdminActions, OperatorLog {
             boolean opens = t.to() == SiteState.DOWN || t.to() == SiteState.UNREACHABLE;
             if (opens && pendingAckSites.remove(t.siteId())) { // added again if still kept
               store
-                  .pendingOps(OperatorOp.INCIDENT_ACK, t.siteId())
+                  .pendingOps(OperatorOp.INCIDENT_ACK, t.siteId(), clock.instant().minus(PENDING_ACK_RETRIES))
                   .compose(pending -> inTurn(pending, this::receive))
                   .onFailure(
                       err -> log.warn("Could not apply a kept acknowledgement site={} error=\"{}\"",

@@ -51,8 +51,11 @@ public interface AdminStore {
   /** One incident by this store's id. */
   Future<Optional<Incident>> incident(long id);
 
-  /** The pending ops, oldest first; {@code kind} and {@code subject} narrow them when not null. */
-  Future<List<OperatorOp>> pendingOps(String kind, String subject);
+  /**
+   * The pending ops, oldest first; {@code kind}, {@code subject} and the time they were stored here
+   * ({@code receivedSince}) narrow them when not null.
+   */
+  Future<List<OperatorOp>> pendingOps(String kind, String subject, Instant receivedSince);
 
   /**
    * One page of the op log for another agent catching up, newest first: ops stored before the

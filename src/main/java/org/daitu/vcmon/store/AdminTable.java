@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,9 +35,12 @@ final class AdminTable implements AdminStore {
   private static final String OP_COLUMNS = "seq, id, at, kind, origin, body";
 
   private final SqliteDatabase db;
+  /** Stamps when an op was stored here. */
+  private final Clock clock;
 
-  AdminTable(SqliteDatabase db) {
+  AdminTable(SqliteDatabase db, Clock clock) {
     this.db = db;
+    this.clock = clock;
   }
 
   /** How an op met the log. */
@@ -50,7 +54,7 @@ final class AdminTable implements AdminStore {
   }
 
   /** Records the op unless its id is in the log already (as applied, or pending). */
-  private static Arrival arrive(Connection c, OperatorOp op, String subject) throws SQLException {
+  private Arrival arrive(Connection c, OperatorOp op, String subject) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT pending FROM operator_op WHERE id = ?")) {
       p.setString(1, op.id());
       try (ResultSet rs = p.executeQuery()) {
@@ -61,13 +65,15 @@ final class AdminTable implements AdminStore {
     }
     try (PreparedStatement p =
         c.prepareStatement(
-            "INSERT INTO operator_op (id, at, kind, subject, origin, body) VALUES (?, ?, ?, ?, ?, ?)")) {
+            "INSERT INTO operator_op (id, at, kind, subject, origin, body, received_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       p.setString(1, op.id());
       p.setLong(2, op.at().toEpochMilli());
       p.setString(3, op.kind());
       p.setString(4, subject);
       p.setString(5, op.origin());
       p.setString(6, op.body());
+      p.setLong(7, clock.millis());
       p.executeUpdate();
     }
     return Arrival.NEW;
@@ -292,7 +298,7 @@ final class AdminTable implements AdminStore {
   }
 
   @Override
-  public Future<List<OperatorOp>> pendingOps(String kind, String subject) {
+  public Future<List<OperatorOp>> pendingOps(String kind, String subject, Instant receivedSince) {
     StringBuilder sql = new StringBuilder("SELECT " + OP_COLUMNS + " FROM operator_op WHERE pending = 1");
     List<Object> args = new ArrayList<>();
     if (kind != null) {
@@ -302,6 +308,10 @@ final class AdminTable implements AdminStore {
     if (subject != null) {
       sql.append(" AND subject = ?");
       args.add(subject);
+    }
+    if (receivedSince != null) {
+      sql.append(" AND received_at >= ?");
+      args.add(receivedSince.toEpochMilli());
     }
     sql.append(" ORDER BY seq");
     return db.read(c -> page(c, sql.toString(), args).ops());

@@ -115,7 +115,8 @@ final class Schema {
                   // pages other agents read when they catch up. subject is what the write touches
                   // (a site id, a window uid), for the rules that order writes to one thing.
                   // pending: stored but not applied (yet): an acknowledgement whose incident is not
-                  // here, or a kind this vcmon does not know.
+                  // here, or a kind this vcmon does not know. received_at: when it was stored here
+                  // (0 for those migrated).
                   "CREATE TABLE operator_op ("
                       + " seq INTEGER PRIMARY KEY,"
                       + " id TEXT NOT NULL UNIQUE,"
@@ -124,7 +125,8 @@ final class Schema {
                       + " subject TEXT,"
                       + " origin TEXT NOT NULL,"
                       + " body TEXT NOT NULL,"
-                      + " pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)))",
+                      + " pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)),"
+                      + " received_at INTEGER NOT NULL DEFAULT 0)",
                   "CREATE INDEX operator_op_subject ON operator_op (kind, subject)",
                   "CREATE INDEX operator_op_at ON operator_op (at)",
                   "CREATE INDEX operator_op_pending ON operator_op (kind, subject) WHERE pending = 1",

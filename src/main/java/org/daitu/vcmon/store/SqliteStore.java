@@ -3,6 +3,7 @@ package org.daitu.vcmon.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class SqliteStore implements Store {
   public SqliteStore(Vertx vertx, Path file) {
     this.db = new SqliteDatabase(vertx, file);
     this.history = new HistoryTable(db);
-    this.admin = new AdminTable(db);
+    this.admin = new AdminTable(db, Clock.systemUTC());
     this.outbox = new OutboxTable(db);
   }
 
@@ -158,8 +159,8 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public Future<List<OperatorOp>> pendingOps(String kind, String subject) {
-    return admin.pendingOps(kind, subject);
+  public Future<List<OperatorOp>> pendingOps(String kind, String subject, Instant receivedSince) {
+    return admin.pendingOps(kind, subject, receivedSince);
   }
 
   @Override
