@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.daitu.vcmon.app.cluster.CombinedVerticle;
 import org.daitu.vcmon.app.cluster.EventBusPeers;
+import org.daitu.vcmon.app.cluster.OneVoice;
 import org.daitu.vcmon.app.cluster.OperatorWritesVerticle;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
@@ -65,7 +67,10 @@ public final class Agent {
   private final AgentParts parts;
   private final Mode mode;
   private final Store store;
+  /** What the outputs read: this agent's own verdicts, or with several agents the combined ones. */
   private final StateBoard board;
+  /** What this agent's tracker decides: the same board as {@link #board} for a single agent. */
+  private final StateBoard localBoard;
   private final SiteTracker tracker;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Deployment ids of the verticles started. */
@@ -78,6 +83,8 @@ public final class Agent {
   private MonitorVerticle monitor;
   private AlertVerticle alerts;
   private AgentMetrics metrics;
+  private EventBusPeers peers;
+  private CombinedVerticle combiner;
   /** Shares operator writes with the other agents; null for a single agent. */
   private OperatorWritesVerticle operatorWrites;
 
@@ -89,6 +96,7 @@ public final class Agent {
     this.store = parts.store();
     this.tracker = new SiteTracker(config.inventory(), config.state(), parts.clock());
     this.board = new StateBoard(tracker.snapshot(0));
+    this.localBoard = parts.cluster() == null ? board : new StateBoard(tracker.snapshot(0));
   }
 
   /** Starts everything; the future fails (and everything started is stopped) on any error. */
@@ -109,12 +117,16 @@ public final class Agent {
               // What earlier runs recorded comes back before the first check.
               tracker.restore(recovered.firstConnected(), recovered.stages());
               board.publish(tracker.snapshot(0), List.of());
+              if (localBoard != board) {
+                localBoard.publish(tracker.snapshot(0), List.of());
+              }
               build(recovered);
               return store.startRun(clock.instant());
             })
         .compose(v -> parts.snmp().start())
         // Alerts first: no transition of the first checks may go unnoticed.
         .compose(v -> deploy(alerts))
+        .compose(v -> combiner == null ? Future.succeededFuture() : deploy(combiner))
         .compose(v -> deploy(monitor))
         // Before the API: a restarted agent asks its peers for the writes it missed at once.
         .compose(v -> operatorWrites == null ? Future.<Void>succeededFuture() : deploy(operatorWrites))
@@ -131,14 +143,17 @@ public final class Agent {
       metrics.clusterMembers(() -> (int) parts.cluster().members().stream().filter(m -> m.up()).count());
       new VantageNames(parts.cluster(), () -> board.snapshot().sites().stream().map(st -> st.site()).toList())
           .start(vertx);
+      peers = new EventBusPeers(vertx, parts.cluster());
+      combiner = new CombinedVerticle(peers, localBoard, board, clock, config.zone());
     }
     recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
     recorder.attach(board);
-    monitor = new MonitorVerticle(config, parts.icmp(), parts.snmp(), clock, tracker, board, metrics);
+    monitor = new MonitorVerticle(config, parts.icmp(), parts.snmp(), clock, tracker, localBoard, metrics);
     alerts =
         new AlertVerticle(
             config, store, board, metrics, clock, parts.channels(),
-            recovered.openIncidents(), recovered.lastHeartbeat());
+            recovered.openIncidents(), recovered.lastHeartbeat(),
+            peers == null ? null : new OneVoice(vertx, peers, parts.channels(), clock));
     // Only an agent started from a file can reload it; the demo has none.
     Path file = mode == Mode.AGENT ? config.source() : null;
     reloader = new Reloader(vertx, file, config, this::apply, metrics, clock);
@@ -149,7 +164,7 @@ public final class Agent {
     admin.retryAcksOn(board);
     tracker.maintenance(admin.schedule());
     if (parts.cluster() != null) {
-      operatorWrites = new OperatorWritesVerticle(new EventBusPeers(vertx, parts.cluster()), admin, clock);
+      operatorWrites = new OperatorWritesVerticle(peers, admin, clock);
     }
     web =
         new WebVerticle(
@@ -304,7 +319,12 @@ public final class Agent {
             .then(
                 "close probes and channels",
                 STOP_PARTS,
-                () -> Future.join(undeploy(monitor), undeploy(alerts), parts.snmp().close(), parts.icmp().close()))
+                () -> {
+                  if (peers != null) {
+                    peers.close();
+                  }
+                  return Future.join(undeploy(monitor), undeploy(combiner), undeploy(alerts), parts.snmp().close(), parts.icmp().close());
+                })
             .run();
     return stopped;
   }

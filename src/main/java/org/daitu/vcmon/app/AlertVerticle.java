@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.daitu.vcmon.app.cluster.OneVoice;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.AlertPolicy;
@@ -45,6 +46,8 @@ final class AlertVerticle extends VerticleBase {
   private final List<Channel> channels;
   private long timer = -1;
   private boolean stopping;
+  /** With several agents: sends what this agent owns, holds the rest; null for a single agent. */
+  private final OneVoice voice;
 
   /**
    * @param channels where notifications go; closed when the verticle stops
@@ -59,7 +62,9 @@ final class AlertVerticle extends VerticleBase {
       Clock clock,
       List<Channel> channels,
       List<Incident> openIncidents,
-      Instant lastHeartbeat) {
+      Instant lastHeartbeat,
+      OneVoice voice) {
+    this.voice = voice;
     this.config = config;
     this.store = store;
     this.board = board;
@@ -69,6 +74,9 @@ final class AlertVerticle extends VerticleBase {
     Messages messages = new Messages(config.alerts().language(), config.zone());
     this.readiness = new MeetingReadiness(config.meetings(), messages);
     this.policy = new AlertPolicy(config.alerts(), messages, readiness, clock);
+    if (voice != null) {
+      policy.severalAgents();
+    }
     policy.restore(openIncidents, lastHeartbeat);
   }
 
@@ -108,7 +116,17 @@ final class AlertVerticle extends VerticleBase {
     // Held changes (the digest window), DEGRADED delays, reminders and meetings come with time.
     timer = vertx.setPeriodic(1000, id -> submit(policy.tick(clock.instant(), board.snapshot())));
     log.info("Alerting started channels={}", channels.stream().map(Channel::name).toList());
-    return outbox.start();
+    if (voice == null) {
+      return outbox.start();
+    }
+    // What this agent's outbox kept from its last run may have been sent by another agent
+    // meanwhile: deliver once the members have told what they delivered.
+    voice.attach(outbox).onComplete(ar -> {
+      if (!stopping) {
+        outbox.start();
+      }
+    });
+    return Future.succeededFuture();
   }
 
   /**
@@ -151,7 +169,7 @@ final class AlertVerticle extends VerticleBase {
     for (Notification n : notifications) {
       log.info("Notification kind={} severity={} key={} title=\"{}\"", n.kind(), n.severity(), n.key(), n.title());
     }
-    outbox.submit(notifications)
+    (voice == null ? outbox.submit(notifications) : voice.route(notifications))
         .onFailure(err -> log.error("Notifications not queued count={} error=\"{}\"", notifications.size(), err.getMessage()));
   }
 }

@@ -52,9 +52,21 @@ final class CheckRunner {
     this.metrics = metrics;
   }
 
-  /** Every site of the config, spread over the interval from {@code now}. */
+  /**
+   * Whether this agent checks the site: with several agents, only the sites whose {@code
+   * vantages} name its vantage (or name none). The others keep the state their tracker starts
+   * with; the cluster combines the verdicts of the vantages that do watch them.
+   */
+  static boolean watches(AgentConfig config, Site s) {
+    return !config.clustered() || s.vantages().isEmpty() || s.vantages().contains(config.cluster().vantage());
+  }
+
+  /** Every site of the config this agent watches, spread over the interval from {@code now}. */
   void start(long now) {
     for (Site s : config.inventory().sites()) {
+      if (!watches(config, s)) {
+        continue;
+      }
       sites.put(s.id(), s);
       scheduler.add(s.id(), now, config.probe().interval());
     }
@@ -72,13 +84,16 @@ final class CheckRunner {
    */
   void reconfigure(AgentConfig next, long now) {
     for (String id : sites.keySet()) {
-      if (next.inventory().site(id).isEmpty()) {
+      if (next.inventory().site(id).filter(s -> watches(next, s)).isEmpty()) {
         scheduler.remove(id);
       }
     }
     Map<String, Site> before = Map.copyOf(sites);
     sites.clear();
     for (Site s : next.inventory().sites()) {
+      if (!watches(next, s)) {
+        continue;
+      }
       sites.put(s.id(), s);
       if (!before.containsKey(s.id())) {
         scheduler.add(s.id(), now, next.probe().interval());

@@ -21,6 +21,10 @@ import org.daitu.vcmon.probe.SnmpResult;
  * @param firstConnected first time the site was seen UP, null if never
  * @param causes what makes a DEGRADED site DEGRADED, each with when it was confirmed; empty in
  *     every other state
+ * @param vantages with several agents, each vantage's own verdict, in vantage order; empty for a
+ *     single agent
+ * @param owner with several agents, the vantage whose agent sends this site's notifications now;
+ *     null for a single agent
  */
 public record SiteStatus(
     Site site,
@@ -36,10 +40,33 @@ public record SiteStatus(
     int reboots,
     Instant lastRebootAt,
     Instant firstConnected,
-    List<SiteCause> causes) {
+    List<SiteCause> causes,
+    List<VantageStatus> vantages,
+    String owner) {
 
   public SiteStatus {
     causes = List.copyOf(causes);
+    vantages = List.copyOf(vantages);
+  }
+
+  /** A site as a single agent sees it: no vantages, no owner. */
+  public SiteStatus(
+      Site site,
+      SiteState state,
+      Instant since,
+      String reason,
+      boolean flapping,
+      Instant lastCheckAt,
+      IcmpResult icmp,
+      SnmpResult snmp,
+      SnmpResult lastSnmpOk,
+      Instant lastSnmpOkAt,
+      int reboots,
+      Instant lastRebootAt,
+      Instant firstConnected,
+      List<SiteCause> causes) {
+    this(site, state, since, reason, flapping, lastCheckAt, icmp, snmp, lastSnmpOk, lastSnmpOkAt,
+        reboots, lastRebootAt, firstConnected, causes, List.of(), null);
   }
 
   public String id() {

@@ -62,9 +62,15 @@ public final class AlertPolicy {
   static final Duration CLOCK_STEP = Duration.ofMinutes(1);
   /** MeetingReadiness summaries sent, by key, until their meeting starts. */
   private final Map<String, Instant> readinessSent = new HashMap<>();
+  /** With several agents: outages are named by the online spell they ended (see {@link #severalAgents}). */
+  private boolean severalAgents;
+  /** Site id → when its current or last online spell began (UP or DEGRADED after anything else). */
+  private final Map<String, Instant> onlineSince = new HashMap<>();
 
   private static final class Outage {
     final Instant since;
+    /** What names it in keys: when it began, or with several agents the online spell it ended. */
+    final String id;
     final String reason;
     boolean announced;
     /** Restored from a run that may have stopped before its announcement was queued. */
@@ -72,7 +78,12 @@ public final class AlertPolicy {
     long reminders;
 
     Outage(Instant since, String reason) {
+      this(since, Long.toString(since.toEpochMilli()), reason);
+    }
+
+    Outage(Instant since, String id, String reason) {
       this.since = since;
+      this.id = id;
       this.reason = reason;
     }
   }
@@ -113,6 +124,20 @@ public final class AlertPolicy {
   }
 
   /**
+   * Several agents decide the same notifications, each from its own combined history; they agree
+   * on when a site's online spell began (it was decided together, before any partition), but
+   * during a partition each side confirms an outage at its own moment. So with several agents an
+   * outage, its recovery and its reminders are named by the start of the online spell it ended
+   * ({@code site:ID:DOWN:after-MILLIS}): both sides of a partition then send the same keys. An
+   * outage restored from an earlier run's open incident is taken as announced: the other agents
+   * held its message and sent it when this one left.
+   */
+  public AlertPolicy severalAgents() {
+    this.severalAgents = true;
+    return this;
+  }
+
+  /**
    * Takes reloaded settings (language, digest, delays, reminders) and meetings. What it tracks —
    * outages, warnings, held changes, summaries sent — stays, so nothing is announced twice or lost.
    */
@@ -133,7 +158,8 @@ public final class AlertPolicy {
     Map<String, Instant> unsure = new HashMap<>();
     for (Incident incident : openIncidents) {
       boolean queued =
-          lastHeartbeat != null && incident.openedAt().plus(cfg.digestWindow()).isBefore(lastHeartbeat);
+          severalAgents
+              || lastHeartbeat != null && incident.openedAt().plus(cfg.digestWindow()).isBefore(lastHeartbeat);
       (queued ? announced : unsure).put(incident.siteId(), incident.openedAt());
     }
     restore(announced);
@@ -182,6 +208,9 @@ public final class AlertPolicy {
       out.addAll(release(snap, now));
     }
     for (Transition t : ts) {
+      if (t.to().isOnline() && !t.from().isOnline()) {
+        onlineSince.put(t.siteId(), t.at());
+      }
       if (!t.announce()) {
         continue;
       }
@@ -216,14 +245,18 @@ public final class AlertPolicy {
         if (known != null && known.unsure) {
           // Alone, never in a digest: only the key it had before lets the outbox drop a repeat.
           known.unsure = false;
-          out.add(down(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), snap, clock.instant()));
+          out.add(down(new Transition(id, t.from(), t.to(), known.since, t.reason(), true, false), known, snap, clock.instant()));
           return;
         }
         if (known != null) {
           // Back from UNKNOWN or MAINTENANCE into the same outage: told already.
           return;
         }
-        Outage begun = new Outage(t.at(), t.reason());
+        Instant spell = onlineSince.get(id);
+        Outage begun =
+            severalAgents && spell != null && t.from().isOnline()
+                ? new Outage(t.at(), "after-" + spell.toEpochMilli(), t.reason())
+                : new Outage(t.at(), t.reason());
         outages.put(id, begun);
         hold(new Held(t, begun));
         return;
@@ -372,7 +405,7 @@ public final class AlertPolicy {
       out.add(digest(batch, first, snap, now));
     } else {
       for (Held h : batch) {
-        out.add(h.down() ? down(h.t(), snap, now) : h.causes() ? causesChange(h.t(), snap) : recovery(h, snap));
+        out.add(h.down() ? down(h.t(), h.outage(), snap, now) : h.causes() ? causesChange(h.t(), snap) : recovery(h, snap));
       }
     }
     return out;
@@ -414,14 +447,14 @@ public final class AlertPolicy {
     return new SiteLine(t.siteId(), name, t.to().name(), t.from().name(), t.at(), t.reason());
   }
 
-  private Notification down(Transition t, StateSnapshot snap, Instant now) {
+  private Notification down(Transition t, Outage outage, StateSnapshot snap, Instant now) {
     String name = name(t.siteId(), snap);
     List<SiteStatus> children = behind(t.siteId(), snap);
     List<SiteLine> lines = new ArrayList<>();
     lines.add(line(t, name));
     children.forEach(c -> lines.add(line(c)));
     return new Notification(
-        "site:" + t.siteId() + ":DOWN:" + t.at().toEpochMilli(),
+        "site:" + t.siteId() + ":DOWN:" + outage.id,
         Kind.SITE,
         Severity.CRITICAL,
         false,
@@ -434,8 +467,11 @@ public final class AlertPolicy {
   private Notification recovery(Held h, StateSnapshot snap) {
     Transition t = h.t();
     String name = name(t.siteId(), snap);
+    // With several agents the recovery is named by its outage: each side of a partition sees the
+    // site back at its own moment.
+    String id = h.outage().id.startsWith("after-") ? h.outage().id : Long.toString(t.at().toEpochMilli());
     return new Notification(
-        "site:" + t.siteId() + ":" + t.to().name() + ":" + t.at().toEpochMilli(),
+        "site:" + t.siteId() + ":" + t.to().name() + ":" + id,
         Kind.SITE,
         Severity.CRITICAL,
         true,
@@ -454,7 +490,7 @@ public final class AlertPolicy {
     return new Notification(
         // The outage's start is in the key: reminder n of the next outage is a new message, which
         // the outbox would otherwise refuse as a repeat of this one's.
-        "reminder:" + s.id() + ":" + o.since.toEpochMilli() + ":" + n,
+        "reminder:" + s.id() + ":" + o.id + ":" + n,
         Kind.SITE,
         Severity.CRITICAL,
         false,

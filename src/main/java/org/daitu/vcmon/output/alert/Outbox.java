@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.store.Backoff;
 import org.daitu.vcmon.store.OutboxItem;
@@ -70,6 +72,24 @@ public final class Outbox {
   private final Set<String> unknownReported = new HashSet<>();
   /** Set by {@link #stop()}; completed once no delivery or read is in flight any more. */
   private Promise<Void> stopped;
+  private BiConsumer<String, String> onDelivered = (channel, key) -> {};
+  private BiPredicate<String, String> deliveredElsewhere = (channel, key) -> false;
+
+  /**
+   * Called on the outbox's context with (channel, key) once an item is delivered and marked: with
+   * several agents, the others learn it was sent.
+   */
+  public void onDelivered(BiConsumer<String, String> listener) {
+    this.onDelivered = listener;
+  }
+
+  /**
+   * Asked before each delivery with (channel, key): true when another agent of the cluster has
+   * already delivered it to that channel. The item is then marked delivered without being sent.
+   */
+  public void deliveredElsewhere(BiPredicate<String, String> test) {
+    this.deliveredElsewhere = test;
+  }
 
   /**
    * @param metrics where delivery counts go; null to record none
@@ -214,6 +234,12 @@ public final class Outbox {
       return store.failed(item.id(), item.attempts(), clock.instant().plus(UNKNOWN_CHANNEL_PARK), "channel not configured")
           .compose(v -> deliver(name, items, from + 1));
     }
+    if (deliveredElsewhere.test(name, item.key())) {
+      return store
+          .delivered(item.id(), clock.instant())
+          .onSuccess(v -> LOG.info("Notification delivered by another agent of the cluster, not sent again channel={} key={}", name, item.key()))
+          .compose(v -> deliver(name, items, from + 1));
+    }
     Notification n;
     try {
       n = NotificationJson.parse(item.payload());
@@ -241,6 +267,7 @@ public final class Outbox {
                             metrics.notificationSent(name);
                           }
                           LOG.info("Notification delivered channel={} key={}", name, item.key());
+                          onDelivered.accept(name, item.key());
                         })
                     .compose(v -> deliver(name, items, from + 1));
               }

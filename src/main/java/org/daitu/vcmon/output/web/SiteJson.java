@@ -11,6 +11,7 @@ import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.SiteCause;
 import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
+import org.daitu.vcmon.state.VantageStatus;
 
 /**
  * The JSON shapes of the API (the contract in docs/api.md): pure functions from snapshot records
@@ -65,6 +66,9 @@ final class SiteJson {
                 new JsonObject()
                     .put("stage", s.site().stage().label())
                     .put("first_connected", time(s.firstConnected())));
+    if (s.owner() != null || !s.vantages().isEmpty()) {
+      o.put("vantages", vantages(s)).put("owner", s.owner());
+    }
     if (s.site().location() != null) {
       o.put(
           "location",
@@ -73,6 +77,23 @@ final class SiteJson {
       o.put("location", null);
     }
     return o;
+  }
+
+  /** With several agents: each vantage's own verdict and whether it counted, by vantage id. */
+  static JsonObject vantages(SiteStatus s) {
+    JsonObject out = new JsonObject();
+    for (VantageStatus v : s.vantages()) {
+      out.put(
+          v.vantage(),
+          new JsonObject()
+              .put("state", v.state().name())
+              .put("since", time(v.since()))
+              .put("reason", v.reason())
+              .put("standing", v.standing())
+              .put("note", v.note())
+              .put("note_vi", v.noteVi()));
+    }
+    return out;
   }
 
   /** What makes a DEGRADED site so, in full (the reason is a summary), each with its time. */

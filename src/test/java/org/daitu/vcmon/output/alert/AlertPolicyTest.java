@@ -557,4 +557,39 @@ class AlertPolicyTest {
       assertThat(n.text()).as("an outage that \"ended before it began\" lasted no time").contains("sau 0 giây mất kết nối");
     });
   }
+
+  /**
+   * Both sides of a partition confirm the same outage at their own moments; with several agents
+   * the keys name the online spell it ended, which both knew, so both send the same keys.
+   */
+  @Test
+  void withSeveralAgentsBothSidesOfAPartitionNameAnOutageAlike() {
+    Instant spell = T0.minus(Duration.ofHours(3));
+    List<String> keys = new ArrayList<>();
+    for (long detectedAfter : new long[] {4, 11}) {
+      District side = new District();
+      ManualClock c = new ManualClock(spell);
+      AlertPolicy p = policy("vi", Duration.ofMinutes(5), c).severalAgents();
+      side.move("cat-ne", SiteState.UNKNOWN, spell.minusSeconds(60), "not checked yet");
+      p.onTransitions(List.of(side.move("cat-ne", SiteState.UP, spell, "ping answers")), side.snap(spell));
+      Instant down = T0.plusSeconds(detectedAfter);
+      c.advance(Duration.between(c.instant(), down));
+      p.onTransitions(List.of(side.move("cat-ne", SiteState.DOWN, down, "no answer")), side.snap(down));
+      Instant later = down.plus(WINDOW);
+      c.advance(WINDOW);
+      List<Notification> out = new ArrayList<>(p.tick(later, side.snap(later)));
+      Instant reminderDue = down.plus(Duration.ofMinutes(5));
+      out.addAll(p.tick(reminderDue, side.snap(reminderDue)));
+      Instant back = reminderDue.plusSeconds(detectedAfter);
+      c.advance(Duration.between(c.instant(), back));
+      p.onTransitions(List.of(side.move("cat-ne", SiteState.UP, back, "ping answers")), side.snap(back));
+      out.addAll(p.tick(back.plus(WINDOW), side.snap(back.plus(WINDOW))));
+      assertThat(out).extracting(Notification::resolved).containsExactly(false, false, true);
+      keys.add(String.join(" ", out.stream().map(Notification::key).toList()));
+    }
+    String id = "after-" + spell.toEpochMilli();
+    assertThat(keys.get(0))
+        .isEqualTo("site:cat-ne:DOWN:" + id + " reminder:cat-ne:" + id + ":1 site:cat-ne:UP:" + id);
+    assertThat(keys.get(1)).as("the other side").isEqualTo(keys.get(0));
+  }
 }
