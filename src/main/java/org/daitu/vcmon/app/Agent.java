@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 import org.daitu.vcmon.app.cluster.CombinedVerticle;
 import org.daitu.vcmon.app.cluster.EventBusPeers;
 import org.daitu.vcmon.app.cluster.OneVoice;
+import org.daitu.vcmon.app.cluster.OperatorWritesVerticle;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
 import org.daitu.vcmon.config.ReloadResult;
@@ -84,6 +85,8 @@ public final class Agent {
   private AgentMetrics metrics;
   private EventBusPeers peers;
   private CombinedVerticle combiner;
+  /** Shares operator writes with the other agents; null for a single agent. */
+  private OperatorWritesVerticle operatorWrites;
 
   private Agent(Vertx vertx, AgentConfig config, AgentParts parts, Mode mode) {
     this.vertx = vertx;
@@ -125,6 +128,8 @@ public final class Agent {
         .compose(v -> deploy(alerts))
         .compose(v -> combiner == null ? Future.succeededFuture() : deploy(combiner))
         .compose(v -> deploy(monitor))
+        // Before the API: a restarted agent asks its peers for the writes it missed at once.
+        .compose(v -> operatorWrites == null ? Future.<Void>succeededFuture() : deploy(operatorWrites))
         .compose(v -> deploy(web));
   }
 
@@ -154,8 +159,13 @@ public final class Agent {
     reloader = new Reloader(vertx, file, config, this::apply, metrics, clock);
     List<MaintenanceWindow> windows = new ArrayList<>(configWindows(config));
     windows.addAll(recovered.maintenance());
-    admin = new AgentAdmin(store, clock, config.zone(), windows, monitor, reloader);
+    String origin = parts.cluster() == null ? "local" : parts.cluster().self();
+    admin = new AgentAdmin(store, clock, config.zone(), windows, monitor::change, reloader, origin);
+    admin.retryAcksOn(board);
     tracker.maintenance(admin.schedule());
+    if (parts.cluster() != null) {
+      operatorWrites = new OperatorWritesVerticle(peers, admin, clock);
+    }
     web =
         new WebVerticle(
             config.http(),
@@ -275,7 +285,8 @@ public final class Agent {
    *
    * <ol>
    *   <li>Intake: the web server stops (no API write can change the monitor or the store any
-   *       more, no read finds the store closed) and reloads are refused, a running one awaited.
+   *       more, no read finds the store closed), operator writes from other agents are no longer
+   *       taken, and reloads are refused, a running one awaited.
    *   <li>Checks: the schedule stops; checks in flight are dropped when they end, unjudged, even
    *       when their probe closes under them (step 6) or fping was killed by the same SIGTERM.
    *       From here on the monitor publishes nothing.
@@ -297,7 +308,10 @@ public final class Agent {
             .then(
                 "stop serving and reloading",
                 STOP_INTAKE,
-                () -> Future.join(undeploy(web), reloader == null ? Future.succeededFuture() : reloader.stop()))
+                () -> Future.join(
+                    undeploy(web),
+                    undeploy(operatorWrites),
+                    reloader == null ? Future.succeededFuture() : reloader.stop()))
             .then("stop checks", STOP_CHECKS, () -> monitor == null ? Future.succeededFuture() : monitor.stopChecks())
             .then("stop alerting", STOP_ALERTS, () -> alerts == null ? Future.succeededFuture() : alerts.stopAlerting())
             .then("flush history", STOP_HISTORY, () -> recorder == null ? Future.succeededFuture() : recorder.detach())

@@ -21,7 +21,7 @@ final class Rows {
       "id, site, kind, opened_at, closed_at, reason, parent_incident_id, ack_at, ack_note";
 
   static final String MAINTENANCE_COLUMNS =
-      "id, site, start_at, end_at, day_of_week, from_time, to_time, note, source";
+      "id, site, start_at, end_at, day_of_week, from_time, to_time, note, source, uid";
 
   private Rows() {}
 
@@ -81,7 +81,8 @@ final class Rows {
         from == null ? null : LocalTime.parse(from),
         to == null ? null : LocalTime.parse(to),
         rs.getString(8),
-        rs.getString(9));
+        rs.getString(9),
+        rs.getString(10));
   }
 
   static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -105,7 +105,61 @@ final class Schema {
                       + " delivered_at INTEGER,"
                       + " last_error TEXT,"
                       + " UNIQUE (channel, key))",
-                  "CREATE INDEX outbox_undelivered ON outbox (channel, id) WHERE delivered_at IS NULL")));
+                  "CREATE INDEX outbox_undelivered ON outbox (channel, id) WHERE delivered_at IS NULL")),
+          new Migration(
+              3,
+              "operator writes shared by a cluster",
+              List.of(
+                  // The op log: every operator write, made here or received from another agent,
+                  // once (id is cluster-wide). seq is the arrival order here, the cursor of the
+                  // pages other agents read when they catch up. subject is what the write touches
+                  // (a site id, a window uid), for the rules that order writes to one thing.
+                  // pending: stored but not applied (yet): an acknowledgement whose incident is not
+                  // here, or a kind this vcmon does not know. received_at: when it was stored here
+                  // (0 for those migrated).
+                  "CREATE TABLE operator_op ("
+                      + " seq INTEGER PRIMARY KEY,"
+                      + " id TEXT NOT NULL UNIQUE,"
+                      + " at INTEGER NOT NULL,"
+                      + " kind TEXT NOT NULL,"
+                      + " subject TEXT,"
+                      + " origin TEXT NOT NULL,"
+                      + " body TEXT NOT NULL,"
+                      + " pending INTEGER NOT NULL DEFAULT 0 CHECK (pending IN (0, 1)),"
+                      + " received_at INTEGER NOT NULL DEFAULT 0)",
+                  "CREATE INDEX operator_op_subject ON operator_op (kind, subject)",
+                  "CREATE INDEX operator_op_at ON operator_op (at)",
+                  "CREATE INDEX operator_op_pending ON operator_op (kind, subject) WHERE pending = 1",
+                  // A window's identity across agents; windows stored before get a random one.
+                  "ALTER TABLE maintenance ADD COLUMN uid TEXT",
+                  "UPDATE maintenance SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL",
+                  "CREATE UNIQUE INDEX maintenance_uid ON maintenance (uid)",
+                  // The op whose stage or acknowledgement is in force: a later one (by at, then
+                  // id) replaces it, an earlier one arriving late does not.
+                  "ALTER TABLE site ADD COLUMN stage_op TEXT",
+                  "ALTER TABLE incident ADD COLUMN ack_op TEXT",
+                  // What was written before becomes ops of this agent, so that it reaches the
+                  // agents this one is clustered with later. Ids 'migrated:...' are unique: window
+                  // uids are random, and a site or incident is named with a random part too.
+                  "INSERT INTO operator_op (id, at, kind, subject, origin, body)"
+                      + " SELECT 'migrated:' || uid, CAST(strftime('%s', 'now') AS INTEGER) * 1000,"
+                      + " 'maintenance.add', uid, 'migrated',"
+                      + " json_object('uid', uid, 'site', site, 'start', start_at, 'end', end_at,"
+                      + " 'day', day_of_week, 'from', from_time, 'to', to_time, 'note', note)"
+                      + " FROM maintenance WHERE source = 'api' ORDER BY id",
+                  "UPDATE site SET stage_op = 'migrated:' || lower(hex(randomblob(16)))"
+                      + " WHERE stage IS NOT NULL",
+                  "INSERT INTO operator_op (id, at, kind, subject, origin, body)"
+                      + " SELECT stage_op, coalesce(stage_at, 0), 'stage.set', id, 'migrated',"
+                      + " json_object('site', id, 'stage', stage)"
+                      + " FROM site WHERE stage_op IS NOT NULL ORDER BY id",
+                  "UPDATE incident SET ack_op = 'migrated:' || lower(hex(randomblob(16)))"
+                      + " WHERE ack_at IS NOT NULL",
+                  "INSERT INTO operator_op (id, at, kind, subject, origin, body)"
+                      + " SELECT ack_op, ack_at, 'incident.ack', site, 'migrated',"
+                      + " json_object('site', site, 'opened_at', opened_at, 'closed_at', closed_at,"
+                      + " 'note', ack_note)"
+                      + " FROM incident WHERE ack_op IS NOT NULL ORDER BY id")));
 
   /** The version this vcmon writes; a file above it was written by a newer vcmon. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -3,6 +3,7 @@ package org.daitu.vcmon.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.OperatorOp;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.SiteState;
@@ -34,7 +36,7 @@ public final class SqliteStore implements Store {
   public SqliteStore(Vertx vertx, Path file) {
     this.db = new SqliteDatabase(vertx, file);
     this.history = new HistoryTable(db);
-    this.admin = new AdminTable(db);
+    this.admin = new AdminTable(db, Clock.systemUTC());
     this.outbox = new OutboxTable(db);
   }
 
@@ -126,23 +128,44 @@ public final class SqliteStore implements Store {
   // ---- operator writes
 
   @Override
-  public Future<Void> setStage(String siteId, RolloutStage stage, Instant at) {
-    return admin.setStage(siteId, stage, at);
+  public Future<OpOutcome<Void>> setStage(OperatorOp op, String siteId, RolloutStage stage) {
+    return admin.setStage(op, siteId, stage);
   }
 
   @Override
-  public Future<MaintenanceWindow> addMaintenance(MaintenanceWindow window) {
-    return admin.addMaintenance(window);
+  public Future<OpOutcome<MaintenanceWindow>> addMaintenance(OperatorOp op, MaintenanceWindow window) {
+    return admin.addMaintenance(op, window);
   }
 
   @Override
-  public Future<Boolean> removeMaintenance(long id) {
-    return admin.removeMaintenance(id);
+  public Future<OpOutcome<MaintenanceWindow>> removeMaintenance(OperatorOp op, String uid) {
+    return admin.removeMaintenance(op, uid);
   }
 
   @Override
-  public Future<Optional<Incident>> acknowledge(long incidentId, String note, Instant at) {
-    return admin.acknowledge(incidentId, note, at);
+  public Future<OpOutcome<Incident>> acknowledge(
+      OperatorOp op, String siteId, Instant openedAt, Instant closedAt, String note) {
+    return admin.acknowledge(op, siteId, openedAt, closedAt, note);
+  }
+
+  @Override
+  public Future<OpOutcome<Void>> keep(OperatorOp op) {
+    return admin.keep(op);
+  }
+
+  @Override
+  public Future<Optional<Incident>> incident(long id) {
+    return admin.incident(id);
+  }
+
+  @Override
+  public Future<List<OperatorOp>> pendingOps(String kind, String subject, Instant receivedSince) {
+    return admin.pendingOps(kind, subject, receivedSince);
+  }
+
+  @Override
+  public Future<OpPage> ops(long before, Instant since, int limit) {
+    return admin.ops(before, since, limit);
   }
 
   // ---- notification outbox

@@ -34,6 +34,7 @@ import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.OperatorOp;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.SiteState;
@@ -86,6 +87,11 @@ class SqliteStoreTest {
 
   static Instant at(int seconds) {
     return T0.plusSeconds(seconds);
+  }
+
+  /** An op whose body the store does not read (it takes the values as arguments). */
+  static OperatorOp op(String id, int seconds, String kind) {
+    return new OperatorOp(id, at(seconds), kind, id.substring(0, id.indexOf(':')), "{}");
   }
 
   List<Incident> record(Transition... transitions) throws Exception {
@@ -514,15 +520,19 @@ class SqliteStoreTest {
     @Test
     void acknowledgeStoresTheNote() throws Exception {
       Incident i = record(t("a", SiteState.UP, SiteState.DOWN, 0, "no answer")).get(0);
-      Optional<Incident> acked = await(store.acknowledge(i.id(), "power cut, EVN notified", at(60)));
-      assertThat(acked).get().satisfies(a -> {
+      OpOutcome<Incident> acked =
+          await(store.acknowledge(op("tinh:1", 60, OperatorOp.INCIDENT_ACK), "a", at(0), null, "power cut, EVN notified"));
+      assertThat(acked.status()).isEqualTo(OpOutcome.Status.APPLIED);
+      assertThat(acked.value()).satisfies(a -> {
+        assertThat(a.id()).isEqualTo(i.id());
         assertThat(a.ackAt()).isEqualTo(at(60));
         assertThat(a.ackNote()).isEqualTo("power cut, EVN notified");
         assertThat(a.open()).isTrue();
       });
       restart();
-      assertThat(await(store.load()).openIncidents()).containsExactly(acked.get());
-      assertThat(await(store.acknowledge(i.id() + 999, "nothing", at(61)))).isEmpty();
+      assertThat(await(store.load()).openIncidents()).containsExactly(acked.value());
+      assertThat(await(store.incident(i.id()))).contains(acked.value());
+      assertThat(await(store.incident(i.id() + 999))).isEmpty();
     }
 
     List<String> reasons(List<Incident> incidents) {
@@ -674,38 +684,46 @@ class SqliteStoreTest {
     void maintenanceWindowsAreAddedRemovedAndReloaded() throws Exception {
       MaintenanceWindow oneOff =
           await(store.addMaintenance(
-              MaintenanceWindow.oneOff(0, "ha-thuong", at(0), at(3600), "new codec", "api")));
+              op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD),
+              MaintenanceWindow.oneOff(0, "ha-thuong", at(0), at(3600), "new codec", "api").withUid("w1")))
+              .value();
       MaintenanceWindow weekly =
           await(store.addMaintenance(
+              op("tinh:2", 1, OperatorOp.MAINTENANCE_ADD),
               MaintenanceWindow.weekly(
-                  0, null, DayOfWeek.SUNDAY, LocalTime.of(22, 0), LocalTime.of(2, 30), "VNPT works", "api")));
+                  0, null, DayOfWeek.SUNDAY, LocalTime.of(22, 0), LocalTime.of(2, 30), "VNPT works", "api")
+                  .withUid("w2")))
+              .value();
       assertThat(oneOff.id()).isPositive();
+      assertThat(oneOff.uid()).isEqualTo("w1");
       assertThat(weekly.id()).isNotEqualTo(oneOff.id());
       restart();
 
       assertThat(await(store.load()).maintenance()).containsExactly(oneOff, weekly);
-      assertThat(await(store.removeMaintenance(oneOff.id()))).isTrue();
-      assertThat(await(store.removeMaintenance(oneOff.id()))).isFalse();
+      assertThat(await(store.removeMaintenance(op("tinh:3", 2, OperatorOp.MAINTENANCE_REMOVE), "w1")).value())
+          .isEqualTo(oneOff);
+      assertThat(await(store.removeMaintenance(op("tinh:4", 3, OperatorOp.MAINTENANCE_REMOVE), "w1")).value())
+          .isNull();
       assertThat(await(store.load()).maintenance()).containsExactly(weekly);
     }
 
     @Test
     void maintenanceWithoutTimesIsRefused() throws Exception {
-      MaintenanceWindow none = new MaintenanceWindow(0, "a", null, null, null, null, null, "?", "api");
-      assertThat(failure(store.addMaintenance(none)))
+      MaintenanceWindow none = new MaintenanceWindow(0, "a", null, null, null, null, null, "?", "api", "w");
+      assertThat(failure(store.addMaintenance(op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD), none)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "a maintenance window needs either start and end, or a day of the week with from and to");
-      MaintenanceWindow backwards = MaintenanceWindow.oneOff(0, "a", at(10), at(5), "?", "api");
-      assertThat(failure(store.addMaintenance(backwards)))
+      MaintenanceWindow backwards = MaintenanceWindow.oneOff(0, "a", at(10), at(5), "?", "api").withUid("w");
+      assertThat(failure(store.addMaintenance(op("tinh:2", 0, OperatorOp.MAINTENANCE_ADD), backwards)))
           .hasMessage("maintenance window end " + at(5) + " must be after its start " + at(10));
     }
 
     @Test
     void stagesSurviveRestartsLatestWins() throws Exception {
-      await(store.setStage("ha-thuong", RolloutStage.INSTALLED, at(0)));
-      await(store.setStage("ha-thuong", RolloutStage.COMMISSIONED, at(10)));
-      await(store.setStage("cat-ne", RolloutStage.CONNECTED, at(5)));
+      await(store.setStage(op("tinh:1", 0, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.INSTALLED));
+      await(store.setStage(op("tinh:2", 10, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.COMMISSIONED));
+      await(store.setStage(op("tinh:3", 5, OperatorOp.STAGE_SET), "cat-ne", RolloutStage.CONNECTED));
       record(t("ky-phu", SiteState.UNKNOWN, SiteState.DOWN, 0, "no answer"));
       restart();
 
@@ -728,6 +746,188 @@ class SqliteStoreTest {
           .containsExactly(new DailyRollout(day, 5, 12, 7), new DailyRollout(day.plusDays(1), 6, 20, 20));
       assertThat(await(store.days(day.plusDays(2), null))).extracting(DailyRollout::connected).containsExactly(7);
       assertThat(await(store.days(null, null))).hasSize(3);
+    }
+  }
+
+  @Nested
+  class OperatorOps {
+    MaintenanceWindow window(String uid) {
+      return MaintenanceWindow.oneOff(0, "ha-thuong", at(0), at(3600), "new codec", "api").withUid(uid);
+    }
+
+    @Test
+    void anOpDeliveredTwiceIsAppliedOnce() throws Exception {
+      OperatorOp add = op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD);
+      assertThat(await(store.addMaintenance(add, window("w1"))).status()).isEqualTo(OpOutcome.Status.APPLIED);
+      restart();
+      assertThat(await(store.addMaintenance(add, window("w1"))).status()).isEqualTo(OpOutcome.Status.DUPLICATE);
+      assertThat(await(store.load()).maintenance()).hasSize(1);
+      OperatorOp stage = op("tinh:2", 5, OperatorOp.STAGE_SET);
+      await(store.setStage(stage, "ha-thuong", RolloutStage.INSTALLED));
+      assertThat(await(store.setStage(stage, "ha-thuong", RolloutStage.INSTALLED)).status())
+          .isEqualTo(OpOutcome.Status.DUPLICATE);
+    }
+
+    @Test
+    void aRemovalThatArrivesBeforeItsAddWins() throws Exception {
+      OpOutcome<MaintenanceWindow> removed =
+          await(store.removeMaintenance(op("dai-tu:2", 10, OperatorOp.MAINTENANCE_REMOVE), "w1"));
+      assertThat(removed.status()).isEqualTo(OpOutcome.Status.APPLIED);
+      assertThat(removed.value()).isNull();
+
+      OpOutcome<MaintenanceWindow> added =
+          await(store.addMaintenance(op("tinh:1", 0, OperatorOp.MAINTENANCE_ADD), window("w1")));
+      assertThat(added.status()).isEqualTo(OpOutcome.Status.SUPERSEDED);
+      assertThat(await(store.load()).maintenance()).isEmpty();
+    }
+
+    @Test
+    void anEarlierStageArrivingLateDoesNotReplaceALaterOne() throws Exception {
+      await(store.setStage(op("dai-tu:1", 20, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.COMMISSIONED));
+      assertThat(await(store.setStage(op("tinh:1", 10, OperatorOp.STAGE_SET), "ha-thuong", RolloutStage.PLANNED)).status())
+          .isEqualTo(OpOutcome.Status.SUPERSEDED);
+      assertThat(await(store.load()).stages()).containsEntry("ha-thuong", RolloutStage.COMMISSIONED);
+    }
+
+    @Test
+    void anAcknowledgementWithoutItsIncidentIsKeptAndAppliedWhenTriedAgain() throws Exception {
+      OperatorOp ack = op("tinh:1", 60, OperatorOp.INCIDENT_ACK);
+      assertThat(await(store.acknowledge(ack, "a", at(0), null, "EVN")).status())
+          .isEqualTo(OpOutcome.Status.PENDING);
+      assertThat(await(store.pendingOps(OperatorOp.INCIDENT_ACK, "a", null))).extracting(OperatorOp::id)
+          .containsExactly("tinh:1");
+      assertThat(await(store.pendingOps(null, null, Instant.now().plusSeconds(60)))).isEmpty();
+
+      // This agent judges the site DOWN a little later than the one that acknowledged it.
+      Incident mine = record(t("a", SiteState.UP, SiteState.DOWN, 20, "no answer")).get(0);
+      OpOutcome<Incident> again = await(store.acknowledge(ack, "a", at(0), null, "EVN"));
+      assertThat(again.status()).isEqualTo(OpOutcome.Status.APPLIED);
+      assertThat(again.value().id()).isEqualTo(mine.id());
+      assertThat(again.value().ackNote()).isEqualTo("EVN");
+      assertThat(await(store.pendingOps(null, null, null))).isEmpty();
+      assertThat(await(store.acknowledge(ack, "a", at(0), null, "EVN")).status())
+          .isEqualTo(OpOutcome.Status.DUPLICATE);
+    }
+
+    @Test
+    void theLatestAcknowledgementWins() throws Exception {
+      record(t("a", SiteState.UP, SiteState.DOWN, 0, "no answer"));
+      await(store.acknowledge(op("tinh:2", 90, OperatorOp.INCIDENT_ACK), "a", at(0), null, "later"));
+      OpOutcome<Incident> earlier =
+          await(store.acknowledge(op("dai-tu:1", 60, OperatorOp.INCIDENT_ACK), "a", at(0), null, "earlier"));
+      assertThat(earlier.status()).isEqualTo(OpOutcome.Status.SUPERSEDED);
+      assertThat(earlier.value().ackNote()).isEqualTo("later");
+      assertThat(earlier.value().ackAt()).isEqualTo(at(90));
+    }
+
+    @Test
+    void unknownKindsAreKeptPendingAndPassedOn() throws Exception {
+      OperatorOp announcement = new OperatorOp("tinh:9", Instant.ofEpochMilli(System.currentTimeMillis()), "announcement.add", "tinh", "{\"text\":\"hi\"}");
+      assertThat(await(store.keep(announcement)).status()).isEqualTo(OpOutcome.Status.PENDING);
+      assertThat(await(store.keep(announcement)).status()).isEqualTo(OpOutcome.Status.PENDING);
+      assertThat(await(store.ops(0, Instant.now().minusSeconds(60), 10)).ops()).containsExactly(announcement);
+    }
+
+    @Test
+    void theCatchUpPagesRecentOpsAndOlderOnesStillInForce() throws Exception {
+      Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+      Instant old = now.minus(java.time.Duration.ofDays(200));
+      // Old: a window that stands, a window removed, a stage replaced and the stage in force.
+      OperatorOp standing = new OperatorOp("tinh:1", old, OperatorOp.MAINTENANCE_ADD, "tinh", "{}");
+      OperatorOp gone = new OperatorOp("tinh:2", old, OperatorOp.MAINTENANCE_ADD, "tinh", "{}");
+      OperatorOp removal = new OperatorOp("tinh:3", old.plusSeconds(1), OperatorOp.MAINTENANCE_REMOVE, "tinh", "{}");
+      OperatorOp replaced = new OperatorOp("tinh:4", old, OperatorOp.STAGE_SET, "tinh", "{}");
+      OperatorOp inForce = new OperatorOp("tinh:5", old.plusSeconds(5), OperatorOp.STAGE_SET, "tinh", "{}");
+      await(store.addMaintenance(standing, window("w1")));
+      await(store.addMaintenance(gone, window("w2")));
+      await(store.removeMaintenance(removal, "w2"));
+      await(store.setStage(replaced, "a", RolloutStage.INSTALLED));
+      await(store.setStage(inForce, "a", RolloutStage.CONNECTED));
+      List<OperatorOp> recent = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        OperatorOp r = new OperatorOp("dai-tu:" + i, now.minusSeconds(i), OperatorOp.STAGE_SET, "dai-tu", "{}");
+        await(store.setStage(r, "b" + i, RolloutStage.INSTALLED));
+        recent.add(r);
+      }
+      Instant since = now.minus(java.time.Duration.ofDays(90));
+
+      AdminStore.OpPage first = await(store.ops(0, since, 3));
+      assertThat(first.ops()).containsExactly(recent.get(4), recent.get(3), recent.get(2));
+      AdminStore.OpPage second = await(store.ops(first.next(), since, 3));
+      assertThat(second.ops()).containsExactly(recent.get(1), recent.get(0), inForce);
+      AdminStore.OpPage third = await(store.ops(second.next(), since, 3));
+      assertThat(third.ops()).containsExactly(standing);
+      assertThat(third.next()).isZero();
+    }
+  }
+
+  /** A store written by the vcmon before operator writes were shared (schema version 2). */
+  @Nested
+  class MigrationToOperatorOps {
+    @Test
+    void everythingStoredStaysAndBecomesOpsOfThisAgent() throws Exception {
+      await(store.close());
+      Files.delete(db);
+      Files.deleteIfExists(db.resolveSibling("vcmon.db-wal"));
+      Files.deleteIfExists(db.resolveSibling("vcmon.db-shm"));
+      try (Connection c = raw(db);
+          Statement s = c.createStatement()) {
+        for (Schema.Migration m : Schema.MIGRATIONS) {
+          if (m.version() <= 2) {
+            for (String sql : m.statements()) {
+              s.execute(sql);
+            }
+          }
+        }
+        s.execute("PRAGMA application_id=" + Schema.APPLICATION_ID);
+        s.execute("PRAGMA user_version=2");
+        s.execute("INSERT INTO maintenance (site, start_at, end_at, note, source)"
+            + " VALUES ('ha-thuong', " + at(0).toEpochMilli() + ", " + at(3600).toEpochMilli() + ", 'codec', 'api')");
+        s.execute("INSERT INTO maintenance (site, day_of_week, from_time, to_time, note, source)"
+            + " VALUES (NULL, 7, '22:00', '02:30', 'VNPT', 'api')");
+        s.execute("INSERT INTO site (id, stage, stage_at) VALUES ('cat-ne', 'COMMISSIONED', " + at(5).toEpochMilli() + ")");
+        s.execute("INSERT INTO site (id, first_connected) VALUES ('ky-phu', " + at(1).toEpochMilli() + ")");
+        s.execute("INSERT INTO incident (site, kind, opened_at, closed_at, reason, ack_at, ack_note)"
+            + " VALUES ('ky-phu', 'DOWN', " + at(10).toEpochMilli() + ", NULL, 'no answer', "
+            + at(70).toEpochMilli() + ", 'EVN')");
+      }
+
+      store = open(db);
+
+      assertThat(pragma(db, "user_version")).isEqualTo(String.valueOf(Schema.LATEST));
+      Store.Recovered r = await(store.load());
+      assertThat(r.maintenance()).hasSize(2).allSatisfy(w -> assertThat(w.uid()).hasSize(32));
+      assertThat(r.maintenance().get(0).uid()).isNotEqualTo(r.maintenance().get(1).uid());
+      assertThat(r.maintenance().get(1).day()).isEqualTo(DayOfWeek.SUNDAY);
+      assertThat(r.stages()).isEqualTo(Map.of("cat-ne", RolloutStage.COMMISSIONED));
+      assertThat(r.firstConnected()).isEqualTo(Map.of("ky-phu", at(1)));
+      assertThat(r.openIncidents()).singleElement().satisfies(i -> {
+        assertThat(i.ackAt()).isEqualTo(at(70));
+        assertThat(i.ackNote()).isEqualTo("EVN");
+      });
+
+      // Each earlier write is now an op that another agent can apply.
+      List<OperatorOp> ops = await(store.ops(0, Instant.EPOCH, 100)).ops();
+      assertThat(ops).extracting(OperatorOp::kind).containsExactlyInAnyOrder(
+          OperatorOp.MAINTENANCE_ADD, OperatorOp.MAINTENANCE_ADD, OperatorOp.STAGE_SET, OperatorOp.INCIDENT_ACK);
+      assertThat(ops).allSatisfy(o -> {
+        assertThat(o.id()).startsWith("migrated:");
+        assertThat(o.origin()).isEqualTo("migrated");
+      });
+      io.vertx.core.json.JsonObject weekly =
+          ops.stream().map(o -> new io.vertx.core.json.JsonObject(o.body()))
+              .filter(b -> b.getInteger("day") != null).findFirst().orElseThrow();
+      assertThat(weekly.getString("from")).isEqualTo("22:00");
+      assertThat(weekly.getString("uid")).isEqualTo(r.maintenance().get(1).uid());
+      io.vertx.core.json.JsonObject ack =
+          ops.stream().filter(o -> o.kind().equals(OperatorOp.INCIDENT_ACK))
+              .map(o -> new io.vertx.core.json.JsonObject(o.body())).findFirst().orElseThrow();
+      assertThat(ack.getLong("opened_at")).isEqualTo(at(10).toEpochMilli());
+      assertThat(ack.getValue("closed_at")).isNull();
+      assertThat(ack.getString("note")).isEqualTo("EVN");
+      OperatorOp stage = ops.stream().filter(o -> o.kind().equals(OperatorOp.STAGE_SET)).findFirst().orElseThrow();
+      assertThat(stage.at()).isEqualTo(at(5));
+      assertThat(new io.vertx.core.json.JsonObject(stage.body()).getString("stage")).isEqualTo("COMMISSIONED");
     }
   }
 

@@ -81,7 +81,15 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
               log.info("Rollout stage set site={} stage={}", id, stage.label());
               WebVerticle.json(ctx, 200, new JsonObject().put("id", id).put("stage", stage.label()));
             })
-        .onFailure(ctx::fail);
+        .onFailure(
+            err -> {
+              // Another agent's later write wins everywhere (docs/cluster.md, "Operator writes").
+              if (err instanceof IllegalStateException) {
+                ctx.fail(new ApiError(409, err.getMessage()));
+              } else {
+                ctx.fail(err);
+              }
+            });
   }
 
   private void listMaintenance(RoutingContext ctx) {
@@ -269,7 +277,9 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
             .put("id", w.id())
             .put("site", w.siteId() == null ? "all" : w.siteId())
             .put("note", w.note())
-            .put("source", w.source());
+            .put("source", w.source())
+            // The same on every agent of a cluster; ids are each agent's own.
+            .put("uid", w.uid());
     if (w.weekly()) {
       o.put(
           "weekly",
