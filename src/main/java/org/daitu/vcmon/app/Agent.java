@@ -76,6 +76,8 @@ public final class Agent {
   private MonitorVerticle monitor;
   private AlertVerticle alerts;
   private AgentMetrics metrics;
+  /** Null for a single agent. */
+  private MemberAlerts memberAlerts;
 
   private Agent(Vertx vertx, AgentConfig config, AgentParts parts, Mode mode) {
     this.vertx = vertx;
@@ -110,7 +112,7 @@ public final class Agent {
             })
         .compose(v -> parts.snmp().start())
         // Alerts first: no transition of the first checks may go unnoticed.
-        .compose(v -> deploy(alerts))
+        .compose(v -> deploy(alerts).onSuccess(x -> watchMembers()))
         .compose(v -> deploy(monitor))
         .compose(v -> deploy(web));
   }
@@ -123,6 +125,7 @@ public final class Agent {
     metrics.store(store::health);
     if (parts.cluster() != null) {
       metrics.clusterMembers(() -> (int) parts.cluster().members().stream().filter(m -> m.up()).count());
+      metrics.cluster(parts.cluster(), config.cluster().members().size());
       new VantageNames(parts.cluster(), () -> board.snapshot().sites().stream().map(st -> st.site()).toList())
           .start(vertx);
     }
@@ -133,6 +136,9 @@ public final class Agent {
         new AlertVerticle(
             config, store, board, metrics, clock, parts.channels(),
             recovered.openIncidents(), recovered.lastHeartbeat());
+    if (parts.cluster() != null) {
+      memberAlerts = new MemberAlerts(parts.cluster(), config, clock, alerts);
+    }
     // Only an agent started from a file can reload it; the demo has none.
     Path file = mode == Mode.AGENT ? config.source() : null;
     reloader = new Reloader(vertx, file, config, this::apply, metrics, clock);
@@ -189,7 +195,20 @@ public final class Agent {
               metrics.inventory(next.inventory());
               return admin.configWindows(configWindows(next));
             })
-        .compose(v -> alerts.reconfigure(next));
+        .compose(
+            v -> {
+              if (memberAlerts != null) {
+                memberAlerts.reconfigure(next);
+              }
+              return alerts.reconfigure(next);
+            });
+  }
+
+  /** Announces members of the cluster leaving and coming back, from the alert verticle's start on. */
+  private void watchMembers() {
+    if (memberAlerts != null) {
+      memberAlerts.start();
+    }
   }
 
   /**
