@@ -162,4 +162,23 @@ class MemberNoticesTest {
     assertThat(vi.onChange(daiTuLeft, List.of(tinh, daiTuLeft), LEFT)).hasSize(1);
     assertThat(vi.onChange(daiTuLeft, List.of(tinh, daiTuLeft), LEFT)).isEmpty();
   }
+
+  /** dai-tu lost, as tinh announces it (Vietnamese), for the channel tests. */
+  static Notification left() {
+    MemberNotices notices = new MemberNotices("tinh", new Messages("vi", ZONE));
+    Member tinh = new Member("tinh", "n-tinh", "127.0.0.21:7800", true, TINH_JOINED);
+    notices.seed(List.of(tinh, new Member("dai-tu", "n-1", "127.0.0.22:7800", true, JOINED)));
+    Member gone = new Member("dai-tu", "n-1", "127.0.0.22:7800", false, LEFT);
+    return notices.onChange(gone, List.of(tinh, gone), LEFT).get(0);
+  }
+
+  /** dai-tu back after {@link #left()}. */
+  static Notification returned() {
+    MemberNotices notices = new MemberNotices("tinh", new Messages("vi", ZONE));
+    Member tinh = new Member("tinh", "n-tinh", "127.0.0.21:7800", true, TINH_JOINED);
+    Member gone = new Member("dai-tu", "n-1", "127.0.0.22:7800", false, LEFT);
+    notices.onChange(gone, List.of(tinh, gone), LEFT);
+    Member back = new Member("dai-tu", "n-2", "127.0.0.22:7800", true, REJOINED);
+    return notices.onChange(back, List.of(tinh, back), BACK).get(0);
+  }
 }
