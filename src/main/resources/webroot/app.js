@@ -505,7 +505,11 @@
     }
     box.title = t("clusterTitle");
     box.append(el("span", "cluster-name", t("cluster", { name: c.name })), " ");
-    c.members.forEach((m, i) => {
+    // A node that left with a vantage another node has now (one refused for a taken vantage) is
+    // not that vantage lost.
+    const live = new Set(c.members.filter((m) => m.up && m.vantage).map((m) => m.vantage));
+    const shown = c.members.filter((m) => m.up || !m.vantage || !live.has(m.vantage));
+    shown.forEach((m, i) => {
       if (i > 0) box.append("; ");
       const name = "vcmon " + (m.vantage || m.address);
       let status;
