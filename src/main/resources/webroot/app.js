@@ -8,6 +8,7 @@
   const ORDER = ["DOWN", "UNREACHABLE", "DEGRADED", "UNKNOWN", "MAINTENANCE", "PLANNED", "UP"];
   const UNIT_TYPES = ["xã", "thị trấn"];
   const REFRESH_MS = 30000;
+  const CLUSTER_REFRESH_MS = 10000;
   const SVG_NS = "http://www.w3.org/2000/svg";
 
   const TEXT = {
@@ -52,6 +53,12 @@
       type: { "xã": "Xã", "thị trấn": "Thị trấn", "district": "Huyện", "province": "Tỉnh", "network": "Mạng" },
       stage: { planned: "Kế hoạch", installed: "Đã lắp đặt", connected: "Đã kết nối", commissioned: "Đã nghiệm thu" },
       units: { d: "ngày", h: "giờ", m: "phút", s: "giây" },
+      cluster: "Cụm {name}:",
+      clusterTitle: "Các vcmon (điểm giám sát) của cụm, theo vcmon này",
+      memberUp: "trực tuyến",
+      memberLost: "mất liên lạc {age}",
+      memberNever: "chưa từng liên lạc",
+      memberSelf: "vcmon này",
     },
     en: {
       locale: "en-GB",
@@ -94,11 +101,17 @@
       type: { "xã": "Commune", "thị trấn": "Town", "district": "District", "province": "Province", "network": "Network" },
       stage: { planned: "Planned", installed: "Installed", connected: "Connected", commissioned: "Commissioned" },
       units: { d: "d", h: "h", m: "min", s: "s" },
+      cluster: "Cluster {name}:",
+      clusterTitle: "The vcmon agents (vantage points) of the cluster, as this one sees them",
+      memberUp: "online",
+      memberLost: "lost contact {age}",
+      memberNever: "never seen",
+      memberSelf: "this vcmon",
     },
   };
 
   // What the page shows; replaced piece by piece by fetches and live events.
-  const data = { sites: [], summary: null, rollout: null, availability: new Map(), open: [], closed: [], at: null };
+  const data = { sites: [], summary: null, rollout: null, availability: new Map(), open: [], closed: [], at: null, cluster: null };
   // Visible to tests and to anyone debugging in the console: a reload resets it.
   const page = (window.vcmonPage = { loadedAt: Date.now(), events: 0, fetches: 0 });
   let lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "vi";
@@ -223,6 +236,7 @@
 
   function renderAll() {
     applyLanguage();
+    renderCluster();
     renderSummary();
     renderChart();
     renderMap();
@@ -454,6 +468,62 @@
     table.append(head, body);
   }
 
+  // "2 phút", "1 giờ 5 phút", "40 giây": a lost member's time away, without seconds once past a minute.
+  function roughly(seconds) {
+    const u = TEXT[lang].units;
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60) return s + " " + u.s;
+    const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    return [d && d + " " + u.d, h && h + " " + u.h, !d && m && m + " " + u.m].filter(Boolean).join(" ");
+  }
+
+  // Members change without a site event: looked at on their own, more often than the rest. A
+  // single agent answers 404 (it cannot become a cluster without a restart): asked once only.
+  let clusterTimer = null;
+  async function refreshCluster() {
+    try {
+      data.cluster = await getJson("api/v1/cluster");
+    } catch (e) {
+      data.cluster = null;
+      if (/HTTP 404$/.test(e.message) && clusterTimer !== null) {
+        clearInterval(clusterTimer);
+        clusterTimer = null;
+      }
+    }
+    renderCluster();
+  }
+
+  // Each agent of the cluster: "vcmon tinh: trực tuyến; vcmon dai-tu: mất liên lạc 2 phút".
+  // A single agent answers 404 on api/v1/cluster: nothing is shown.
+  function renderCluster() {
+    const box = $("cluster");
+    const c = data.cluster;
+    box.replaceChildren();
+    if (!c || !Array.isArray(c.members)) {
+      box.hidden = true;
+      return;
+    }
+    box.title = t("clusterTitle");
+    box.append(el("span", "cluster-name", t("cluster", { name: c.name })), " ");
+    // A node that left with a vantage another node has now (one refused for a taken vantage) is
+    // not that vantage lost.
+    const live = new Set(c.members.filter((m) => m.up && m.vantage).map((m) => m.vantage));
+    const shown = c.members.filter((m) => m.up || !m.vantage || !live.has(m.vantage));
+    shown.forEach((m, i) => {
+      if (i > 0) box.append("; ");
+      const name = "vcmon " + (m.vantage || m.address);
+      let status;
+      if (m.up) status = t("memberUp");
+      else if (m.vantage && m.since) status = t("memberLost", { age: roughly((Date.now() - Date.parse(m.since)) / 1000) });
+      else status = t("memberNever");
+      const item = el("span", "member " + (m.up ? "member-up" : "member-lost"), name + ": " + status);
+      item.dataset.vantage = m.vantage || "";
+      if (m.vantage && m.vantage === c.self) item.title = t("memberSelf");
+      box.append(item);
+    });
+    box.hidden = false;
+  }
+
   // ---- data ----
   async function getJson(path) {
     const r = await fetch(path, { cache: "no-store" });
@@ -556,6 +626,8 @@
     connectEvents();
     // RTT and loss change with every check, not only with the state: keep them fresh too.
     setInterval(refreshAll, REFRESH_MS);
+    clusterTimer = setInterval(refreshCluster, CLUSTER_REFRESH_MS);
+    refreshCluster();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -87,6 +87,8 @@ public final class Agent {
   private CombinedVerticle combiner;
   /** Shares operator writes with the other agents; null for a single agent. */
   private OperatorWritesVerticle operatorWrites;
+  /** Null for a single agent. */
+  private MemberAlerts memberAlerts;
 
   private Agent(Vertx vertx, AgentConfig config, AgentParts parts, Mode mode) {
     this.vertx = vertx;
@@ -125,7 +127,7 @@ public final class Agent {
             })
         .compose(v -> parts.snmp().start())
         // Alerts first: no transition of the first checks may go unnoticed.
-        .compose(v -> deploy(alerts))
+        .compose(v -> deploy(alerts).onSuccess(x -> watchMembers()))
         .compose(v -> combiner == null ? Future.succeededFuture() : deploy(combiner))
         .compose(v -> deploy(monitor))
         // Before the API: a restarted agent asks its peers for the writes it missed at once.
@@ -141,10 +143,12 @@ public final class Agent {
     metrics.store(store::health);
     if (parts.cluster() != null) {
       metrics.clusterMembers(() -> (int) parts.cluster().members().stream().filter(m -> m.up()).count());
+      metrics.cluster(parts.cluster(), config.cluster().members().size());
       new VantageNames(parts.cluster(), () -> board.snapshot().sites().stream().map(st -> st.site()).toList())
           .start(vertx);
       peers = new EventBusPeers(vertx, parts.cluster());
       combiner = new CombinedVerticle(peers, localBoard, board, clock, config.zone());
+      metrics.siteVantageStates(combiner::vantageStates);
     }
     recorder = new HistoryRecorder(vertx, store, config.inventory(), clock, config.zone());
     recorder.attach(board);
@@ -154,6 +158,9 @@ public final class Agent {
             config, store, board, metrics, clock, parts.channels(),
             recovered.openIncidents(), recovered.lastHeartbeat(),
             peers == null ? null : new OneVoice(vertx, peers, parts.channels(), clock));
+    if (parts.cluster() != null) {
+      memberAlerts = new MemberAlerts(parts.cluster(), config, clock, alerts);
+    }
     // Only an agent started from a file can reload it; the demo has none.
     Path file = mode == Mode.AGENT ? config.source() : null;
     reloader = new Reloader(vertx, file, config, this::apply, metrics, clock);
@@ -215,7 +222,20 @@ public final class Agent {
               metrics.inventory(next.inventory());
               return admin.configWindows(configWindows(next));
             })
-        .compose(v -> alerts.reconfigure(next));
+        .compose(
+            v -> {
+              if (memberAlerts != null) {
+                memberAlerts.reconfigure(next);
+              }
+              return alerts.reconfigure(next);
+            });
+  }
+
+  /** Announces members of the cluster leaving and coming back, from the alert verticle's start on. */
+  private void watchMembers() {
+    if (memberAlerts != null) {
+      memberAlerts.start();
+    }
   }
 
   /**

@@ -162,14 +162,25 @@ final class AlertVerticle extends VerticleBase {
     return Future.join(channels.stream().map(Channel::close).toList()).mapEmpty();
   }
 
-  private void submit(List<Notification> notifications) {
+  /**
+   * Sends notifications decided outside the policy (members of the cluster leaving and coming
+   * back) through the same path as the policy's, on this verticle's context; completes once they
+   * are queued durably (or at once when alerting stopped).
+   */
+  Future<Void> notify(List<Notification> notifications) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> (stopping ? Future.<Void>succeededFuture() : submit(notifications)).onComplete(done));
+    return done.future();
+  }
+
+  private Future<Void> submit(List<Notification> notifications) {
     if (notifications.isEmpty()) {
-      return;
+      return Future.succeededFuture();
     }
     for (Notification n : notifications) {
       log.info("Notification kind={} severity={} key={} title=\"{}\"", n.kind(), n.severity(), n.key(), n.title());
     }
-    (voice == null ? outbox.submit(notifications) : voice.route(notifications))
+    return (voice == null ? outbox.submit(notifications) : voice.route(notifications))
         .onFailure(err -> log.error("Notifications not queued count={} error=\"{}\"", notifications.size(), err.getMessage()));
   }
 }

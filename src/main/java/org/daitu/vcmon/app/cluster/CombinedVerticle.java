@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import org.daitu.vcmon.cluster.ClusterView;
 import org.daitu.vcmon.cluster.Combined;
 import org.daitu.vcmon.cluster.CombinedState;
@@ -527,16 +526,33 @@ public final class CombinedVerticle extends VerticleBase {
     return out;
   }
 
-  /** Every vantage's latest verdict on every site: site → vantage → state (the metrics). */
+  private record StatesOf(StateSnapshot snapshot, Map<String, Map<String, SiteState>> states) {}
+
+  private volatile StatesOf statesOf;
+
+  /**
+   * Every vantage's latest verdict on every site: site → vantage → state (the metrics). The same
+   * map while the combined snapshot is the same, so a scrape between changes rewrites nothing.
+   * Thread-safe.
+   */
   public Map<String, Map<String, SiteState>> vantageStates() {
-    Map<String, Map<String, SiteState>> out = new TreeMap<>();
-    for (SiteStatus s : combined.snapshot().sites()) {
-      Map<String, SiteState> per = new TreeMap<>();
-      s.vantages().forEach(v -> per.put(v.vantage(), v.state()));
-      if (!per.isEmpty()) {
+    StateSnapshot snap = combined.snapshot();
+    StatesOf cached = statesOf;
+    if (cached != null && cached.snapshot == snap) {
+      return cached.states;
+    }
+    Map<String, Map<String, SiteState>> out = new HashMap<>();
+    for (SiteStatus s : snap.sites()) {
+      if (!s.vantages().isEmpty()) {
+        Map<String, SiteState> per = new HashMap<>();
+        s.vantages().forEach(v -> per.put(v.vantage(), v.state()));
         out.put(s.id(), per);
       }
     }
+    if (cached != null && cached.states.equals(out)) {
+      out = cached.states;
+    }
+    statesOf = new StatesOf(snap, out);
     return out;
   }
 }

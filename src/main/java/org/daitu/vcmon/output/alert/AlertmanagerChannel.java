@@ -20,7 +20,9 @@ import org.daitu.vcmon.config.AgentConfig;
  * {@code severity} and {@code state}, so that Alertmanager's own grouping, inhibition and routing
  * apply. Alertmanager forgets an alert that is not re-sent within its resolve timeout, so the
  * firing ones are kept here and re-sent every {@code resend_interval}; a recovery sends the same
- * labels with {@code endsAt}, which resolves it.
+ * labels with {@code endsAt}, which resolves it. An agent that left the cluster ({@code cluster}
+ * notifications) is one alert, {@code VcmonMemberLeft} labelled {@code vantage}, firing until the
+ * agent is back.
  *
  * <p>Confined to the context that created it (the timer and the map of active alerts).
  */
@@ -53,6 +55,9 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
     if (kind == Notification.Kind.READINESS) {
       return "VcmonMeetingReadiness";
     }
+    if (kind == Notification.Kind.CLUSTER) {
+      return "VcmonMemberLeft";
+    }
     if (state == null || state.isEmpty()) {
       return "VcmonDigest";
     }
@@ -63,6 +68,9 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
   @Override
   public Future<Void> send(Notification n) {
     startResending();
+    if (n.kind() == Notification.Kind.CLUSTER && n.member() != null) {
+      return sendMember(n);
+    }
     JsonArray alerts = new JsonArray();
     List<String> fired = new ArrayList<>();
     List<String> ended = new ArrayList<>();
@@ -99,6 +107,37 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
                 }
               }
               ended.forEach(active::remove);
+            });
+  }
+
+  /** A member left (fires until it is back) or is back (resolves). */
+  private Future<Void> sendMember(Notification n) {
+    String id = "member:" + n.member().vantage();
+    JsonObject previous = active.get(id);
+    JsonObject labels =
+        previous != null
+            ? previous.getJsonObject("labels").copy()
+            : new JsonObject()
+                .put("alertname", alertName(n.kind(), null))
+                .put("vantage", n.member().vantage())
+                .put("severity", NotificationJson.severityLabel(n.severity()));
+    JsonObject alert =
+        new JsonObject()
+            .put("labels", labels)
+            .put("annotations", new JsonObject().put("summary", n.title()).put("description", n.text()))
+            .put("startsAt", (previous != null ? Instant.parse(previous.getString("startsAt")) : n.at()).toString())
+            .put("generatorURL", "/api/v1/cluster");
+    if (n.resolved()) {
+      alert.put("endsAt", n.at().toString());
+    }
+    return post(new JsonArray().add(alert))
+        .onSuccess(
+            ok -> {
+              if (n.resolved()) {
+                active.remove(id);
+              } else {
+                active.put(id, alert);
+              }
             });
   }
 
@@ -169,7 +208,7 @@ public final class AlertmanagerChannel extends ConfiguredChannel {
     return post(new JsonArray(new ArrayList<>(active.values())));
   }
 
-  /** Sites with a firing alert here, for tests and the status of the channel. */
+  /** Sites (and {@code member:<vantage>}) with a firing alert here, for tests and the status of the channel. */
   public List<String> firing() {
     return List.copyOf(active.keySet());
   }

@@ -255,4 +255,45 @@ public final class Messages {
     String r = reason == null || reason.isBlank() ? "" : ": " + reason;
     return name + " (" + state(state) + r + ")";
   }
+
+  /** An agent of the cluster: "vcmon dai-tu" (vantage ids are the names operators gave them). */
+  public String agent(String vantage) {
+    return "vcmon " + vantage;
+  }
+
+  public String memberLeftTitle(String vantage) {
+    return vi
+        ? "[CẢNH BÁO] " + agent(vantage) + " mất liên lạc với cụm"
+        : "[WARNING] " + agent(vantage) + " lost contact with the cluster";
+  }
+
+  /**
+   * The agent {@code vantage} (at {@code address}) left the cluster at {@code at}, as seen by the
+   * agent {@code reporter}, which carries on.
+   */
+  public String memberLeftText(String vantage, String address, Instant at, String reporter) {
+    return vi
+        ? agent(reporter) + " không còn liên lạc được với " + agent(vantage) + " (" + address + ") từ "
+            + time(at, at) + ". Máy chủ, nguồn điện hoặc đường truyền của " + agent(vantage)
+            + " có thể gặp sự cố. Các điểm cầu vẫn được " + agent(reporter) + " tiếp tục giám sát."
+        : agent(reporter) + " lost contact with " + agent(vantage) + " (" + address + ") at "
+            + time(at, at) + ". Its machine, power or network link may have failed. "
+            + agent(reporter) + " keeps watching the sites.";
+  }
+
+  public String memberReturnedTitle(String vantage) {
+    return vi
+        ? "[ĐÃ KHÔI PHỤC] " + agent(vantage) + " đã liên lạc lại với cụm"
+        : "[RESOLVED] " + agent(vantage) + " is back in the cluster";
+  }
+
+  /** Back at {@code at}; {@code leftAt} is when {@code reporter} saw it leave. */
+  public String memberReturnedText(String vantage, String address, Instant leftAt, Instant at, String reporter) {
+    String lasted = duration(Duration.between(leftAt, at));
+    return vi
+        ? agent(vantage) + " (" + address + ") đã liên lạc lại với " + agent(reporter) + " lúc "
+            + time(at, at) + ", sau " + lasted + " mất liên lạc (từ " + time(leftAt, at) + ")."
+        : agent(vantage) + " (" + address + ") is back in contact with " + agent(reporter) + " at "
+            + time(at, at) + " after " + lasted + " (lost since " + time(leftAt, at) + ").";
+  }
 }

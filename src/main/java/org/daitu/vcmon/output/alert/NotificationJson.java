@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * A {@link Notification} as JSON: the webhook contract ({@code kind}, {@code text}, {@code
- * sites[]}) plus {@code key}, {@code severity}, {@code resolved}, {@code title} and {@code at}.
+ * sites[]}) plus {@code key}, {@code severity}, {@code resolved}, {@code title} and {@code at};
+ * a {@code cluster} notification also has {@code member: {vantage, address, since}}.
  * The same document is what the outbox stores, so {@link #parse} reads back exactly what {@link
  * #toJson} wrote. Instants are ISO-8601 UTC; severities lower case (info|warning|critical).
  */
@@ -28,15 +29,26 @@ public final class NotificationJson {
               .put("since", s.since() == null ? null : s.since().toString())
               .put("reason", s.reason()));
     }
-    return new JsonObject()
-        .put("kind", n.kind().label())
-        .put("text", n.text())
-        .put("sites", sites)
-        .put("key", n.key())
-        .put("severity", severityLabel(n.severity()))
-        .put("resolved", n.resolved())
-        .put("title", n.title())
-        .put("at", n.at().toString());
+    JsonObject o =
+        new JsonObject()
+            .put("kind", n.kind().label())
+            .put("text", n.text())
+            .put("sites", sites)
+            .put("key", n.key())
+            .put("severity", severityLabel(n.severity()))
+            .put("resolved", n.resolved())
+            .put("title", n.title())
+            .put("at", n.at().toString());
+    if (n.member() != null) {
+      Notification.MemberLine m = n.member();
+      o.put(
+          "member",
+          new JsonObject()
+              .put("vantage", m.vantage())
+              .put("address", m.address())
+              .put("since", m.since() == null ? null : m.since().toString()));
+    }
+    return o;
   }
 
   /**
@@ -64,6 +76,11 @@ public final class NotificationJson {
               instant(s, "since", false),
               s.getString("reason")));
     }
+    JsonObject m = o.getJsonObject("member");
+    Notification.MemberLine member =
+        m == null
+            ? null
+            : new Notification.MemberLine(m.getString("vantage"), m.getString("address"), instant(m, "since", false));
     return new Notification(
         required(o, "key"),
         kind(required(o, "kind")),
@@ -72,7 +89,8 @@ public final class NotificationJson {
         instant(o, "at", true),
         o.getString("title", ""),
         o.getString("text", ""),
-        sites);
+        sites,
+        member);
   }
 
   /** The config and JSON spelling of a severity: info, warning, critical. */
@@ -104,7 +122,7 @@ public final class NotificationJson {
       }
     }
     throw new IllegalArgumentException(
-        "notification payload has unknown kind \"" + label + "\": expected site, digest or readiness");
+        "notification payload has unknown kind \"" + label + "\": expected site, digest, readiness or cluster");
   }
 
   private static String required(JsonObject o, String field) {

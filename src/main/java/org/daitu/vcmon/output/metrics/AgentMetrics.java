@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.daitu.vcmon.cluster.MemberView;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.Site;
@@ -57,6 +58,8 @@ public final class AgentMetrics {
   private final Map<Boolean, Counter> reloads = new HashMap<>();
   private final AtomicLong lastReloadOk = new AtomicLong(1);
   private final AtomicLong lastReloadOkMillis = new AtomicLong(System.currentTimeMillis());
+  /** Null for a single agent. */
+  private volatile ClusterSeries clusterSeries;
 
   public AgentMetrics(
       MeterRegistry registry,
@@ -196,9 +199,13 @@ public final class AgentMetrics {
   public List<byte[]> scrape() {
     String text = registry instanceof PrometheusMeterRegistry p ? p.scrape() : "";
     List<byte[]> sites = siteSeries.render(snapshots.get());
-    List<byte[]> all = new ArrayList<>(sites.size() + 1);
+    List<byte[]> all = new ArrayList<>(sites.size() + 2);
     all.add(text.getBytes(StandardCharsets.UTF_8));
     all.addAll(sites);
+    ClusterSeries cluster = clusterSeries;
+    if (cluster != null) {
+      all.add(cluster.render());
+    }
     return all;
   }
 
@@ -223,7 +230,6 @@ public final class AgentMetrics {
     checkDuration.record(elapsed);
   }
 
-  /** Registers the history store's health: writable, writes held in memory, dropped, errors. */
   /** {@code vcmon_cluster_members}: agents in the cluster now, this one included (clustered agents only). */
   public void clusterMembers(Supplier<Integer> up) {
     Gauge.builder("vcmon.cluster.members", up, u -> u.get())
@@ -232,6 +238,50 @@ public final class AgentMetrics {
         .register(registry);
   }
 
+  /**
+   * The rest of a clustered agent's metrics: {@code vcmon_cluster_members_configured} (the size
+   * of {@code cluster.members}), {@code vcmon_sites_owned}, {@code vcmon_vantage_up{vantage}} for
+   * every member seen with a vantage, and {@code vcmon_site_vantage_state} once {@link
+   * #siteVantageStates} is given. A configured member never seen has no vantage yet, hence no
+   * {@code vcmon_vantage_up} series (an address is no vantage, and a label that changes from
+   * address to vantage would break every rule over time): compare {@code vcmon_cluster_members}
+   * with {@code vcmon_cluster_members_configured} to see it.
+   */
+  public void cluster(MemberView members, int configured) {
+    ClusterSeries series = new ClusterSeries(members);
+    Gauge.builder("vcmon.cluster.members.configured", () -> configured)
+        .description("Agents listed in cluster.members, this one included")
+        .register(registry);
+    Gauge.builder("vcmon.sites.owned", series, s -> s.owned(siteIds()))
+        .description("Sites whose notifications this agent sends now (their owner over the live members)")
+        .strongReference(true)
+        .register(registry);
+    clusterSeries = series;
+  }
+
+  /**
+   * Feeds {@code vcmon_site_vantage_state{site,vantage,state}}: site id → vantage → that vantage's
+   * latest verdict. A supplier that hands the same map again costs nothing; null or empty writes
+   * no series. Only for a clustered agent ({@link #cluster} first).
+   */
+  public void siteVantageStates(Supplier<Map<String, Map<String, SiteState>>> states) {
+    ClusterSeries series = clusterSeries;
+    if (series == null) {
+      throw new IllegalStateException("siteVantageStates needs cluster(...) first: a single agent has no vantages");
+    }
+    series.states(states);
+  }
+
+  private List<String> siteIds() {
+    List<SiteStatus> sites = snapshots.get().sites();
+    List<String> ids = new ArrayList<>(sites.size());
+    for (SiteStatus s : sites) {
+      ids.add(s.id());
+    }
+    return ids;
+  }
+
+  /** Registers the history store's health: writable, writes held in memory, dropped, errors. */
   public void store(Supplier<StoreHealth> health) {
     Gauge.builder("vcmon.store.writable", health, h -> h.get().writable() ? 1 : 0)
         .description("1 while history writes succeed; 0 while they fail and are held in memory")

@@ -207,4 +207,31 @@ class AlertmanagerChannelIT {
     assertThat(labels.getString("alertname")).isEqualTo("VcmonSiteDegraded");
     assertThat(labels.getString("severity")).isEqualTo("warning");
   }
+
+  JsonObject alertForVantage(String vantage) throws Exception {
+    JsonArray all = alerts();
+    for (int i = 0; i < all.size(); i++) {
+      JsonObject a = all.getJsonObject(i);
+      if (vantage.equals(a.getJsonObject("labels").getString("vantage"))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void aLostMemberIsOneAlertUntilItIsBack() throws Exception {
+    onContext(() -> channel.send(MemberNoticesTest.left()));
+    JsonObject lost = alertForVantage("dai-tu");
+    assertThat(lost).as("dai-tu's alert in Alertmanager").isNotNull();
+    assertThat(lost.getJsonObject("labels"))
+        .isEqualTo(new JsonObject().put("alertname", "VcmonMemberLeft").put("vantage", "dai-tu").put("severity", "warning"));
+    assertThat(lost.getJsonObject("annotations").getString("summary")).isEqualTo("[CẢNH BÁO] vcmon dai-tu mất liên lạc với cụm");
+    assertThat(lost.getJsonObject("status").getString("state")).isEqualTo("active");
+    assertThat(onContext(() -> Future.succeededFuture(channel.firing()))).containsExactly("member:dai-tu");
+
+    onContext(() -> channel.send(MemberNoticesTest.returned()));
+    assertThat(alertForVantage("dai-tu")).as("resolved when it is back").isNull();
+    assertThat(onContext(() -> Future.succeededFuture(channel.firing()))).isEmpty();
+  }
 }

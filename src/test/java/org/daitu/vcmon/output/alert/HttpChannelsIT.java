@@ -103,6 +103,23 @@ class HttpChannelsIT {
   }
 
   @Test
+  void webhookPostsAClusterNoticeWithItsMember() throws Exception {
+    WebhookChannel hook =
+        new WebhookChannel("webhook-1", client, new AgentConfig.Webhook(base() + "/hook", Map.of(), "warning", false), TIMEOUT);
+    Notification n = MemberNoticesTest.left();
+    assertThat(hook.accepts(n)).as("a warning channel takes a lost member").isTrue();
+    await(hook.send(n));
+    JsonObject body = new JsonObject(next().body());
+    assertThat(body.getString("kind")).isEqualTo("cluster");
+    assertThat(body.getString("key")).isEqualTo("member:dai-tu:left:1751328005123");
+    assertThat(body.getString("severity")).isEqualTo("warning");
+    assertThat(body.getJsonArray("sites")).isEmpty();
+    assertThat(body.getJsonObject("member"))
+        .isEqualTo(new JsonObject().put("vantage", "dai-tu").put("address", "127.0.0.22:7800").put("since", "2025-07-01T00:00:05.123Z"));
+    assertThat(body.getString("title")).isEqualTo("[CẢNH BÁO] vcmon dai-tu mất liên lạc với cụm");
+  }
+
+  @Test
   void webhookFailsOnANon2xxAnswerNamingTheChannelButNoSecret() throws Exception {
     status = 503;
     WebhookChannel hook =
@@ -156,6 +173,18 @@ class HttpChannelsIT {
     assertThat(body.getString("text"))
         .isEqualTo(
             "<b>Cát Nê mất kết nối</b>\n\nPhòng họp Cát Nê không phản hồi &lt;ping&gt; &amp; SNMP");
+  }
+
+  @Test
+  void telegramSendsAClusterNotice() throws Exception {
+    answer = "{\"ok\":true,\"result\":{\"message_id\":8}}";
+    TelegramChannel chat =
+        new TelegramChannel("telegram-1", client, new AgentConfig.Telegram(Secret.of(TOKEN), "-100123", base(), "warning", false), TIMEOUT);
+    Notification back = MemberNoticesTest.returned();
+    assertThat(chat.accepts(back)).as("the return reaches whoever got the loss").isTrue();
+    await(chat.send(back));
+    assertThat(new JsonObject(next().body()).getString("text"))
+        .isEqualTo("<b>[ĐÃ KHÔI PHỤC] vcmon dai-tu đã liên lạc lại với cụm</b>\n\n" + back.text());
   }
 
   @Test

@@ -97,4 +97,21 @@ class NotificationJsonTest {
     assertThat(Outbox.backoff(10)).isEqualTo(Duration.ofMinutes(5));
     assertThat(Outbox.backoff(1000)).isEqualTo(Duration.ofMinutes(5));
   }
+
+  @Test
+  void aClusterNoticeCarriesItsMemberAndRoundTrips() {
+    Notification left =
+        new Notification(
+            "member:dai-tu:left:1751328005123", Notification.Kind.CLUSTER, Notification.Severity.WARNING,
+            false, AT, "[WARNING] vcmon dai-tu lost contact with the cluster", "text", List.of(),
+            new Notification.MemberLine("dai-tu", "127.0.0.22:7800", Instant.ofEpochMilli(1751328005123L)));
+    JsonObject json = NotificationJson.toJson(left);
+    assertThat(json.getString("kind")).isEqualTo("cluster");
+    assertThat(json.getJsonArray("sites")).isEmpty();
+    assertThat(json.getJsonObject("member").getMap())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("vantage", "dai-tu", "address", "127.0.0.22:7800", "since", "2025-07-01T00:00:05.123Z"));
+    assertThat(NotificationJson.parse(json.encode())).isEqualTo(left);
+    assertThat(NotificationJson.toJson(down("cat-ne", "Cát Nê")).containsKey("member")).as("only cluster notices").isFalse();
+  }
 }

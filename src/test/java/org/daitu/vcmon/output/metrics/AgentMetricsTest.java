@@ -77,4 +77,111 @@ class AgentMetricsTest {
         .contains("vcmon_icmp_rtt_seconds{site=\"b\"} 0.04")
         .contains("vcmon_site_state{site=\"a\",state=\"UP\"} 1.0");
   }
+
+  /** A cluster as a list of members; this agent is "tinh". */
+  static final class FakeMembers implements org.daitu.vcmon.cluster.MemberView {
+    volatile List<org.daitu.vcmon.cluster.Member> members = List.of();
+
+    @Override
+    public String clusterName() {
+      return "thai-nguyen";
+    }
+
+    @Override
+    public String self() {
+      return "tinh";
+    }
+
+    @Override
+    public List<org.daitu.vcmon.cluster.Member> members() {
+      return members;
+    }
+
+    @Override
+    public void onChange(java.util.function.Consumer<org.daitu.vcmon.cluster.Member> listener) {}
+  }
+
+  static org.daitu.vcmon.cluster.Member member(String vantage, String address, boolean up) {
+    return new org.daitu.vcmon.cluster.Member(vantage, vantage == null ? null : "n-" + vantage, address, up, vantage == null ? null : Instant.EPOCH);
+  }
+
+  @Test
+  void aSingleAgentHasNoClusterSeries() {
+    assertThat(scrape()).doesNotContain("vcmon_vantage_up").doesNotContain("vcmon_sites_owned")
+        .doesNotContain("vcmon_cluster_members_configured").doesNotContain("vcmon_site_vantage_state");
+  }
+
+  @Test
+  void clusterSeriesFollowTheMembers() {
+    FakeMembers cluster = new FakeMembers();
+    cluster.members =
+        List.of(member("dai-tu", "127.0.0.22:7800", true), member("tinh", "127.0.0.21:7800", true), member(null, "127.0.0.23:7800", false));
+    metrics.cluster(cluster, 3);
+    long ownedByTinh =
+        sites.stream().filter(s -> org.daitu.vcmon.cluster.Ownership.owner(s.id(), java.util.Set.of("tinh", "dai-tu")).orElseThrow().equals("tinh")).count();
+    String both = scrape();
+    assertThat(both)
+        .contains("vcmon_vantage_up{vantage=\"dai-tu\"} 1.0")
+        .contains("vcmon_vantage_up{vantage=\"tinh\"} 1.0")
+        .contains("vcmon_cluster_members_configured 3.0")
+        .contains("vcmon_sites_owned " + ownedByTinh + ".0")
+        .doesNotContain("127.0.0.23")
+        .doesNotContain("vcmon_site_vantage_state");
+    assertThat(both.split("vcmon_vantage_up\\{", -1)).as("one series per vantage").hasSize(3);
+
+    cluster.members = List.of(member("dai-tu", "127.0.0.22:7800", false), member("tinh", "127.0.0.21:7800", true));
+    assertThat(scrape())
+        .contains("vcmon_vantage_up{vantage=\"dai-tu\"} 0.0")
+        .contains("vcmon_vantage_up{vantage=\"tinh\"} 1.0")
+        .contains("vcmon_sites_owned 2.0");
+  }
+
+  @Test
+  void aVantageClaimedByTwoNodesIsOneSeries() {
+    FakeMembers cluster = new FakeMembers();
+    cluster.members = List.of(member("tinh", "127.0.0.21:7800", true), member("tinh", "127.0.0.23:7800", false));
+    metrics.cluster(cluster, 2);
+    String text = scrape();
+    assertThat(text).contains("vcmon_vantage_up{vantage=\"tinh\"} 1.0");
+    assertThat(text.split("vcmon_vantage_up\\{", -1)).hasSize(2);
+  }
+
+  @Test
+  void perVantageStatesComeFromTheirSupplierAndAreRewrittenOnlyForANewMap() {
+    FakeMembers cluster = new FakeMembers();
+    cluster.members = List.of(member("tinh", "127.0.0.21:7800", true), member("dai-tu", "127.0.0.22:7800", true));
+    metrics.cluster(cluster, 2);
+    AtomicReference<java.util.Map<String, java.util.Map<String, org.daitu.vcmon.state.SiteState>>> states = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    metrics.siteVantageStates(() -> {
+      calls.incrementAndGet();
+      return states.get();
+    });
+    assertThat(scrape()).as("not wired yet: null").doesNotContain("vcmon_site_vantage_state");
+
+    java.util.Map<String, java.util.Map<String, org.daitu.vcmon.state.SiteState>> verdicts = new java.util.LinkedHashMap<>();
+    verdicts.put("a", java.util.Map.of("tinh", org.daitu.vcmon.state.SiteState.UP, "dai-tu", org.daitu.vcmon.state.SiteState.DOWN));
+    verdicts.put("b\"q", java.util.Map.of("tinh", org.daitu.vcmon.state.SiteState.DEGRADED));
+    states.set(verdicts);
+    String text = scrape();
+    assertThat(text)
+        .contains("# TYPE vcmon_site_vantage_state gauge")
+        .contains("vcmon_site_vantage_state{site=\"a\",state=\"DOWN\",vantage=\"dai-tu\"} 1.0\n"
+            + "vcmon_site_vantage_state{site=\"a\",state=\"UP\",vantage=\"tinh\"} 1.0\n"
+            + "vcmon_site_vantage_state{site=\"b\\\"q\",state=\"DEGRADED\",vantage=\"tinh\"} 1.0\n")
+        .doesNotContain("state=\"UNKNOWN\",vantage");
+    assertThat(scrape()).isEqualTo(text);
+    assertThat(calls.get()).isEqualTo(3);
+
+    states.set(java.util.Map.of("a", java.util.Map.of("tinh", org.daitu.vcmon.state.SiteState.UP)));
+    assertThat(scrape())
+        .contains("vcmon_site_vantage_state{site=\"a\",state=\"UP\",vantage=\"tinh\"} 1.0")
+        .doesNotContain("vantage=\"dai-tu\"} 1.0\nvcmon_site_vantage_state");
+  }
+
+  @Test
+  void perVantageStatesNeedAClusteredAgent() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> metrics.siteVantageStates(java.util.Map::of))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }

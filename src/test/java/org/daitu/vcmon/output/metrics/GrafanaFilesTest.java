@@ -106,6 +106,8 @@ class GrafanaFilesTest {
     assertThat(documented).hasSizeGreaterThanOrEqualTo(20);
     assertThat(documented.get("vcmon_site_state").labels()).containsExactly("site", "state");
     assertThat(documented.get("vcmon_probe_duration_seconds").type()).isEqualTo("summary");
+    assertThat(documented.get("vcmon_vantage_up").labels()).containsExactly("vantage");
+    assertThat(documented.get("vcmon_site_vantage_state").labels()).containsExactly("site", "state", "vantage");
   }
 
   // ------------------------------------------------------------------------------------ files
@@ -327,6 +329,17 @@ class GrafanaFilesTest {
       }
       assertThat(problems).isEmpty();
       assertThat(links).as("links between the dashboards").isPositive();
+    }
+
+    @Test
+    void theOverviewShowsTheClusterMembersVantagesAndOwnedSites() {
+      List<String> exprs =
+          expressions(DASHBOARDS.resolve("vcmon-overview.json")).stream().map(Expression::expr).toList();
+      assertThat(exprs)
+          .contains("max(vcmon_cluster_members)", "max(vcmon_cluster_members_configured)",
+              "min by (vantage) (vcmon_vantage_up)", "vcmon_sites_owned");
+      String overview = json(DASHBOARDS.resolve("vcmon-overview.json")).encode();
+      assertThat(overview).contains("Mất liên lạc").contains("Trực tuyến");
     }
 
     @Test
