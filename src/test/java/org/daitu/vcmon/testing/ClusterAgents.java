@@ -138,11 +138,7 @@ public final class ClusterAgents implements AutoCloseable {
     private Builder(NetnsFleet fleet, Path dir) {
       this.fleet = fleet;
       this.dir = dir;
-      this.count = fleet.vantages().size();
-      sections.put("probe",
-          "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }");
-      sections.put("state", "{ down_after: 2, up_after: 2 }");
-      sections.put("snmp_profiles", "\n  v2c: { version: 2c, community: " + fleet.community() + " }");
+      this.count = Math.min(fleet.vantages().size(), VANTAGE_IDS.size());
     }
 
     /**
@@ -182,30 +178,15 @@ public final class ClusterAgents implements AutoCloseable {
       Path certs = dir.resolve("cluster-certs");
       // The code of `vcmon cluster-certs`, in this JVM: a second JVM start saved.
       ClusterCertificates.write(certs, vantages, Instant.now());
-      List<FleetVantage> points = fleet.vantages().subList(0, count);
-      String members =
-          points.stream().map(v -> v.address() + ":" + CLUSTER_PORT).collect(Collectors.joining(", "));
+      Layout layout = new Layout(fleet.sites(), fleet.vantages().subList(0, count),
+          fleet.coreAddress(), fleet.community(), certs, sections, webhookUrl, siteFields);
       List<Agent> agents = new ArrayList<>();
-      for (FleetVantage v : points) {
-        String vantage = vantages.get(v.index() - 1);
+      for (FleetVantage v : layout.members()) {
         // "tinh-agent/vcmon.yaml", not "tinh/vcmon.yaml": a stop by command line pattern of
         // agents someone runs by hand on this machine (README layout) must not match these.
-        Path home = Files.createDirectories(dir.resolve(vantage + "-agent"));
-        TestConfig cfg = TestConfig.in(home).section("http", "{ host: " + v.address() + ", port: " + HTTP_PORT + " }");
-        sections.forEach(cfg::section);
-        if (webhookUrl != null && !sections.containsKey("alerts")) {
-          cfg.section("alerts", "{ digest: { window: 2s, min_sites: 3 }, webhooks: [ { url: \""
-              + webhookUrl + "\" } ] }");
-        }
-        cfg.section("cluster", clusterSection(vantage, v, members, certs));
-        cfg.site(NetnsFleet.CORE_ID, "name: Core, type: district, address: " + fleet.coreAddress()
-            + ", snmp: { profile: v2c }");
-        cfg.fleet(fleet.sites(), s -> {
-          String more = siteFields.apply(s);
-          return "parent: " + NetnsFleet.CORE_ID + ", snmp: { profile: v2c }"
-              + (more.isBlank() ? "" : ", " + more);
-        });
-        agents.add(new Agent(vantage, v, fleet.inVantage(v.index()), cfg.write(), home.resolve("vcmon.log")));
+        Path home = Files.createDirectories(dir.resolve(vantageId(v) + "-agent"));
+        Path cfg = layout.config(home, v).write();
+        agents.add(new Agent(vantageId(v), v, fleet.inVantage(v.index()), cfg, home.resolve("vcmon.log")));
       }
       return new ClusterAgents(agents);
     }
@@ -214,14 +195,66 @@ public final class ClusterAgents implements AutoCloseable {
     public ClusterAgents start() throws IOException {
       return prepare().startAll();
     }
+  }
 
-    static String clusterSection(String vantage, FleetVantage v, String members, Path certs) {
-      return "\n  name: " + CLUSTER_NAME
+  /** The vantage id of the agent in fleet vantage {@code v}. */
+  static String vantageId(FleetVantage v) {
+    return VANTAGE_IDS.get(v.index() - 1);
+  }
+
+  /**
+   * What every agent's config is made of: the fleet's sites below the core, the members and
+   * their certificates, and the test's sections. Pure: writes nothing until asked.
+   */
+  record Layout(
+      List<FleetSite> sites,
+      List<FleetVantage> members,
+      String coreAddress,
+      String community,
+      Path certs,
+      Map<String, String> sections,
+      String webhookUrl,
+      Function<FleetSite, String> siteFields) {
+
+    /** The default sections: fast probing, so that a test waits seconds, not minutes. */
+    static Map<String, String> defaults(String community) {
+      Map<String, String> sections = new LinkedHashMap<>();
+      sections.put("probe",
+          "{ interval: 2s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }");
+      sections.put("state", "{ down_after: 2, up_after: 2 }");
+      sections.put("snmp_profiles", "\n  v2c: { version: 2c, community: " + community + " }");
+      return sections;
+    }
+
+    /** The config of the agent in vantage {@code v}, its store and file in {@code home}. */
+    TestConfig config(Path home, FleetVantage v) {
+      String vantage = vantageId(v);
+      TestConfig cfg = TestConfig.in(home)
+          .section("http", "{ host: " + v.address() + ", port: " + HTTP_PORT + " }");
+      defaults(community).forEach(cfg::section);
+      sections.forEach(cfg::section);
+      if (webhookUrl != null && !sections.containsKey("alerts")) {
+        cfg.section("alerts", "{ digest: { window: 2s, min_sites: 3 }, webhooks: [ { url: \""
+            + webhookUrl + "\" } ] }");
+      }
+      String memberList = members.stream()
+          .map(m -> m.address() + ":" + CLUSTER_PORT)
+          .collect(Collectors.joining(", "));
+      cfg.section("cluster", "\n  name: " + CLUSTER_NAME
           + "\n  vantage: " + vantage
           + "\n  listen: " + v.address() + ":" + CLUSTER_PORT
-          + "\n  members: [" + members + "]"
+          + "\n  members: [" + memberList + "]"
           + "\n  tls: { ca_file: " + certs.resolve("ca.pem") + ", cert_file: "
-          + certs.resolve(vantage + ".pem") + ", key_file: " + certs.resolve(vantage + ".key") + " }";
+          + certs.resolve(vantage + ".pem") + ", key_file: " + certs.resolve(vantage + ".key") + " }");
+      // Sites as the single-agent fleet tests have them: the core polled too, parent of all.
+      cfg.site(NetnsFleet.CORE_ID, "name: Core, type: district, address: " + coreAddress
+          + ", snmp: { profile: v2c }");
+      cfg.fleet(sites, s -> {
+        String more = siteFields.apply(s);
+        return "parent: " + NetnsFleet.CORE_ID + ", snmp: { profile: v2c }"
+            + (more.isBlank() ? "" : ", " + more);
+      });
+      return cfg;
     }
   }
 
