@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * to 30 namespaced sites behind the core (issue 13's test bed): two agents see every site UP and
  * list each other; a cut path and a partition change exactly the paths they name, and the
  * agents' views split and merge again; a third agent joins; a SIGKILLed agent leaves the others'
- * view and rejoins when restarted. The agents live through the whole class (JVM starts are the
+ * view and rejoins when restarted; the agents' notifications reach a webhook receiver in the root
+ * namespace; an agent with a certificate from another CA never gets in. The agents live through the whole class (JVM starts are the
  * cost); each test leaves the fleet without faults.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,10 +61,10 @@ class VantagesIT {
     PackagedAgent.requireBuilt();
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     long t0 = System.nanoTime();
-    fleet = NetnsFleet.up(SITES, 3);
-    figures.put("fleet of 30 sites and 3 vantages up", seconds(t0));
+    fleet = NetnsFleet.up(SITES, 4); // three members and one agent of another CA
+    figures.put("fleet of 30 sites and 4 vantages up", seconds(t0));
     hooks = WebhookReceiver.start(fleet.rootAddress());
-    cluster = ClusterAgents.in(fleet, dir).agents(3).webhook(hooks.url()).prepare();
+    cluster = ClusterAgents.in(fleet, dir).agents(3).webhook(hooks.url()).withForeignAgent().prepare();
     cluster.agent(1).start();
     cluster.agent(2).start();
   }
@@ -208,6 +209,31 @@ class VantagesIT {
         Duration.ofSeconds(60), "a recovery naming " + site.id());
     System.out.println("Webhook deliveries per key for one cut site (the one-voice rule is not this"
         + " test's): " + hooks.deliveriesPerKey() + ", requests " + (hooks.requests().size() - before));
+  }
+
+  @Test
+  @Order(7)
+  void anAgentWithACertificateFromAnotherCaNeverBecomesAMember() throws Exception {
+    cluster.awaitMembers(MERGE_LIMIT);
+    Agent foreign = cluster.foreign();
+    foreign.start();
+    try {
+      Poll.until(() -> !foreign.upMembers().isEmpty(), START_LIMIT, Duration.ofMillis(250),
+          "the foreign agent serves its API");
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < end) {
+        for (Agent a : cluster.agents()) {
+          assertThat(a.upMembers()).as("%s's members", a.vantage())
+              .containsExactly("dai-tu", "phu-luong", "tinh");
+        }
+        Thread.sleep(500);
+      }
+      Poll.until(() -> foreign.log().contains("Cluster member refused"), Duration.ofSeconds(30),
+          Duration.ofMillis(250), "the foreign agent says why it is not a member");
+      assertThat(foreign.upMembers()).containsExactly(ClusterAgents.FOREIGN_VANTAGE);
+    } finally {
+      foreign.stop();
+    }
   }
 
   static boolean mentions(JsonObject notification, String siteId) {

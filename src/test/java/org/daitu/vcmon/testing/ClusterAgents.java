@@ -58,10 +58,15 @@ public final class ClusterAgents implements AutoCloseable {
   /** How long an agent has to stop after SIGTERM before it is killed. */
   public static final Duration STOP_LIMIT = Duration.ofSeconds(20);
 
-  private final List<Agent> agents;
+  /** The vantage id of the agent whose certificate comes from another CA. */
+  public static final String FOREIGN_VANTAGE = "xa-la";
 
-  private ClusterAgents(List<Agent> agents) {
+  private final List<Agent> agents;
+  private final Agent foreign;
+
+  private ClusterAgents(List<Agent> agents, Agent foreign) {
     this.agents = List.copyOf(agents);
+    this.foreign = foreign;
   }
 
   /** A cluster of agents in {@code fleet}'s vantages, with homes under {@code dir}. */
@@ -79,6 +84,19 @@ public final class ClusterAgents implements AutoCloseable {
 
   public List<Agent> agents() {
     return agents;
+  }
+
+  /**
+   * The agent that must not get in ({@link Builder#withForeignAgent()}): vantage {@value
+   * #FOREIGN_VANTAGE} in the fleet vantage after the members, same cluster name and member list,
+   * its certificate from another CA. Never started by {@link #startAll()}, never counted by
+   * {@link #awaitMembers}.
+   */
+  public Agent foreign() {
+    if (foreign == null) {
+      throw new IllegalStateException("no foreign agent: ask for it with withForeignAgent()");
+    }
+    return foreign;
   }
 
   /** Starts every agent that is not running; returns at once (the JVMs take seconds to serve). */
@@ -122,8 +140,12 @@ public final class ClusterAgents implements AutoCloseable {
   /** Stops every running agent: SIGTERM to all, then SIGKILL to those not gone after {@link #STOP_LIMIT}. */
   @Override
   public void close() {
-    agents.forEach(Agent::signalStop);
-    agents.forEach(a -> a.awaitExit(STOP_LIMIT));
+    List<Agent> all = new ArrayList<>(agents);
+    if (foreign != null) {
+      all.add(foreign);
+    }
+    all.forEach(Agent::signalStop);
+    all.forEach(a -> a.awaitExit(STOP_LIMIT));
   }
 
   /** What the cluster's agents are given; {@link #start()} or {@link #prepare()} makes them. */
@@ -134,6 +156,7 @@ public final class ClusterAgents implements AutoCloseable {
     private String webhookUrl;
     private final Map<String, String> sections = new LinkedHashMap<>();
     private Function<FleetSite, String> siteFields = s -> "";
+    private boolean foreign;
 
     private Builder(NetnsFleet fleet, Path dir) {
       this.fleet = fleet;
@@ -172,6 +195,15 @@ public final class ClusterAgents implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Also prepares an agent with a certificate from another CA in the fleet vantage after the
+     * members (see {@link ClusterAgents#foreign()}); the fleet needs that one more vantage.
+     */
+    public Builder withForeignAgent() {
+      this.foreign = true;
+      return this;
+    }
+
     /** Writes the certificates and every agent's config; starts nothing. */
     public ClusterAgents prepare() throws IOException {
       List<String> vantages = VANTAGE_IDS.subList(0, count);
@@ -188,7 +220,20 @@ public final class ClusterAgents implements AutoCloseable {
         Path cfg = layout.config(home, v).write();
         agents.add(new Agent(vantageId(v), v, fleet.inVantage(v.index()), cfg, home.resolve("vcmon.log")));
       }
-      return new ClusterAgents(agents);
+      Agent intruder = null;
+      if (foreign) {
+        if (fleet.vantages().size() <= count) {
+          throw new IllegalArgumentException("a foreign agent needs a vantage of its own: make the"
+              + " fleet with " + (count + 1) + " vantages, not " + fleet.vantages().size());
+        }
+        FleetVantage v = fleet.vantages().get(count);
+        Path otherCa = dir.resolve("foreign-certs");
+        ClusterCertificates.write(otherCa, List.of(FOREIGN_VANTAGE), Instant.now());
+        Path home = Files.createDirectories(dir.resolve(FOREIGN_VANTAGE + "-agent"));
+        Path cfg = layout.foreignConfig(home, v, FOREIGN_VANTAGE, otherCa).write();
+        intruder = new Agent(FOREIGN_VANTAGE, v, fleet.inVantage(v.index()), cfg, home.resolve("vcmon.log"));
+      }
+      return new ClusterAgents(agents, intruder);
     }
 
     /** {@link #prepare()}, then starts every agent. */
@@ -228,7 +273,18 @@ public final class ClusterAgents implements AutoCloseable {
 
     /** The config of the agent in vantage {@code v}, its store and file in {@code home}. */
     TestConfig config(Path home, FleetVantage v) {
-      String vantage = vantageId(v);
+      return config(home, v, vantageId(v), certs, members);
+    }
+
+    /** The config of an agent of this cluster's name but another CA, naming the members and itself. */
+    TestConfig foreignConfig(Path home, FleetVantage v, String vantage, Path otherCerts) {
+      List<FleetVantage> all = new ArrayList<>(members);
+      all.add(v);
+      return config(home, v, vantage, otherCerts, all);
+    }
+
+    private TestConfig config(
+        Path home, FleetVantage v, String vantage, Path certs, List<FleetVantage> members) {
       TestConfig cfg = TestConfig.in(home)
           .section("http", "{ host: " + v.address() + ", port: " + HTTP_PORT + " }");
       defaults(community).forEach(cfg::section);

@@ -55,6 +55,20 @@ class ClusterAgentsTest {
   }
 
   @Test
+  void theForeignAgentNamesTheMembersAndItselfWithItsOwnCa() {
+    FleetVantage third = new FleetVantage(3, "vcmt-v3", "198.19.2.13");
+    ClusterAgents.Layout layout = new ClusterAgents.Layout(sites, members, "198.19.0.2", "public",
+        dir.resolve("certs"), Map.of(), null, s -> "");
+    String yaml = layout.foreignConfig(dir, third, "xa-la", dir.resolve("other")).yaml();
+    assertThat(yaml).contains(
+        "vantage: xa-la",
+        "listen: 198.19.2.13:7800",
+        "members: [198.19.2.11:7800, 198.19.2.12:7800, 198.19.2.13:7800]",
+        "ca_file: " + dir.resolve("other").resolve("ca.pem"),
+        "name: thai-nguyen");
+  }
+
+  @Test
   void aTestsSectionReplacesTheDefaultAndNoWebhookMeansNoAlertsSection() {
     ClusterAgents.Layout layout = new ClusterAgents.Layout(sites, members, "198.19.0.2", "public",
         dir, Map.of("state", "{ down_after: 3, up_after: 2 }"), null, s -> "");
