@@ -18,15 +18,23 @@ import java.util.function.Predicate;
  */
 public final class ApiClient {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final String host;
   private final int port;
 
+  /** A client of the agent's API on loopback. */
   public ApiClient(int port) {
+    this("127.0.0.1", port);
+  }
+
+  /** A client of an agent listening elsewhere (a fleet vantage's address). */
+  public ApiClient(String host, int port) {
+    this.host = host;
     this.port = port;
   }
 
   public HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
             .timeout(Duration.ofSeconds(10))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {

@@ -34,11 +34,21 @@ import java.util.stream.Stream;
  *  vcmt0 bridge 198.19.0.1/24 --- vcmt-c0 ~ eth0 198.19.0.2  vcmt1 198.19.1.1/24 --- vs1 ~ eth0 198.19.1.11
  *  route 198.19.1.0/24 via 198.19.0.2                        (bridge, vs1..vsN)      eth1 (down)
  *  blackhole 198.18.0.0/15 (guard)                                                  default via 198.19.1.1
+ *  route 198.19.2.0/24 via 198.19.0.2                        vcmt2 198.19.2.1/24 --- vv1 ~ eth0 198.19.2.11
+ *  (only with vantages)                                      (bridge, vv1..vvM)      default via 198.19.2.1
+ *                                                                                   vcmt-v1 .. vcmt-vM: agents
  * </pre>
  *
  * <p>Bridge B ({@code vcmt1}) and the sites' veth ends live inside the core namespace: the sites'
  * segment is then reachable only through the core, nothing of the root namespace's firewall sees
  * it, and the root namespace gets two links whatever the fleet size.
+ *
+ * <p>Vantages (optional, {@link #up(int, int)}) are where several agents run, one per namespace,
+ * each with its own path to the sites: vantage to site is routed by the core (so one vantage's
+ * path can be cut while the others' stays), vantage to vantage is plain L2 on bridge C ({@code
+ * vcmt2}, in the core), so cluster traffic needs no forwarding, and vantage to root namespace
+ * (a test's webhook receiver on {@link #rootAddress()}) goes through the core, as does the test's
+ * way back to each agent's HTTP API. The root namespace never forwards.
  *
  * <p>Network rule: every address is inside 198.18.0.0/15, and a blackhole route over the whole
  * /15 is added before anything else and removed last, so nothing addressed there can leave the
@@ -46,7 +56,9 @@ import java.util.stream.Stream;
  * route of another tool (the shared test bed uses proto 242 and metric 0).
  *
  * <p>Faults are nftables rules in each site's own table ({@code inet vcmt}); the core's table
- * also has a forward chain for {@link #failCore()}. Names are fixed, so one fleet runs per machine
+ * also has a forward chain for {@link #failCore()}. Vantage faults each have a table of their own
+ * ({@link #cutVantagePath} in the core, {@link #partition} in the two vantages), so that each is
+ * set and removed alone, and idempotently. Names are fixed, so one fleet runs per machine
  * at a time: {@link #up} takes an exclusive file lock (waiting for another JVM's fleet to close)
  * and first removes the leftovers of a crashed run. {@link #close()} removes everything; a JVM
  * shutdown hook calls it as a last resort.
@@ -63,6 +75,11 @@ import java.util.stream.Stream;
  *   fleet.recover(s.index());
  *   fleet.failCore();                             // ... every site UNREACHABLE, core DOWN
  * }
+ * try (NetnsFleet fleet = NetnsFleet.up(30, 2)) {   // vcmt-v1 at 198.19.2.11, vcmt-v2 at .12
+ *   fleet.cutVantagePath(1, 7);                   // v1 loses site007, v2 still reaches it
+ *   fleet.partition(1, 2);                        // v1 and v2 no longer hear each other
+ *   fleet.answersPing(2, fleet.sites().get(6).address());   // true
+ * }
  * }</pre>
  */
 public final class NetnsFleet implements AutoCloseable {
@@ -78,6 +95,9 @@ public final class NetnsFleet implements AutoCloseable {
   /** Largest fleet: site addresses run from 198.19.1.11 up to 198.19.1.210. */
   public static final int MAX_SITES = 200;
 
+  /** Most vantages: three members of a cluster and one intruder (a certificate of another CA). */
+  public static final int MAX_VANTAGES = 4;
+
   static final String COMMUNITY = "public";
   static final int SNMP_PORT = 161;
 
@@ -90,17 +110,23 @@ public final class NetnsFleet implements AutoCloseable {
   static final String CORE_ADDRESS = "198.19.0.2";
   static final String CORE_SITE_SIDE = "198.19.1.1";
   static final String SITE_NET = "198.19.1.0/24";
+  static final String VANTAGE_NS_PREFIX = "vcmt-v";
+  static final String BRIDGE_C = "vcmt2";
+  static final String VANTAGE_LEG_PREFIX = "vv";
+  static final String CORE_VANTAGE_SIDE = "198.19.2.1";
+  static final String VANTAGE_NET = "198.19.2.0/24";
   static final String GUARD_NET = "198.18.0.0/15";
   static final String GUARD_PROTO = "243";
   static final String GUARD_METRIC = "4243";
   static final String NFT_TABLE = "vcmt";
 
-  private static final Pattern OWN_NAMESPACE = Pattern.compile("vcmt-(core|s\\d+)");
+  private static final Pattern OWN_NAMESPACE = Pattern.compile("vcmt-(core|s\\d+|v\\d+)");
   private static final List<String> OWN_LINKS = List.of(BRIDGE_A, CORE_LEG, BRIDGE_B);
   private static final Duration LOCK_WAIT = Duration.ofMinutes(3);
   private static final String LOCK_FILE = "vcmon-netns-fleet.lock";
 
   private final List<FleetSite> sites;
+  private final List<FleetVantage> vantages;
   private final Faults[] faults;
   private final AtomicReferenceArray<Snmpd> agents;
   private volatile Snmpd coreAgent;
@@ -110,12 +136,18 @@ public final class NetnsFleet implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
 
-  private NetnsFleet(int count, FileChannel lockChannel, FileLock lock, Path workDir) {
+  private NetnsFleet(
+      int count, int vantageCount, FileChannel lockChannel, FileLock lock, Path workDir) {
     List<FleetSite> list = new ArrayList<>(count);
     for (int i = 1; i <= count; i++) {
       list.add(new FleetSite(i, siteId(i), siteAddress(i), SNMP_PORT));
     }
     this.sites = List.copyOf(list);
+    List<FleetVantage> points = new ArrayList<>(vantageCount);
+    for (int k = 1; k <= vantageCount; k++) {
+      points.add(new FleetVantage(k, vantageNamespace(k), vantageAddress(k)));
+    }
+    this.vantages = List.copyOf(points);
     this.faults = new Faults[count];
     Arrays.fill(faults, Faults.NONE);
     this.agents = new AtomicReferenceArray<>(count);
@@ -180,10 +212,23 @@ public final class NetnsFleet implements AutoCloseable {
    *     cannot host a fleet (see {@link #unavailableReason()}); whatever was made is removed
    */
   public static NetnsFleet up(int sites) throws IOException, InterruptedException {
+    return up(sites, 0);
+  }
+
+  /**
+   * As {@link #up(int)}, plus {@code vantages} (0..{@value #MAX_VANTAGES}) vantage namespaces
+   * {@code vcmt-v1 ..}, each at 198.19.2.(10+k); returns once each answers ping from the root
+   * namespace (through the core).
+   */
+  public static NetnsFleet up(int sites, int vantages) throws IOException, InterruptedException {
     if (sites < 1 || sites > MAX_SITES) {
       throw new IllegalArgumentException(
           "fleet size must be 1.." + MAX_SITES + " (site addresses 198.19.1.11 .. 198.19.1."
               + (10 + MAX_SITES) + "), got " + sites);
+    }
+    if (vantages < 0 || vantages > MAX_VANTAGES) {
+      throw new IllegalArgumentException(
+          "vantages must be 0.." + MAX_VANTAGES + ", got " + vantages);
     }
     Optional<String> reason = unavailableReason();
     if (reason.isPresent()) {
@@ -200,7 +245,8 @@ public final class NetnsFleet implements AutoCloseable {
       throw e;
     }
     NetnsFleet fleet =
-        new NetnsFleet(sites, channel, lock, Files.createTempDirectory("vcmon-netns-fleet"));
+        new NetnsFleet(
+            sites, vantages, channel, lock, Files.createTempDirectory("vcmon-netns-fleet"));
     Runtime.getRuntime().addShutdownHook(fleet.shutdownHook);
     try {
       fleet.build();
@@ -223,6 +269,19 @@ public final class NetnsFleet implements AutoCloseable {
   /** The sites, in index order (index 1 first). */
   public List<FleetSite> sites() {
     return sites;
+  }
+
+  /** The vantages, in index order (index 1 first); empty unless made by {@link #up(int, int)}. */
+  public List<FleetVantage> vantages() {
+    return vantages;
+  }
+
+  /**
+   * The root namespace's own address on the fleet (198.19.0.1): where a test's servers listen (a
+   * webhook receiver) so that agents in vantage namespaces reach them, through the core.
+   */
+  public String rootAddress() {
+    return ROOT_ADDRESS;
   }
 
   /** The read-only SNMPv2c community of every site. */
@@ -276,6 +335,87 @@ public final class NetnsFleet implements AutoCloseable {
   /** The core router forwards and answers again. */
   public synchronized void recoverCore() {
     applyCore(false);
+  }
+
+  /**
+   * Vantage {@code vantage} can no longer reach site {@code site} (ping and SNMP, both ways,
+   * silently dropped by the core as on a broken WAN path); the other vantages and the root
+   * namespace still can. Idempotent.
+   */
+  public synchronized void cutVantagePath(int vantage, int site) {
+    checkOpen();
+    checkIndex(site);
+    FleetVantage v = vantage(vantage);
+    unchecked(() -> inNamespace(CORE_NS, "nft", "-f", "-")
+        .stdin(pathCutRules(v, sites.get(site - 1))).run());
+  }
+
+  /** Undoes {@link #cutVantagePath}; idempotent (nothing to undo is fine). */
+  public synchronized void restoreVantagePath(int vantage, int site) {
+    checkOpen();
+    checkIndex(site);
+    FleetVantage v = vantage(vantage);
+    unchecked(() -> inNamespace(CORE_NS, "nft", "-f", "-")
+        .stdin(removeTable(pathCutTable(v.index(), site))).run());
+  }
+
+  /**
+   * Vantages {@code a} and {@code b} stop hearing each other: each drops every packet from the
+   * other's address on input, so both directions go silent (no refusal the engine could read as
+   * a fast "gone"), as when the WAN link between two agents' sites breaks. Their paths to the
+   * sites and to the root namespace stay. Idempotent.
+   */
+  public synchronized void partition(int a, int b) {
+    checkOpen();
+    FleetVantage va = vantage(a);
+    FleetVantage vb = vantage(b);
+    if (a == b) {
+      throw new IllegalArgumentException("a vantage cannot be cut from itself: " + a);
+    }
+    String table = partitionTable(a, b);
+    unchecked(() -> {
+      inNamespace(va.namespace(), "nft", "-f", "-").stdin(partitionRules(table, vb.address())).run();
+      inNamespace(vb.namespace(), "nft", "-f", "-").stdin(partitionRules(table, va.address())).run();
+    });
+  }
+
+  /** Undoes {@link #partition}; idempotent. */
+  public synchronized void heal(int a, int b) {
+    checkOpen();
+    FleetVantage va = vantage(a);
+    FleetVantage vb = vantage(b);
+    String table = partitionTable(a, b);
+    unchecked(() -> {
+      inNamespace(va.namespace(), "nft", "-f", "-").stdin(removeTable(table)).run();
+      inNamespace(vb.namespace(), "nft", "-f", "-").stdin(removeTable(table)).run();
+    });
+  }
+
+  /**
+   * The command line that runs {@code argv} inside vantage {@code vantage}'s namespace ({@code ip
+   * netns exec vcmt-vK ...}). {@code ip} execs the program, so the process started from it is
+   * the program itself: its pid can be signalled directly.
+   */
+  public List<String> inVantage(int vantage, String... argv) {
+    return vantageCommand(vantage(vantage), argv);
+  }
+
+  /**
+   * Whether {@code address} answers ping from inside vantage {@code vantage} (fping, 3 tries of
+   * 300 ms: a "no" takes about a second).
+   */
+  public boolean answersPing(int vantage, String address) {
+    checkOpen();
+    FleetVantage v = vantage(vantage);
+    List<String> cmd = vantageCommand(v, "fping", "-q", "-r", "2", "-t", "300", "-B", "1", address);
+    try {
+      return HostCommand.of(cmd).timeout(Duration.ofSeconds(10)).execute().exitCode() == 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pinging from a vantage", e);
+    }
   }
 
   /**
@@ -351,7 +491,8 @@ public final class NetnsFleet implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NetnsFleet(" + sites.size() + " sites behind core " + CORE_ADDRESS + ")";
+    return "NetnsFleet(" + sites.size() + " sites behind core " + CORE_ADDRESS
+        + (vantages.isEmpty() ? "" : ", " + vantages.size() + " vantages") + ")";
   }
 
   // ------------------------------------------------------------------ naming, pure
@@ -366,6 +507,59 @@ public final class NetnsFleet implements AutoCloseable {
 
   static String siteNamespace(int i) {
     return SITE_NS_PREFIX + i;
+  }
+
+  static String vantageNamespace(int k) {
+    return VANTAGE_NS_PREFIX + k;
+  }
+
+  static String vantageAddress(int k) {
+    return "198.19.2." + (10 + k);
+  }
+
+  static List<String> vantageCommand(FleetVantage v, String... argv) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", v.namespace()));
+    cmd.addAll(List.of(argv));
+    return List.copyOf(cmd);
+  }
+
+  static String pathCutTable(int vantage, int site) {
+    return "vcmt_cut_v" + vantage + "_s" + site;
+  }
+
+  /** One name per pair whatever the order, so that {@code heal(2, 1)} undoes {@code partition(1, 2)}. */
+  static String partitionTable(int a, int b) {
+    return "vcmt_part_v" + Math.min(a, b) + "_v" + Math.max(a, b);
+  }
+
+  /**
+   * The core's nft script that drops what vantage {@code v} and site {@code s} send each other.
+   * A forward chain: the path runs through the core. Adding again changes nothing.
+   */
+  static String pathCutRules(FleetVantage v, FleetSite s) {
+    String table = pathCutTable(v.index(), s.index());
+    return "add table inet " + table + "\n"
+        + "add chain inet " + table
+        + " forward { type filter hook forward priority -10; policy accept; }\n"
+        + "flush chain inet " + table + " forward\n"
+        + "add rule inet " + table + " forward ip saddr " + v.address() + " ip daddr "
+        + s.address() + " drop\n"
+        + "add rule inet " + table + " forward ip saddr " + s.address() + " ip daddr "
+        + v.address() + " drop\n";
+  }
+
+  /** A vantage's nft script that drops everything {@code peer} sends it; idempotent. */
+  static String partitionRules(String table, String peer) {
+    return "add table inet " + table + "\n"
+        + "add chain inet " + table
+        + " input { type filter hook input priority -10; policy accept; }\n"
+        + "flush chain inet " + table + " input\n"
+        + "add rule inet " + table + " input ip saddr " + peer + " drop\n";
+  }
+
+  /** Deletes a table whether or not it exists (adding an existing table is a no-op). */
+  static String removeTable(String table) {
+    return "add table inet " + table + "\n" + "delete table inet " + table + "\n";
   }
 
   /** The nft script that makes a site's input chain match its faults. */
@@ -389,7 +583,11 @@ public final class NetnsFleet implements AutoCloseable {
     return s.toString();
   }
 
-  /** The nft script of the core: with {@code failed}, it drops what it would answer or forward. */
+  /**
+   * The nft script of the core: with {@code failed}, it drops what it would answer, and what it
+   * would forward to or from the sites. Traffic between the vantages and the root namespace
+   * (agents' APIs, webhooks) is not the district's and keeps flowing.
+   */
   static String coreRules(boolean failed) {
     StringBuilder s = new StringBuilder();
     s.append("flush chain inet ").append(NFT_TABLE).append(" input\n");
@@ -397,7 +595,10 @@ public final class NetnsFleet implements AutoCloseable {
     s.append("add rule inet ").append(NFT_TABLE).append(" input iifname \"lo\" accept\n");
     if (failed) {
       s.append("add rule inet ").append(NFT_TABLE).append(" input drop\n");
-      s.append("add rule inet ").append(NFT_TABLE).append(" forward drop\n");
+      s.append("add rule inet ").append(NFT_TABLE).append(" forward ip daddr ").append(SITE_NET)
+          .append(" drop\n");
+      s.append("add rule inet ").append(NFT_TABLE).append(" forward ip saddr ").append(SITE_NET)
+          .append(" drop\n");
     }
     return s.toString();
   }
@@ -423,6 +624,9 @@ public final class NetnsFleet implements AutoCloseable {
     for (FleetSite s : sites) {
       namespaces.append("netns add ").append(siteNamespace(s.index())).append('\n');
     }
+    for (FleetVantage v : vantages) {
+      namespaces.append("netns add ").append(v.namespace()).append('\n');
+    }
     namespaces.append("link add ").append(BRIDGE_A).append(" type bridge\n");
     namespaces.append("link add ").append(CORE_LEG)
         .append(" type veth peer name eth0 netns ").append(CORE_NS).append('\n');
@@ -432,6 +636,11 @@ public final class NetnsFleet implements AutoCloseable {
     // Before the site veths exist, so that they are born without IPv6 (no DAD, RS, MLD noise).
     inNamespace(CORE_NS, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
         "net.ipv6.conf.default.disable_ipv6=1", "net.ipv4.ip_forward=1").run();
+    // With br_netfilter loaded, bridged frames would cross the core's IP forward chain: vantage
+    // to vantage traffic would then depend on the core's forwarding (and a failed core would
+    // split the cluster). These keys are per namespace (kernel 5.3+); -e: absent is fine.
+    inNamespace(CORE_NS, "sysctl", "-e", "-qw", "net.bridge.bridge-nf-call-iptables=0",
+        "net.bridge.bridge-nf-call-ip6tables=0", "net.bridge.bridge-nf-call-arptables=0").run();
 
     StringBuilder core = new StringBuilder();
     core.append("link set lo up\n");
@@ -446,6 +655,18 @@ public final class NetnsFleet implements AutoCloseable {
           .append(siteNamespace(s.index())).append('\n');
       core.append("link set ").append(leg).append(" master ").append(BRIDGE_B).append(" up\n");
     }
+    if (!vantages.isEmpty()) {
+      core.append("link add ").append(BRIDGE_C).append(" type bridge\n");
+      core.append("addr add ").append(CORE_VANTAGE_SIDE).append("/24 dev ").append(BRIDGE_C)
+          .append('\n');
+      core.append("link set ").append(BRIDGE_C).append(" up\n");
+    }
+    for (FleetVantage v : vantages) {
+      String leg = VANTAGE_LEG_PREFIX + v.index();
+      core.append("link add ").append(leg).append(" type veth peer name eth0 netns ")
+          .append(v.namespace()).append('\n');
+      core.append("link set ").append(leg).append(" master ").append(BRIDGE_C).append(" up\n");
+    }
     ipBatch(CORE_NS, core.toString());
     inNamespace(CORE_NS, "nft", "-f", "-").stdin(baseTable(true) + coreRules(false)).run();
 
@@ -454,7 +675,14 @@ public final class NetnsFleet implements AutoCloseable {
             + "link set " + BRIDGE_A + " up\n"
             + "link set " + CORE_LEG + " master " + BRIDGE_A + " up\n"
             + "route add " + SITE_NET + " via " + CORE_ADDRESS + " dev " + BRIDGE_A
-            + " proto " + GUARD_PROTO + "\n");
+            + " proto " + GUARD_PROTO + "\n"
+            + (vantages.isEmpty()
+                ? ""
+                : "route add " + VANTAGE_NET + " via " + CORE_ADDRESS + " dev " + BRIDGE_A
+                    + " proto " + GUARD_PROTO + "\n"));
+    for (FleetVantage v : vantages) {
+      buildVantage(v);
+    }
 
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, sites.size()));
     try {
@@ -486,7 +714,24 @@ public final class NetnsFleet implements AutoCloseable {
     } finally {
       pool.shutdownNow();
     }
-    awaitPing(CORE_ADDRESS, sites.get(0).address(), sites.get(sites.size() - 1).address());
+    List<String> answering = new ArrayList<>(
+        List.of(CORE_ADDRESS, sites.get(0).address(), sites.get(sites.size() - 1).address()));
+    vantages.forEach(v -> answering.add(v.address()));
+    awaitPing(answering.toArray(String[]::new));
+  }
+
+  /**
+   * A vantage is a host with one leg on bridge C: loopback up (the agent's own connections to
+   * itself), no IPv6 (no DAD, RS or MLD noise, like the sites), default route via the core.
+   */
+  private void buildVantage(FleetVantage v) throws IOException, InterruptedException {
+    inNamespace(v.namespace(), "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+        "net.ipv6.conf.default.disable_ipv6=1").run();
+    ipBatch(v.namespace(),
+        "link set lo up\n"
+            + "addr add " + v.address() + "/24 dev eth0\n"
+            + "link set eth0 up\n"
+            + "route add default via " + CORE_VANTAGE_SIDE + "\n");
   }
 
   private void buildSite(FleetSite s) throws IOException, InterruptedException {
@@ -592,6 +837,16 @@ public final class NetnsFleet implements AutoCloseable {
     unchecked(() -> inNamespace(CORE_NS, "nft", "-f", "-").stdin(coreRules(failed)).run());
   }
 
+  private FleetVantage vantage(int k) {
+    if (k < 1 || k > vantages.size()) {
+      throw new IllegalArgumentException(
+          vantages.isEmpty()
+              ? "this fleet has no vantages: make it with NetnsFleet.up(sites, vantages)"
+              : "no vantage " + k + " in this fleet: vantages are numbered 1.." + vantages.size());
+    }
+    return vantages.get(k - 1);
+  }
+
   private void checkIndex(int i) {
     if (i < 1 || i > sites.size()) {
       throw new IllegalArgumentException(
@@ -659,8 +914,10 @@ public final class NetnsFleet implements AutoCloseable {
     String routes =
         HostCommand.of("ip", "route", "show", "table", "main", "proto", GUARD_PROTO).run();
     for (String line : routes.split("\n")) {
-      if (line.startsWith(SITE_NET + " ")) {
-        HostCommand.of("ip", "route", "del", SITE_NET, "proto", GUARD_PROTO).execute();
+      for (String net : List.of(SITE_NET, VANTAGE_NET)) {
+        if (line.startsWith(net + " ")) {
+          HostCommand.of("ip", "route", "del", net, "proto", GUARD_PROTO).execute();
+        }
       }
     }
     for (String line : routes.split("\n")) {

@@ -45,6 +45,23 @@ public final class PackagedAgent {
         .start();
   }
 
+  /**
+   * As {@link #start(Path, Path)}, run through {@code commandPrefix} (such as {@code ip netns exec
+   * vcmt-v1}, so that the agent and its fping children live in that network namespace), with its
+   * output appended to {@code log} so that a restarted agent keeps one log. The prefix must exec
+   * the agent (as {@code ip netns exec} does): signals to the returned process then reach the JVM.
+   */
+  public static Process start(List<String> commandPrefix, Path cfg, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> argv = new ArrayList<>(commandPrefix);
+    argv.addAll(List.of(java, "-jar", JAR.toAbsolutePath().toString(), "--config", cfg.toString()));
+    return new ProcessBuilder(argv)
+        .directory(cfg.getParent().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+  }
+
   /** Runs an nftables script; its exit code, -1 when it could not run or took over 10 s. */
   public static int nft(String script) {
     try {
