@@ -20,7 +20,8 @@
 #                  JVM and its reaped fping children (/proc/PID/stat utime+stime+cutime+cstime),
 #                  checks done, checks late (> 1 s after due) or skipped, slowest check from due
 #                  to done, two /metrics scrapes and one /api/v1/sites per cycle (timed),
-#                  peak RSS (VmHWM), start to first served page (/).
+#                  peak RSS (VmHWM), start to first served page (/), time spent in garbage
+#                  collection and full collections (jstat, when the JDK has it).
 #   --cluster K    (K = 2 or 3) right after the single agent, at each N, K agents as one cluster
 #                  (cluster: section, certificates from the jar's cluster-certs in the temporary
 #                  directory, listen 127.77.0.1..K on one free port base), each watching all N
@@ -62,7 +63,7 @@ while (($#)); do
     --no-build) BUILD=0; shift ;;
     --engine) ENGINE="$2"; shift 2 ;;
     --cluster) CLUSTER="$2"; shift 2 ;;
-    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -209,7 +210,7 @@ fi
 
 # ---------------------------------------------------------------- results
 RAW_VCMON="$OUT/vcmon-cycles.tsv"; RAW_PEERS="$OUT/peers.tsv"; RAW_ONCE="$OUT/vcmon-runs.tsv"
-printf 'n\tcycle\tcpu_s\tchecks\tlate\tskipped\tslowest_s\tmetrics_s\tapi_s\tchildren_cpu_s\tsetup\tagent\tcluster_bytes\tcluster_packets\n' >"$RAW_VCMON"
+printf 'n\tcycle\tcpu_s\tchecks\tlate\tskipped\tslowest_s\tmetrics_s\tapi_s\tchildren_cpu_s\tsetup\tagent\tcluster_bytes\tcluster_packets\tgc_s\tfull_gcs\n' >"$RAW_VCMON"
 printf 'n\ttool\trep\twall_s\tcpu_s\tmaxrss_kb\tfailures\n' >"$RAW_PEERS"
 printf 'n\tfirst_page_s\tpeak_rss_kb\tmetrics_bytes\tsetup\tagent\tmembers_up_s\n' >"$RAW_ONCE"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -236,6 +237,11 @@ cluster_traffic() {  # -> "bytes packets" counted so far between the cluster's a
   nft list chain inet "$NFT_TABLE" out 2>/dev/null |
     awk '/counter packets/ { for (i = 1; i < NF; i++) { if ($i == "packets") p += $(i + 1); if ($i == "bytes") b += $(i + 1) } }
          END { print b + 0, p + 0 }'
+}
+gc_time() {  # gc_time PID -> "seconds full_collections" the JVM spent collecting so far (jstat), or "0 0"
+  { timeout 10 jstat -gcutil "$1" 2>/dev/null || true; } |
+    awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } NR == 2 { g = $col["GCT"]; f = $col["FGC"] }
+         END { printf "%s %s\n", (g == "" || g == "-") ? 0 : g, (f == "" || f == "-") ? 0 : f }'
 }
 cluster_addr() { printf '127.77.0.%d' "$1"; }
 members_up() {  # members_up BASE -> how many members are up in that agent's /api/v1/cluster
@@ -316,10 +322,12 @@ run_vcmon() {
 
   local c t_start t_mid ms1 ms2 api slowest late a_bytes b_bytes traffic
   local -a a_ticks=() b_ticks=() a_child=() b_child=() a_checks=() b_checks=() a_skip=() b_skip=() a_late=() b_late=() mid=() apis=()
+  local -a a_gc=() b_gc=()
   for ((j = 1; j <= k; j++)); do
     alive "$j"
     timed_get "${BASES[j]}/metrics" "$WORK/metrics-$j" >/dev/null
     a_ticks[j]=$(ticks "${VCMON_PIDS[j - 1]}"); a_child[j]=$(child_ticks "${VCMON_PIDS[j - 1]}")
+    a_gc[j]=$(gc_time "${VCMON_PIDS[j - 1]}")
     a_checks[j]=$(metric "$WORK/metrics-$j" vcmon_check_duration_seconds_count)
     a_skip[j]=$(metric "$WORK/metrics-$j" vcmon_checks_skipped_total)
     a_late[j]=$(metric "$WORK/metrics-$j" vcmon_checks_late_total)
@@ -338,6 +346,7 @@ run_vcmon() {
     for ((j = 1; j <= k; j++)); do
       alive "$j"
       b_ticks[j]=$(ticks "${VCMON_PIDS[j - 1]}"); b_child[j]=$(child_ticks "${VCMON_PIDS[j - 1]}")
+      b_gc[j]=$(gc_time "${VCMON_PIDS[j - 1]}")
     done
     b_bytes=$(cluster_traffic)
     for ((j = 1; j <= k; j++)); do
@@ -355,14 +364,16 @@ run_vcmon() {
       if ((k > 1 && j == 1)) && [[ -n "$a_bytes" ]]; then
         traffic=$(awk -v a="$a_bytes" -v b="$b_bytes" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%d\t%d", y[1] - x[1], y[2] - x[2] }')
       fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$c" \
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$c" \
         "$(awk -v t=$((b_ticks[j] - a_ticks[j])) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
         "$(awk -v a="${a_checks[j]}" -v b="${b_checks[j]}" 'BEGIN { printf "%d", b - a }')" "$late" \
         "$(awk -v a="${a_skip[j]}" -v b="${b_skip[j]}" 'BEGIN { printf "%d", b - a }')" "$slowest" \
         "$(awk -v a="${mid[j]}" -v b="$ms2" 'BEGIN { printf "%.3f", (a > b ? a : b) }')" "${apis[j]}" \
         "$(awk -v t=$((b_child[j] - a_child[j])) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')" \
-        "$setup" "$j" "$traffic" | tee -a "$RAW_VCMON" >&2
-      a_ticks[j]=${b_ticks[j]}; a_child[j]=${b_child[j]}; a_checks[j]=${b_checks[j]}; a_skip[j]=${b_skip[j]}; a_late[j]=${b_late[j]}
+        "$setup" "$j" "$traffic" \
+        "$(awk -v a="${a_gc[j]}" -v b="${b_gc[j]}" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f\t%d", y[1] - x[1], y[2] - x[2] }')" \
+        | tee -a "$RAW_VCMON" >&2
+      a_gc[j]=${b_gc[j]}; a_ticks[j]=${b_ticks[j]}; a_child[j]=${b_child[j]}; a_checks[j]=${b_checks[j]}; a_skip[j]=${b_skip[j]}; a_late[j]=${b_late[j]}
     done
     a_bytes=$b_bytes
   done

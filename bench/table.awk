@@ -7,12 +7,12 @@ BEGIN { FS = "\t" }
 FNR == 1 { file++; next }
 file == 1 && ($11 == "" || $11 == "single") {
             n = $1; k = ++vc[n]; cpu[n, k] = $3; chk[n, k] = $4; late[n, k] = $5; skip[n, k] = $6
-            slow[n, k] = $7; met[n, k] = $8; api[n, k] = $9; kids[n, k] = $10 }
+            slow[n, k] = $7; met[n, k] = $8; api[n, k] = $9; kids[n, k] = $10; gc[n, k] = $15; fgc[n, k] = $16 }
 # a cluster's rows, keyed by N and agent (cycle k); the traffic between the agents is on agent 1's
 file == 1 && $11 == "cluster" {
             a = $1 SUBSEP $12; k = $2 + 0; if (k > cc[a]) cc[a] = k; if ($12 + 0 > ka[$1]) ka[$1] = $12 + 0
             ccpu[a, k] = $3; cchk[a, k] = $4; clate[a, k] = $5; cskip[a, k] = $6; cslow[a, k] = $7
-            cmet[a, k] = $8; capi[a, k] = $9; tcpu[$1, k] += $3
+            cmet[a, k] = $8; capi[a, k] = $9; tcpu[$1, k] += $3; cgc[a, k] = $15; cfgc[a, k] = $16
             if ($13 != "") { cbytes[$1, k] = $13; cpkts[$1, k] = $14; hasbytes[$1] = 1 } }
 file == 2 { key = $1 SUBSEP $2; k = ++pc[key]; pw[key, k] = $4; pcpu[key, k] = $5; prss[key, k] = $6; pf[key, k] = $7 }
 file == 3 && ($5 == "" || $5 == "single") { page[$1] = $2; hwm[$1] = $3; mbytes[$1] = $4 }
@@ -132,6 +132,10 @@ function clustertable(   s, n, m, j, K, a, cells, v1, ok, t, sv, c, tot, kb, pk)
     stats(tcpu, n, cc[n SUBSEP 1]); tot = MED
     cells = " " spread(2) " (all " K ") |"; for (j = 2; j <= K; j++) cells = cells " |"
     crow(n, "CPU per cycle of all agents together, s", fmt(sv, 2), cells, ratio(tot, sv), "", "")
+
+    stats(gc, n, m); sv = MED; single = spread(2); stats(fgc, n, m); single = single " (" SUM " full)"; cells = ""
+    for (j = 1; j <= K; j++) { a = n SUBSEP j; stats(cgc, a, cc[a]); if (j == 1) v1 = MED; c = spread(2); stats(cfgc, a, cc[a]); cells = cells " " c " (" SUM " full) |" }
+    crow(n, "garbage collection per cycle, s (full collections in all cycles)", single, cells, ratio(v1, sv), "", "")
 
     r = hwm[n] / 1024; cells = ""; ok = 1
     for (j = 1; j <= K; j++) { a = n SUBSEP j; if (j == 1) v1 = chwm[a] / 1024; if (chwm[a] / 1024 > 256) ok = 0; cells = cells " " fmt(chwm[a] / 1024, 0) " |" }
