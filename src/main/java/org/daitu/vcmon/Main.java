@@ -201,6 +201,16 @@ public final class Main {
     return startClustered(effective, overrides, err);
   }
 
+  /**
+   * The heap an agent of a cluster needs for {@code sites} sites, rounded up to 32 MiB: the engine
+   * and its classes, then about 9 KiB a site (each vantage's verdict, the combined state, the
+   * larger API bodies), from the benchmark: 128 MiB ran out at 10,000 sites, 192 MiB did not.
+   */
+  static long clusterHeapMiB(int sites) {
+    long need = 96 + (sites * 9L + 1023) / 1024;
+    return (need + 31) / 32 * 32;
+  }
+
   /** How long joining the cluster and building the clustered Vert.x may take. */
   static final Duration CLUSTER_START_WAIT = Duration.ofSeconds(60);
   /** How long a joining agent waits to learn the vantages of the members already there. */
@@ -213,6 +223,14 @@ public final class Main {
    */
   private static int startClustered(AgentConfig cfg, UnaryOperator<AgentConfig> overrides, PrintStream err) {
     Logger log = LoggerFactory.getLogger(Main.class);
+    int sites = cfg.inventory().sites().size();
+    long maxHeapMiB = Runtime.getRuntime().maxMemory() >> 20;
+    if (maxHeapMiB < clusterHeapMiB(sites)) {
+      log.warn("The JVM's heap is small for an agent of a cluster watching this many sites: it may run"
+              + " out of memory; start it with -Xmx{}m (docs/performance.md, \"Several agents\")"
+              + " sites={} max_heap_mib={}",
+          clusterHeapMiB(sites), sites, maxHeapMiB);
+    }
     ClusterNode node;
     try {
       node = ClusterNode.start(cfg.cluster(), new VertxOptions(), CLUSTER_START_WAIT);

@@ -119,4 +119,11 @@ class MainTest {
     assertThat(run("cluster-certs", dir.toString(), "Đại Từ")).isEqualTo(2);
     assertThat(err()).contains("must be a slug");
   }
+
+  @Test
+  void aClusterAgentAsksForMoreHeapOnlyWhereTheBenchmarkRanOut() {
+    assertThat(Main.clusterHeapMiB(30)).isEqualTo(128);
+    assertThat(Main.clusterHeapMiB(1000)).isEqualTo(128);
+    assertThat(Main.clusterHeapMiB(10_000)).isEqualTo(192);
+  }
 }

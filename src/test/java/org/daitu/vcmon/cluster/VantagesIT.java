@@ -122,13 +122,29 @@ class VantagesIT {
 
   @Test
   @Order(2)
-  void aCutPathSilencesOneSiteForOneVantageOnly() {
+  void aCutPathSilencesOneSiteForOneVantageOnly() throws Exception {
     FleetSite site = fleet.sites().get(6);
     fleet.cutVantagePath(1, site.index());
     assertThat(fleet.answersPing(1, site.address())).as("from vcmt-v1 (tinh)").isFalse();
     assertThat(fleet.answersPing(2, site.address())).as("from vcmt-v2 (dai-tu)").isTrue();
     assertThat(fleet.answersPing(1, fleet.sites().get(7).address())).as("a neighbour from v1").isTrue();
-    fleet.restoreVantagePath(1, site.index());
+    try {
+      int before = hooks.requests().size();
+      // tinh's own verdict goes DOWN; the combined state stays UP on both agents, naming tinh.
+      for (Agent a : List.of(cluster.agent(1), cluster.agent(2))) {
+        Poll.until(() -> vantageState(a, site.id(), "tinh"), "DOWN"::equals, Duration.ofSeconds(30),
+            Duration.ofMillis(250), a.vantage() + " has tinh's DOWN verdict on " + site.id());
+        JsonObject seen = siteOn(a, site.id());
+        assertThat(seen.getString("state")).as("%s on %s", site.id(), a.vantage()).isEqualTo("UP");
+        assertThat(seen.getString("reason")).contains("not reachable from tinh (DOWN since ");
+        assertThat(seen.getJsonObject("vantages").getJsonObject("dai-tu").getString("state")).isEqualTo("UP");
+      }
+      PackagedAgent.sleep(5000); // a digest window and more: anything announced would be out
+      assertThat(hooks.requests().subList(before, hooks.requests().size()))
+          .as("no notification for a path cut from one vantage").isEmpty();
+    } finally {
+      fleet.restoreVantagePath(1, site.index());
+    }
     assertThat(fleet.answersPing(1, site.address())).as("from vcmt-v1 once restored").isTrue();
   }
 
@@ -147,10 +163,28 @@ class VantagesIT {
           Duration.ofMillis(250), a.vantage() + " alone in its view");
     }
     figures.put("partition: each agent alone after", seconds(t0));
+    // Each side keeps alerting for what it sees: a site cut now is announced by both, one key.
+    FleetSite site = fleet.sites().get(20);
+    fleet.fail(site.index());
+    try {
+      Poll.until(() -> downKeys(site.id()).values().stream().mapToLong(Long::longValue).sum(), n -> n >= 2,
+          Duration.ofSeconds(60), Duration.ofMillis(250), "both sides announce " + site.id());
+    } finally {
+      fleet.recover(site.index());
+    }
+    Map<String, Long> keys = downKeys(site.id());
+    figures.put("partition: DOWN deliveries per key of a site cut meanwhile", keys.toString());
+    assertThat(keys).as("both sides' DOWN of %s carry one key", site.id()).hasSize(1);
     long t1 = System.nanoTime();
     fleet.heal(1, 2);
     cluster.awaitMembers(MERGE_LIMIT);
     figures.put("healed: both views whole again after", seconds(t1));
+    for (Agent a : List.of(tinh, daiTu)) {
+      a.api().waitFor(a.vantage() + " sees every site UP again", START_LIMIT,
+          body -> ApiClient.count(body, "UP") == WATCHED);
+    }
+    Poll.until(() -> owners(site.id()), o -> o.size() == 1, Duration.ofSeconds(30), Duration.ofMillis(250),
+        "one owner of " + site.id() + " on both agents again");
   }
 
   @Test
@@ -207,8 +241,127 @@ class VantagesIT {
     }
     hooks.awaitDelivered(n -> n.getBoolean("resolved", false) && mentions(n, site.id()),
         Duration.ofSeconds(60), "a recovery naming " + site.id());
-    System.out.println("Webhook deliveries per key for one cut site (the one-voice rule is not this"
-        + " test's): " + hooks.deliveriesPerKey() + ", requests " + (hooks.requests().size() - before));
+    PackagedAgent.sleep(3000);
+    Map<String, Long> perKey = keysOf(site.id());
+    figures.put("site cut: deliveries per key", perKey.toString());
+    assertThat(perKey).as("one DOWN and one recovery, each delivered once").hasSize(2)
+        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+    assertThat(hooks.requests().size() - before).isEqualTo(2);
+  }
+
+  /**
+   * The owner of a site killed, then the site cut: a survivor announces it once; a notification
+   * the killed agent had queued but not delivered is delivered once by a survivor; a maintenance
+   * window and an acknowledgement made meanwhile reach the killed agent when it is back, and it
+   * sends nothing again.
+   */
+  @Test
+  @Order(8)
+  void theDutiesOfAKilledOwnerMoveToTheSurvivors() throws Exception {
+    cluster.awaitMembers(START_LIMIT);
+    // 1. A notification queued and not delivered when its owner dies.
+    FleetSite queued = fleet.sites().get(25);
+    Agent queuedOwner = ownerOf(queued.id());
+    hooks.unavailableFor(Duration.ofSeconds(40));
+    fleet.fail(queued.index());
+    Poll.until(() -> queuedOwner.lastRunLog().contains("Notification not delivered channel=webhook-1 key=site:" + queued.id() + ":DOWN"),
+        Duration.ofSeconds(40), Duration.ofMillis(250), "the owner's delivery of " + queued.id() + " fails");
+    queuedOwner.kill();
+    // 2. The owner of another site killed too soon to say anything, then that site cut.
+    FleetSite cut = fleet.sites().stream().filter(s -> s != queued && !ownerOf(s.id()).equals(queuedOwner))
+        .findFirst().orElseThrow();
+    Agent cutOwner = ownerOf(cut.id());
+    long t0 = System.nanoTime();
+    cutOwner.kill();
+    fleet.fail(cut.index());
+    JsonObject down = hooks.awaitDelivered(n -> !n.getBoolean("resolved", false) && mentions(n, cut.id()),
+        Duration.ofSeconds(90), "a survivor's DOWN of " + cut.id());
+    figures.put("owner killed, site cut: DOWN delivered after", seconds(t0));
+    hooks.awaitDelivered(n -> !n.getBoolean("resolved", false) && mentions(n, queued.id()),
+        Duration.ofSeconds(90), "the killed owner's undelivered DOWN of " + queued.id());
+    Agent survivor = cluster.agents().stream().filter(Agent::running).findFirst().orElseThrow();
+    // 3. Operator writes while the two are down.
+    String window = "{\"site\": \"" + cut.id() + "\", \"start\": \"2030-01-01 00:00\","
+        + " \"end\": \"2030-01-01 02:00\", \"note\": \"VNPT works\"}";
+    assertThat(survivor.api().send("POST", "/api/v1/maintenance", PackagedAgent.ADMIN_TOKEN, window).statusCode())
+        .isEqualTo(201);
+    fleet.recover(cut.index());
+    fleet.recover(queued.index());
+    for (Agent a : List.of(queuedOwner, cutOwner)) {
+      if (!a.running()) {
+        a.restart();
+      }
+    }
+    cluster.awaitMembers(START_LIMIT);
+    for (Agent a : cluster.agents()) {
+      Poll.until(() -> maintenance(a), b -> b.contains("VNPT works"),
+          Duration.ofSeconds(60), Duration.ofMillis(500), a.vantage() + " has the window made meanwhile");
+      a.api().waitFor(a.vantage() + " sees every site UP", START_LIMIT, body -> ApiClient.count(body, "UP") == WATCHED);
+    }
+    PackagedAgent.sleep(8000); // the restarted agents have caught up and would have sent by now
+    Map<String, Long> perKey = hooks.deliveriesPerKey();
+    figures.put("kill scenario: deliveries per key", perKey.toString());
+    assertThat(keysOf(cut.id())).as("one DOWN and one recovery of %s", cut.id()).hasSize(2)
+        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+    assertThat(keysOf(queued.id())).as("one DOWN and one recovery of %s", queued.id()).hasSize(2)
+        .allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1L));
+    assertThat(down.getString("key")).startsWith("site:" + cut.id() + ":DOWN:");
+  }
+
+  /** Deliveries per key of the notifications about one site (DOWN, recovery, reminders). */
+  Map<String, Long> keysOf(String siteId) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    hooks.deliveriesPerKey().forEach((k, n) -> {
+      if (k.startsWith("site:" + siteId + ":")) {
+        out.put(k, n);
+      }
+    });
+    return out;
+  }
+
+  Map<String, Long> downKeys(String siteId) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    keysOf(siteId).forEach((k, n) -> {
+      if (k.contains(":DOWN:")) {
+        out.put(k, n);
+      }
+    });
+    return out;
+  }
+
+  Agent ownerOf(String siteId) {
+    String owner = siteOn(cluster.agents().stream().filter(Agent::running).findFirst().orElseThrow(), siteId)
+        .getString("owner");
+    return cluster.agents().stream().filter(a -> a.vantage().equals(owner)).findFirst().orElseThrow();
+  }
+
+  java.util.Set<String> owners(String siteId) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Agent a : List.of(cluster.agent(1), cluster.agent(2))) {
+      out.add(String.valueOf(siteOn(a, siteId).getString("owner")));
+    }
+    return out;
+  }
+
+  static String maintenance(Agent a) {
+    try {
+      return a.api().get("/api/v1/maintenance").body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  static JsonObject siteOn(Agent a, String siteId) {
+    try {
+      return ApiClient.site(a.api().sites(), siteId).orElseThrow();
+    } catch (Exception e) {
+      return new JsonObject();
+    }
+  }
+
+  static String vantageState(Agent a, String siteId, String vantage) {
+    JsonObject v = siteOn(a, siteId).getJsonObject("vantages");
+    return v == null || v.getJsonObject(vantage) == null ? null : v.getJsonObject(vantage).getString("state");
   }
 
   @Test

@@ -286,7 +286,10 @@ public final class ClusterAgents implements AutoCloseable {
     private TestConfig config(
         Path home, FleetVantage v, String vantage, Path certs, List<FleetVantage> members) {
       TestConfig cfg = TestConfig.in(home)
-          .section("http", "{ host: " + v.address() + ", port: " + HTTP_PORT + " }");
+          .section("http", "{ host: " + v.address() + ", port: " + HTTP_PORT
+              + ", admin_token_env: " + PackagedAgent.ADMIN_TOKEN_ENV + " }")
+          // What PackagedAgent puts in the agent's environment, for the loader in unit tests.
+          .env(PackagedAgent.ADMIN_TOKEN_ENV, PackagedAgent.ADMIN_TOKEN);
       defaults(community).forEach(cfg::section);
       sections.forEach(cfg::section);
       if (webhookUrl != null && !sections.containsKey("alerts")) {

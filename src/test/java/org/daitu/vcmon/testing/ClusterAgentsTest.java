@@ -31,7 +31,7 @@ class ClusterAgentsTest {
     Path home = dir.resolve("dai-tu-agent");
     java.nio.file.Files.createDirectories(home);
 
-    AgentConfig cfg = ConfigLoader.load(layout.config(home, members.get(1)).write());
+    AgentConfig cfg = layout.config(home, members.get(1)).load();
 
     assertThat(cfg.http().host()).isEqualTo("198.19.2.12");
     assertThat(cfg.http().port()).isEqualTo(ClusterAgents.HTTP_PORT);

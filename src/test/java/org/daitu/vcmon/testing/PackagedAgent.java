@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PackagedAgent {
   public static final Path JAR = Path.of("target", "vcmon.jar");
+  /** The environment variable agents started in a namespace find their admin token in. */
+  public static final String ADMIN_TOKEN_ENV = "VCMON_IT_ADMIN_TOKEN";
+  public static final String ADMIN_TOKEN = "integration-test-admin-token";
 
   private PackagedAgent() {}
 
@@ -55,11 +58,13 @@ public final class PackagedAgent {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new ArrayList<>(commandPrefix);
     argv.addAll(List.of(java, "-jar", JAR.toAbsolutePath().toString(), "--config", cfg.toString()));
-    return new ProcessBuilder(argv)
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(cfg.getParent().toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+        ;
+    pb.environment().put(ADMIN_TOKEN_ENV, ADMIN_TOKEN);
+    return pb.start();
   }
 
   /** Runs an nftables script; its exit code, -1 when it could not run or took over 10 s. */

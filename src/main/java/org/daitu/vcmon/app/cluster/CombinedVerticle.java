@@ -411,7 +411,8 @@ public final class CombinedVerticle extends VerticleBase {
         continue;
       }
       Combined previous = results.get(id);
-      Combined seed = previous != null ? previous : hints.remove(id);
+      Combined hint = previous != null ? null : hints.remove(id);
+      Combined seed = previous != null ? previous : hint;
       Instant at = when.getOrDefault(id, now);
       if (at.isAfter(now)) {
         at = now; // another agent's clock ahead of ours
@@ -421,7 +422,10 @@ public final class CombinedVerticle extends VerticleBase {
       results.put(id, c);
       SiteState shown = previous != null ? previous.state() : shownLocally(id);
       if (c.state() != shown) {
-        out.add(new Transition(id, shown, c.state(), c.since(), c.reason(), !flapping(id), flapping(id)));
+        // A state the members already had when this agent (re)started is recorded, not announced
+        // again: they told people when it began, and this agent's keys for it could differ.
+        boolean known = hint != null && hint.state() == c.state();
+        out.add(new Transition(id, shown, c.state(), c.since(), c.reason(), !flapping(id) && !known, flapping(id)));
         if (c.state().isOnline()) {
           firstConnected.putIfAbsent(id, c.since());
         }

@@ -161,9 +161,14 @@ public final class EventBusPeers implements Peers {
     return List.copyOf(registrations);
   }
 
-  /** Unregisters every consumer (the agent is stopping). */
+  /** Unregisters every consumer (the agent is stopping); none registers again after. */
   public void close() {
-    snapshot().forEach(Registration::close);
+    List<Registration> all;
+    synchronized (this) {
+      all = List.copyOf(registrations);
+      registrations.clear();
+    }
+    all.forEach(Registration::close);
   }
 
   /** Whether an ask failed because nobody answers on that address (the agent is gone or older). */

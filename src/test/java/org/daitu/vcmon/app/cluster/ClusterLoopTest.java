@@ -163,11 +163,16 @@ class ClusterLoopTest {
     until("a survivor delivered the DOWN", () -> delivered().size() == 1);
     Notification down = delivered().get(0);
     assertThat(down.key()).startsWith("site:d:DOWN:");
-    String next = nodes.values().stream().filter(n -> n != gone).findFirst().orElseThrow().site("d").owner();
-    assertThat(next).isNotEqualTo(owner);
+    Node survivor = nodes.values().stream().filter(n -> n != gone).findFirst().orElseThrow();
+    until("the survivors show the new owner", () -> !owner.equals(survivor.site("d").owner()));
+    String next = survivor.site("d").owner();
     assertThat(nodes.get(next).channel.delivered()).containsExactly(down);
     Thread.sleep(1000);
     assertThat(delivered()).as("the other survivor stays quiet").hasSize(1);
+    until("the owner's leave told", () -> !notices().isEmpty());
+    Thread.sleep(500);
+    assertThat(notices()).as("the owner's leave, told once by the survivors").singleElement()
+        .satisfies(n -> assertThat(n.key()).startsWith("member:" + owner + ":left:"));
     nodes.remove(owner);
   }
 
@@ -176,9 +181,19 @@ class ClusterLoopTest {
         .map(VantageStatus::state).orElse(null);
   }
 
+  /** What the agents delivered about sites. */
   private List<Notification> delivered() {
     List<Notification> out = new ArrayList<>();
     nodes.values().forEach(n -> out.addAll(n.channel.delivered()));
+    out.removeIf(n -> n.kind() == Notification.Kind.CLUSTER);
+    return out;
+  }
+
+  /** What the agents delivered about members of the cluster. */
+  private List<Notification> notices() {
+    List<Notification> out = new ArrayList<>();
+    nodes.values().forEach(n -> out.addAll(n.channel.delivered()));
+    out.removeIf(n -> n.kind() != Notification.Kind.CLUSTER);
     return out;
   }
 
