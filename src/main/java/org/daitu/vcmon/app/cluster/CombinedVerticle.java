@@ -310,9 +310,18 @@ public final class CombinedVerticle extends VerticleBase {
       try {
         JsonObject c = (JsonObject) o;
         String site = c.getString("site");
-        if (watched.containsKey(site) && !results.containsKey(site)) {
-          hints.put(site, new Combined(site, SiteState.valueOf(c.getString("state")),
-              Instant.parse(c.getString("since")), "", List.of(), List.of()));
+        SiteState state = SiteState.valueOf(c.getString("state"));
+        Instant since = Instant.parse(c.getString("since"));
+        Combined mine = results.get(site);
+        if (!watched.containsKey(site)) {
+          continue;
+        }
+        if (mine == null) {
+          hints.put(site, new Combined(site, state, since, "", List.of(), List.of()));
+        } else if (mine.state() == state && since.isBefore(mine.since())) {
+          // Two agents that decided the same state on their own (started together, or apart in a
+          // partition) keep the earlier since: then they agree on it, and on the keys built on it.
+          results.put(site, new Combined(site, state, since, mine.reason(), mine.notes(), mine.vantages()));
         }
       } catch (RuntimeException e) {
         // An entry this version cannot read: it only loses a hint.

@@ -333,6 +333,14 @@ public final class AlertPolicy {
    */
   public List<Notification> tick(Instant now, StateSnapshot snap) {
     List<Notification> out = new ArrayList<>();
+    if (severalAgents) {
+      // The agents align an online state's since on the earliest any of them decided: follow it.
+      for (SiteStatus s : snap.sites()) {
+        if (s.state().isOnline() && s.since() != null) {
+          onlineSince.merge(s.id(), s.since(), (known, seen) -> seen.isBefore(known) ? seen : known);
+        }
+      }
+    }
     if (snap.blind() != null) {
       dropHeld();
       return out;

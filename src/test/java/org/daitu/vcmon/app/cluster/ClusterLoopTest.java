@@ -100,7 +100,7 @@ class ClusterLoopTest {
   }
 
   @Test
-  void everyAgentShowsEveryVantageAndTheSameOwner() {
+  void everyAgentShowsEveryVantageAndTheSameOwnerAndSince() throws Exception {
     for (Node n : nodes.values()) {
       SiteStatus a = n.site("a");
       assertThat(a.vantages()).extracting(VantageStatus::vantage).containsExactly("dai-tu", "tinh", "xa");
@@ -112,6 +112,11 @@ class ClusterLoopTest {
     for (String s : SITES) {
       assertThat(nodes.values().stream().map(n -> n.site(s).owner()).distinct().toList())
           .as("one owner for %s on every agent", s).hasSize(1).doesNotContainNull();
+    }
+    // Each decided UP on its own; once they meet they keep the earliest since, so keys built on it agree.
+    for (String s : SITES) {
+      Poll.until(() -> nodes.values().stream().map(n -> n.site(s).since()).distinct().count() == 1,
+          Duration.ofSeconds(10), Duration.ofMillis(50), "one since of " + s + " on every agent");
     }
     assertThat(SITES.stream().map(s -> nodes.get("tinh").site(s).owner()).distinct().count())
         .as("six sites over three agents do not all land on one").isGreaterThan(1);
