@@ -1,6 +1,8 @@
 package org.daitu.vcmon.app.cluster;
 
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -144,8 +146,17 @@ public final class OperatorWritesVerticle extends VerticleBase {
         .onFailure(
             err -> {
               boolean again = failures < RETRY_AFTER.size();
-              log.warn("Could not catch up on operator writes from={} error=\"{}\" retry={}",
-                  vantage, err.toString(), again);
+              // A member that has just joined answers only once its agent has started: the
+              // first miss is expected, not worth a warning.
+              boolean starting = failures == 0 && again && err instanceof ReplyException re
+                  && re.failureType() == ReplyFailure.NO_HANDLERS;
+              if (starting) {
+                log.info("Operator writes of a member not readable yet, it is starting from={} retry=true",
+                    vantage);
+              } else {
+                log.warn("Could not catch up on operator writes from={} error=\"{}\" retry={}",
+                    vantage, err.toString(), again);
+              }
               if (again) {
                 vertx.setTimer(RETRY_AFTER.get(failures).toMillis(), t -> catchUp(vantage, failures + 1));
               }
