@@ -307,7 +307,10 @@ public final class Outbox {
         item.key(),
         attempts,
         error);
-    return store.abandoned(item.id(), attempts, clock.instant(), error);
+    // Settled like a delivery for the other agents of a cluster: their copy would be refused too.
+    return store
+        .abandoned(item.id(), attempts, clock.instant(), error)
+        .onSuccess(v -> onDelivered.accept(channel.name(), item.key()));
   }
 
   private Future<Void> failed(Channel channel, OutboxItem item, String error) {
