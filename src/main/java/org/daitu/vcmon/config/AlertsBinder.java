@@ -324,7 +324,7 @@ final class AlertsBinder {
       if (chat != null && !ZALO_ID.matcher(chat.strip()).matches()) {
         yaml.problem(
             child(p, "chat_id"), m.get("chat_id"), "must be a Zalo chat id (letters, digits, . _ -)", chat,
-            "the chat.id of a message the bot received in the group (getUpdates or the webhook)");
+            "the chat.id of a message the bot received in the group, from getUpdates or the webhook");
         chat = null;
       }
       String base = base(m, p, "api_base", Defaults.ZALO_BOT_API_BASE);
@@ -365,7 +365,7 @@ final class AlertsBinder {
           requiredEnv(m, p, "secret_key_env", owner, "the app's secret key", "VCMON_ZALO_SECRET_KEY");
       Secret refresh =
           requiredEnv(
-              m, p, "refresh_token_env", owner, "the OA's first refresh token (from authorizing the app)",
+              m, p, "refresh_token_env", owner, "the OA's first refresh token, from authorizing the app",
               "VCMON_ZALO_REFRESH_TOKEN");
       List<String> users = userIds(m, p, owner);
       String api = base(m, p, "api_base", Defaults.ZALO_OA_API_BASE);
