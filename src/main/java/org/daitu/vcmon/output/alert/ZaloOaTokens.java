@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * chain: it is used when the store has none, or when it differs from the one that started the
  * stored chain (the operator authorized the app again).
  *
- * <p>Renewed when a token is first needed, {@link ZaloAnswers#RENEW_BEFORE} before it expires
- * (checked every {@code tick} once started, so a quiet OA keeps its chain alive), and when the API
- * refuses it ({@link #renew}); concurrent needs share one refresh. Neither token is ever logged,
+ * <p>Renewed when a token is first needed, at the first {@code tick} after {@link #start()} (an
+ * early sign of a bad secret or a spent refresh token), {@link ZaloAnswers#RENEW_BEFORE} before it
+ * expires (checked every {@code tick}, so a quiet OA keeps its chain alive), and when the API
+ * refuses it ({@link #renew}); concurrent needs share one refresh. A failed renewal on the timer
+ * is logged and tried again after a backoff (10 s doubling to 30 min). Neither token is ever logged,
  * put in an error or shown by {@code toString}.
  *
  * <p>Confined to the outbox's context (where the channels send and {@link #start()} is called).
