@@ -2,6 +2,7 @@ package org.daitu.vcmon.output.alert;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -236,19 +237,36 @@ final class ZaloOaTokens {
     obtainedAt = now;
     expiresAt = now.plus(ZaloAnswers.lifetime(answer.getValue("expires_in")));
     LOG.info("Zalo OA access token renewed app_id={} expires_at={}", config.appId(), expiresAt);
-    // The old refresh token is spent: the new one must outlive this process.
-    return store
+    // The old refresh token is spent: the new one must outlive this process. While the disk
+    // refuses writes the store holds this one until it can write it; the message does not wait
+    // for that longer than a delivery may take.
+    Promise<String> ready = Promise.promise();
+    long wait =
+        vertx.setTimer(
+            timeout.toMillis(),
+            id -> {
+              if (ready.tryComplete(access)) {
+                LOG.warn(
+                    "Zalo OA refresh token not written to the store yet (held until the disk takes writes)"
+                        + " app_id={}",
+                    config.appId());
+              }
+            });
+    store
         .saveChannelToken(identity, new ChannelToken(next, seedDigest, now))
-        .recover(
-            e -> {
-              LOG.error(
-                  "Zalo OA refresh token not kept in the store: after a restart the app must be authorized"
-                      + " again app_id={} error=\"{}\"",
-                  config.appId(),
-                  DeliveryException.describe(e));
-              return Future.succeededFuture();
-            })
-        .map(v -> access);
+        .onComplete(
+            ar -> {
+              vertx.cancelTimer(wait);
+              if (ar.failed()) {
+                LOG.error(
+                    "Zalo OA refresh token not kept in the store: after a restart the app must be authorized"
+                        + " again app_id={} error=\"{}\"",
+                    config.appId(),
+                    DeliveryException.describe(ar.cause()));
+              }
+              ready.tryComplete(access);
+            });
+    return ready.future();
   }
 
   /** Error texts may quote what was sent: never let a token through. */
