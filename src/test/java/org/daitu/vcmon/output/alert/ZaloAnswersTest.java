@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.daitu.vcmon.output.alert.ZaloAnswers.Outcome;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** What Zalo's answers mean, as tables: delivered, retried, refused for good, token refused. */
 class ZaloAnswersTest {
