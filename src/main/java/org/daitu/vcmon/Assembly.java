@@ -43,12 +43,13 @@ public final class Assembly {
    *     otherwise
    */
   public static AgentParts real(Vertx vertx, AgentConfig config, Clock clock, UnaryOperator<IcmpProbe> links) {
+    SqliteStore store = new SqliteStore(vertx, config.store().path());
     return new AgentParts(
         clock,
-        new SqliteStore(vertx, config.store().path()),
+        store,
         links.apply(icmp(vertx, config)),
         new Snmp4jProbe(vertx, config.snmpProfiles(), config.probe().timeout(), config.probe().snmp()),
-        Channels.fromConfig(vertx, WebClient.create(vertx), config.alerts()));
+        Channels.fromConfig(vertx, WebClient.create(vertx), config.alerts(), store, clock));
   }
 
   /**

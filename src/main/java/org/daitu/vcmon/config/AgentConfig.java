@@ -279,13 +279,30 @@ public record AgentConfig(
       List<Webhook> webhooks,
       List<Telegram> telegram,
       List<Email> email,
-      List<AlertmanagerTarget> alertmanager) {
+      List<AlertmanagerTarget> alertmanager,
+      List<ZaloBot> zaloBot,
+      List<ZaloOa> zaloOa) {
+
+    /** The same settings and channels without Zalo (the form written before Zalo existed). */
+    public Alerts(
+        String language,
+        Duration digestWindow,
+        int digestMinSites,
+        Duration degradedAfter,
+        Duration reminderInterval,
+        List<Webhook> webhooks,
+        List<Telegram> telegram,
+        List<Email> email,
+        List<AlertmanagerTarget> alertmanager) {
+      this(language, digestWindow, digestMinSites, degradedAfter, reminderInterval,
+          webhooks, telegram, email, alertmanager, List.of(), List.of());
+    }
 
     /** These message settings with {@code other}'s channels. */
     public Alerts withChannelsOf(Alerts other) {
       return new Alerts(
           language, digestWindow, digestMinSites, degradedAfter, reminderInterval,
-          other.webhooks, other.telegram, other.email, other.alertmanager);
+          other.webhooks, other.telegram, other.email, other.alertmanager, other.zaloBot, other.zaloOa);
     }
 
     /** No channels, every default. */
@@ -309,6 +326,29 @@ public record AgentConfig(
   /** A Telegram chat through the Bot API's sendMessage; {@code apiBase} default https://api.telegram.org. */
   public record Telegram(
       Secret botToken, String chatId, String apiBase, String minSeverity, boolean degraded) {}
+
+  /**
+   * A Zalo group chat through the Zalo Bot Platform's sendMessage (a Telegram-like bot API);
+   * {@code apiBase} default https://bot-api.zaloplatforms.com.
+   */
+  public record ZaloBot(
+      Secret botToken, String chatId, String apiBase, String minSeverity, boolean degraded) {}
+
+  /**
+   * Consultation messages (API v3 {@code /v3.0/oa/message/cs}) from a Zalo Official Account to
+   * each of {@code userIds} (users who follow the OA). The access token comes from {@code
+   * refreshToken} (a seed: each refresh returns the next one, kept in the store) and {@code
+   * secretKey} at {@code oauthBase}.
+   */
+  public record ZaloOa(
+      String appId,
+      Secret secretKey,
+      Secret refreshToken,
+      List<String> userIds,
+      String apiBase,
+      String oauthBase,
+      String minSeverity,
+      boolean degraded) {}
 
   /** E-mail over SMTP (STARTTLS when {@code starttls}; authentication when a username is set). */
   public record Email(

@@ -34,6 +34,8 @@ final class AlertsBinder {
   private static final Pattern EMAIL = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
   /** A numeric chat id (negative for groups) or a public channel's @name. */
   private static final Pattern CHAT_ID = Pattern.compile("-?\\d+|@[A-Za-z][A-Za-z0-9_]{4,}");
+  /** A Zalo Bot chat id: opaque, but never blank or spaced. */
+  private static final Pattern ZALO_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
   private static final List<String> SEVERITIES = List.of("info", "warning", "critical");
   private static final List<String> LANGUAGES = List.of("vi", "en");
 
@@ -77,7 +79,9 @@ final class AlertsBinder {
         webhooks(m.get("webhooks"), child(p, "webhooks")),
         telegram(m.get("telegram"), child(p, "telegram")),
         email(m.get("email"), child(p, "email")),
-        alertmanager(m.get("alertmanager"), child(p, "alertmanager")));
+        alertmanager(m.get("alertmanager"), child(p, "alertmanager")),
+        zaloBot(m.get("zalo_bot"), child(p, "zalo_bot")),
+        zaloOa(m.get("zalo_oa"), child(p, "zalo_oa")));
   }
 
   /** The items of a channel list, each a checked map; empty when the key is left out. */
@@ -170,6 +174,10 @@ final class AlertsBinder {
 
   /** The secret in the environment variable named by {@code n}; never shows its value. */
   private Secret fromEnv(Node n, String path, String what) {
+    return fromEnv(n, path, what, "VCMON_TELEGRAM_TOKEN");
+  }
+
+  private Secret fromEnv(Node n, String path, String what, String exampleVar) {
     if (isNull(n)) {
       yaml.problem(path, n, "is required", null, "name an environment variable holding " + what);
       return null;
@@ -178,17 +186,22 @@ final class AlertsBinder {
     if (var == null) {
       return null;
     }
-    return env.secret(path, n, var, "VCMON_TELEGRAM_TOKEN", "...");
+    return env.secret(path, n, var, exampleVar, "...");
   }
 
   private Secret requiredEnv(Map<String, Node> m, String p, String key, Node owner, String what) {
+    return requiredEnv(m, p, key, owner, what, "VCMON_TELEGRAM_TOKEN");
+  }
+
+  private Secret requiredEnv(
+      Map<String, Node> m, String p, String key, Node owner, String what, String exampleVar) {
     if (!m.containsKey(key) || isNull(m.get(key))) {
       yaml.problem(
           child(p, key), m.containsKey(key) ? m.get(key) : owner, "is required", null,
           "name an environment variable holding " + what);
       return null;
     }
-    return fromEnv(m.get(key), child(p, key), what);
+    return fromEnv(m.get(key), child(p, key), what, exampleVar);
   }
 
   private String url(Map<String, Node> m, String p, Node owner, String example) {
@@ -283,6 +296,124 @@ final class AlertsBinder {
       }
     }
     return List.copyOf(out);
+  }
+
+  /** An optional base URL: the default when left out, null after reporting a bad one. */
+  private String base(Map<String, Node> m, String p, String key, String def) {
+    String base = yaml.optional(m, p, key, false);
+    if (base == null) {
+      return isNull(m.get(key)) ? def : null;
+    }
+    String checked = checkUrl(base, m.get(key), child(p, key), "e.g. " + def);
+    return checked == null ? null : stripSlash(checked);
+  }
+
+  private List<AgentConfig.ZaloBot> zaloBot(Node node, String path) {
+    List<AgentConfig.ZaloBot> out = new ArrayList<>();
+    var items = items(node, path, ConfigKeys.children("alerts.zalo_bot[]"));
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) == null) {
+        continue;
+      }
+      String p = item(path, i);
+      Node owner = items.get(i).getKey();
+      Map<String, Node> m = items.get(i).getValue();
+      Secret token =
+          requiredEnv(m, p, "bot_token_env", owner, "the bot token from the Zalo Bot Manager", "VCMON_ZALO_BOT_TOKEN");
+      String chat = yaml.required(m, p, "chat_id", owner, false);
+      if (chat != null && !ZALO_ID.matcher(chat.strip()).matches()) {
+        yaml.problem(
+            child(p, "chat_id"), m.get("chat_id"), "must be a Zalo chat id (letters, digits, . _ -)", chat,
+            "the chat.id of a message the bot received in the group, from getUpdates or the webhook");
+        chat = null;
+      }
+      String base = base(m, p, "api_base", Defaults.ZALO_BOT_API_BASE);
+      String severity = severity(m, p);
+      Boolean degraded = bool(m, p, "degraded", false);
+      if (token != null && chat != null && base != null && severity != null && degraded != null) {
+        out.add(new AgentConfig.ZaloBot(token, chat.strip(), base, severity, degraded));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<AgentConfig.ZaloOa> zaloOa(Node node, String path) {
+    List<AgentConfig.ZaloOa> out = new ArrayList<>();
+    Set<String> apps = new HashSet<>();
+    var items = items(node, path, ConfigKeys.children("alerts.zalo_oa[]"));
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) == null) {
+        continue;
+      }
+      String p = item(path, i);
+      Node owner = items.get(i).getKey();
+      Map<String, Node> m = items.get(i).getValue();
+      String app = yaml.required(m, p, "app_id", owner, false);
+      if (app != null && !app.strip().matches("\\d{1,30}")) {
+        yaml.problem(
+            child(p, "app_id"), m.get("app_id"), "must be the numeric ID of the Zalo app", app,
+            "the App ID on developers.zalo.me, e.g. \"1234567890123456789\"");
+        app = null;
+      } else if (app != null && !apps.add(app.strip())) {
+        // Its refresh token can be used once: two entries would spend each other's.
+        yaml.problem(
+            child(p, "app_id"), m.get("app_id"), "another zalo_oa entry uses this app", app,
+            "list every user in the user_ids of one entry");
+        app = null;
+      }
+      Secret secret =
+          requiredEnv(m, p, "secret_key_env", owner, "the app's secret key", "VCMON_ZALO_SECRET_KEY");
+      Secret refresh =
+          requiredEnv(
+              m, p, "refresh_token_env", owner, "the OA's first refresh token, from authorizing the app",
+              "VCMON_ZALO_REFRESH_TOKEN");
+      List<String> users = userIds(m, p, owner);
+      String api = base(m, p, "api_base", Defaults.ZALO_OA_API_BASE);
+      String oauth = base(m, p, "oauth_base", Defaults.ZALO_OA_OAUTH_BASE);
+      String severity = severity(m, p);
+      Boolean degraded = bool(m, p, "degraded", false);
+      if (app != null && secret != null && refresh != null && users != null && api != null
+          && oauth != null && severity != null && degraded != null) {
+        out.add(
+            new AgentConfig.ZaloOa(app.strip(), secret, refresh, users, api, oauth, severity, degraded));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private List<String> userIds(Map<String, Node> m, String p, Node owner) {
+    String up = child(p, "user_ids");
+    Node n = m.get("user_ids");
+    String hint = "the user_id of each follower of the OA to notify, e.g. [\"2468458835296197922\"]";
+    if (isNull(n)) {
+      yaml.problem(up, n == null ? owner : n, "is required", null, hint);
+      return null;
+    }
+    List<Node> items = yaml.list(n, up);
+    if (items == null) {
+      return null;
+    }
+    if (items.isEmpty()) {
+      yaml.problem(up, n, "is empty", null, hint);
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < items.size(); i++) {
+      String t = yaml.text(items.get(i), item(up, i));
+      if (t == null) {
+        ok = false;
+      } else if (!t.strip().matches("\\d{1,30}")) {
+        yaml.problem(item(up, i), items.get(i), "must be a numeric Zalo user_id", t, hint);
+        ok = false;
+      } else if (out.contains(t.strip())) {
+        yaml.problem(item(up, i), items.get(i), "listed twice", t, null);
+        ok = false;
+      } else {
+        out.add(t.strip());
+      }
+    }
+    return ok ? List.copyOf(out) : null;
   }
 
   private static String stripSlash(String url) {

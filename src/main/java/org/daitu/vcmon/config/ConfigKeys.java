@@ -237,6 +237,8 @@ public final class ConfigKeys {
       duration("alerts.degraded_after", m(10), Duration.ZERO, h(24), APPLIED, "11m");
   public static final Key ALERTS_REMINDER_INTERVAL =
       duration("alerts.reminder_interval", Duration.ZERO, Duration.ZERO, h(168), APPLIED, "1h");
+  public static final Key ALERTS_ZALO_BOT = key("alerts.zalo_bot", Kind.LIST, RESTART);
+  public static final Key ALERTS_ZALO_OA = key("alerts.zalo_oa", Kind.LIST, RESTART);
   public static final Key ALERTS_WEBHOOKS = key("alerts.webhooks", Kind.LIST, RESTART);
   public static final Key ALERTS_TELEGRAM = key("alerts.telegram", Kind.LIST, RESTART);
   public static final Key ALERTS_EMAIL = key("alerts.email", Kind.LIST, RESTART);
@@ -246,6 +248,26 @@ public final class ConfigKeys {
       duration("alerts.digest.window", s(10), Duration.ZERO, m(10), APPLIED, "20s");
   public static final Key DIGEST_MIN_SITES =
       integer("alerts.digest.min_sites", 3, 2, 100_000, APPLIED);
+
+  public static final Key ZALO_BOT_TOKEN_ENV = key("alerts.zalo_bot[].bot_token_env", Kind.SECRET_ENV, RESTART);
+  public static final Key ZALO_BOT_CHAT_ID = key("alerts.zalo_bot[].chat_id", Kind.TEXT, RESTART);
+  public static final Key ZALO_BOT_API_BASE =
+      text("alerts.zalo_bot[].api_base", "https://bot-api.zaloplatforms.com", RESTART, null);
+  public static final Key ZALO_BOT_MIN_SEVERITY = text("alerts.zalo_bot[].min_severity", "warning", RESTART, "critical");
+  public static final Key ZALO_BOT_DEGRADED = key("alerts.zalo_bot[].degraded", Kind.BOOLEAN, RESTART);
+
+  public static final Key ZALO_OA_APP_ID = key("alerts.zalo_oa[].app_id", Kind.TEXT, RESTART);
+  public static final Key ZALO_OA_SECRET_KEY_ENV = key("alerts.zalo_oa[].secret_key_env", Kind.SECRET_ENV, RESTART);
+  /** Only the first refresh token: each refresh returns the next one, kept in the store. */
+  public static final Key ZALO_OA_REFRESH_TOKEN_ENV =
+      key("alerts.zalo_oa[].refresh_token_env", Kind.SECRET_ENV, RESTART);
+  public static final Key ZALO_OA_USER_IDS = key("alerts.zalo_oa[].user_ids", Kind.LIST, RESTART);
+  public static final Key ZALO_OA_API_BASE =
+      text("alerts.zalo_oa[].api_base", "https://openapi.zalo.me", RESTART, null);
+  public static final Key ZALO_OA_OAUTH_BASE =
+      text("alerts.zalo_oa[].oauth_base", "https://oauth.zaloapp.com", RESTART, null);
+  public static final Key ZALO_OA_MIN_SEVERITY = text("alerts.zalo_oa[].min_severity", "warning", RESTART, "critical");
+  public static final Key ZALO_OA_DEGRADED = key("alerts.zalo_oa[].degraded", Kind.BOOLEAN, RESTART);
 
   public static final Key WEBHOOK_URL = key("alerts.webhooks[].url", Kind.TEXT, RESTART);
   public static final Key WEBHOOK_HEADERS = key("alerts.webhooks[].headers", Kind.MAP, RESTART);

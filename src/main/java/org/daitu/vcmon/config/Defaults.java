@@ -56,6 +56,9 @@ public final class Defaults {
       ConfigKeys.ALERTS_REMINDER_INTERVAL.durationDefault();
   public static final String MIN_SEVERITY = (String) ConfigKeys.WEBHOOK_MIN_SEVERITY.def();
   public static final String TELEGRAM_API_BASE = (String) ConfigKeys.TELEGRAM_API_BASE.def();
+  public static final String ZALO_BOT_API_BASE = (String) ConfigKeys.ZALO_BOT_API_BASE.def();
+  public static final String ZALO_OA_API_BASE = (String) ConfigKeys.ZALO_OA_API_BASE.def();
+  public static final String ZALO_OA_OAUTH_BASE = (String) ConfigKeys.ZALO_OA_OAUTH_BASE.def();
   public static final int SMTP_PORT = ConfigKeys.EMAIL_PORT.intDefault();
   public static final boolean SMTP_STARTTLS = (Boolean) ConfigKeys.EMAIL_STARTTLS.def();
   public static final Duration ALERTMANAGER_RESEND =

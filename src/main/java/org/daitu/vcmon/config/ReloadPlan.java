@@ -120,6 +120,8 @@ public record ReloadPlan(
           new Setting(ConfigKeys.ALERTS_REMINDER_INTERVAL, c -> c.alerts().reminderInterval()),
           new Setting(ConfigKeys.MEETINGS, AgentConfig::meetings),
           // Channels hold connections and an outbox with deliveries in flight: built at start.
+          new Setting(ConfigKeys.ALERTS_ZALO_BOT, c -> c.alerts().zaloBot()),
+          new Setting(ConfigKeys.ALERTS_ZALO_OA, c -> c.alerts().zaloOa()),
           new Setting(ConfigKeys.ALERTS_WEBHOOKS, c -> c.alerts().webhooks()),
           new Setting(ConfigKeys.ALERTS_TELEGRAM, c -> c.alerts().telegram()),
           new Setting(ConfigKeys.ALERTS_EMAIL, c -> c.alerts().email()),

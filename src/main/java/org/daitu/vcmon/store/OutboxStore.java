@@ -28,6 +28,12 @@ public interface OutboxStore {
   /** A delivery failed: records the attempts so far, when to try again and why it failed. */
   Future<Void> failed(long id, int attempts, Instant nextAttempt, String error);
 
-  /** Undelivered items and the age of the oldest at {@code now}. */
+  /**
+   * The channel refused the item for good (retrying cannot help: the recipient does not exist or
+   * does not follow): it is never sent again and no longer holds its channel's later items back.
+   */
+  Future<Void> abandoned(long id, int attempts, Instant at, String error);
+
+  /** Undelivered items (not abandoned) and the age of the oldest at {@code now}. */
   Future<OutboxStats> outboxStats(Instant now);
 }

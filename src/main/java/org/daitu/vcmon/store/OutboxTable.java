@@ -63,9 +63,10 @@ final class OutboxTable implements OutboxStore {
           try (PreparedStatement p =
               c.prepareStatement(
                   "SELECT " + OUTBOX_COLUMNS + " FROM outbox o"
-                      + " WHERE delivered_at IS NULL AND next_attempt_at <= ?"
+                      + " WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= ?"
                       + " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel"
-                      + " AND e.delivered_at IS NULL AND e.id < o.id AND e.next_attempt_at > ?)"
+                      + " AND e.delivered_at IS NULL AND e.abandoned_at IS NULL AND e.id < o.id"
+                      + " AND e.next_attempt_at > ?)"
                       + " ORDER BY id LIMIT ?")) {
             p.setLong(1, now.toEpochMilli());
             p.setLong(2, now.toEpochMilli());
@@ -126,13 +127,34 @@ final class OutboxTable implements OutboxStore {
   }
 
   @Override
+  public Future<Void> abandoned(long id, int attempts, Instant at, String error) {
+    Objects.requireNonNull(at, "at");
+    return db.held(
+        1,
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "UPDATE outbox SET attempts = ?, abandoned_at = ?, last_error = ?"
+                      + " WHERE id = ? AND delivered_at IS NULL")) {
+            p.setInt(1, attempts);
+            p.setLong(2, at.toEpochMilli());
+            p.setString(3, error);
+            p.setLong(4, id);
+            p.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public Future<OutboxStats> outboxStats(Instant now) {
     Objects.requireNonNull(now, "now");
     return db.read(
         c -> {
           try (PreparedStatement p =
                   c.prepareStatement(
-                      "SELECT count(*), min(created_at) FROM outbox WHERE delivered_at IS NULL");
+                      "SELECT count(*), min(created_at) FROM outbox"
+                          + " WHERE delivered_at IS NULL AND abandoned_at IS NULL");
               ResultSet rs = p.executeQuery()) {
             rs.next();
             int queued = rs.getInt(1);

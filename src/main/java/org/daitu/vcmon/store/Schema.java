@@ -159,7 +159,24 @@ final class Schema {
                       + " SELECT ack_op, ack_at, 'incident.ack', site, 'migrated',"
                       + " json_object('site', site, 'opened_at', opened_at, 'closed_at', closed_at,"
                       + " 'note', ack_note)"
-                      + " FROM incident WHERE ack_op IS NOT NULL ORDER BY id")));
+                      + " FROM incident WHERE ack_op IS NOT NULL ORDER BY id")),
+          new Migration(
+              4,
+              "notifications that cannot be delivered, channel tokens",
+              List.of(
+                  // Set when the channel refused the item for good (a recipient that does not
+                  // exist or does not follow): it is no longer retried and holds nothing back.
+                  "ALTER TABLE outbox ADD COLUMN abandoned_at INTEGER",
+                  // The newest refresh token of a channel whose tokens can be used only once
+                  // (Zalo OA), keyed by the channel's identity (e.g. zalo_oa:<app_id>), so that a
+                  // restart goes on with it. seed_digest is the SHA-256 of the token the
+                  // configuration gave: a different one there means the operator authorized
+                  // again, and the configured token wins.
+                  "CREATE TABLE channel_token ("
+                      + " channel TEXT PRIMARY KEY,"
+                      + " refresh_token TEXT NOT NULL,"
+                      + " seed_digest TEXT NOT NULL,"
+                      + " updated_at INTEGER NOT NULL)")));
 
   /** The version this vcmon writes; a file above it was written by a newer vcmon. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

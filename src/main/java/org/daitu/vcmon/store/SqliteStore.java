@@ -32,12 +32,14 @@ public final class SqliteStore implements Store {
   private final HistoryTable history;
   private final AdminTable admin;
   private final OutboxTable outbox;
+  private final ChannelTokenTable tokens;
 
   public SqliteStore(Vertx vertx, Path file) {
     this.db = new SqliteDatabase(vertx, file);
     this.history = new HistoryTable(db);
     this.admin = new AdminTable(db, Clock.systemUTC());
     this.outbox = new OutboxTable(db);
+    this.tokens = new ChannelTokenTable(db);
   }
 
   /** The database file (absolute). */
@@ -188,6 +190,23 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Void> failed(long id, int attempts, Instant nextAttempt, String error) {
     return outbox.failed(id, attempts, nextAttempt, error);
+  }
+
+  @Override
+  public Future<Void> abandoned(long id, int attempts, Instant at, String error) {
+    return outbox.abandoned(id, attempts, at, error);
+  }
+
+  // ---- channel tokens
+
+  @Override
+  public Future<Optional<ChannelToken>> channelToken(String channel) {
+    return tokens.channelToken(channel);
+  }
+
+  @Override
+  public Future<Void> saveChannelToken(String channel, ChannelToken token) {
+    return tokens.saveChannelToken(channel, token);
   }
 
   @Override

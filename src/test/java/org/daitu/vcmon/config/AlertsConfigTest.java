@@ -121,6 +121,90 @@ class AlertsConfigTest {
   }
 
   @Test
+  void zaloDefaults(@TempDir Path dir) throws Exception {
+    AgentConfig c =
+        load(
+            dir,
+            "alerts:\n"
+                + "  zalo_bot: [{ bot_token_env: ZALO_BOT, chat_id: \"a1b2c3.d4\" }]\n"
+                + "  zalo_oa:\n"
+                + "    - { app_id: 1234567890123456789, secret_key_env: ZALO_SECRET, refresh_token_env: ZALO_REFRESH,\n"
+                + "        user_ids: [\"2468458835296197922\", 84912345678] }\n",
+            Map.of("ZALO_BOT", "1234:bot-s3cret", "ZALO_SECRET", "app-s3cret", "ZALO_REFRESH", "refresh-s3cret"));
+    assertThat(c.alerts().zaloBot())
+        .containsExactly(
+            new AgentConfig.ZaloBot(
+                Secret.of("1234:bot-s3cret"), "a1b2c3.d4", "https://bot-api.zaloplatforms.com", "warning", false));
+    assertThat(c.alerts().zaloOa())
+        .containsExactly(
+            new AgentConfig.ZaloOa(
+                "1234567890123456789",
+                Secret.of("app-s3cret"),
+                Secret.of("refresh-s3cret"),
+                List.of("2468458835296197922", "84912345678"),
+                "https://openapi.zalo.me",
+                "https://oauth.zaloapp.com",
+                "warning",
+                false));
+    assertThat(c.alerts().zaloOa().get(0).toString()).doesNotContain("s3cret");
+    assertThat(c.alerts().zaloBot().get(0).toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void zaloEverythingSet(@TempDir Path dir) throws Exception {
+    AgentConfig c =
+        load(
+            dir,
+            "alerts:\n"
+                + "  zalo_bot:\n"
+                + "    - { bot_token_env: ZALO_BOT, chat_id: g1, api_base: \"http://127.0.0.1:8082/\", min_severity: critical }\n"
+                + "    - { bot_token_env: ZALO_BOT, chat_id: g2, degraded: true }\n"
+                + "  zalo_oa:\n"
+                + "    - app_id: \"42\"\n"
+                + "      secret_key_env: ZALO_SECRET\n"
+                + "      refresh_token_env: ZALO_REFRESH\n"
+                + "      user_ids: [\"7\"]\n"
+                + "      api_base: http://127.0.0.1:8083\n"
+                + "      oauth_base: http://127.0.0.1:8084/\n"
+                + "      min_severity: info\n"
+                + "      degraded: true\n",
+            Map.of("ZALO_BOT", "b", "ZALO_SECRET", "s", "ZALO_REFRESH", "r"));
+    AgentConfig.Alerts a = c.alerts();
+    assertThat(a.zaloBot()).extracting(AgentConfig.ZaloBot::chatId).containsExactly("g1", "g2");
+    assertThat(a.zaloBot().get(0).apiBase()).isEqualTo("http://127.0.0.1:8082");
+    assertThat(a.zaloBot().get(0).minSeverity()).isEqualTo("critical");
+    assertThat(a.zaloBot().get(1).degraded()).isTrue();
+    AgentConfig.ZaloOa oa = a.zaloOa().get(0);
+    assertThat(oa.apiBase()).isEqualTo("http://127.0.0.1:8083");
+    assertThat(oa.oauthBase()).isEqualTo("http://127.0.0.1:8084");
+    assertThat(oa.minSeverity()).isEqualTo("info");
+    assertThat(oa.degraded()).isTrue();
+  }
+
+  @Test
+  void zaloProblemsNameFieldAndFixWithoutSecrets(@TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                load(
+                    dir,
+                    "alerts:\n"
+                        + "  zalo_oa:\n"
+                        + "    - { app_id: \"42\", secret_key_env: ZALO_SECRET, refresh_token_env: NOT_SET, user_ids: [],"
+                        + " api_base: \"openapi.zalo.me\" }\n",
+                    Map.of("ZALO_SECRET", "app-s3cret")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vcmon.yaml: 3 problems")
+        .hasMessageContaining(
+            "alerts.zalo_oa[0].refresh_token_env (line 3): environment variable is not set, got \"NOT_SET\""
+                + " (export NOT_SET=... before starting vcmon)")
+        .hasMessageContaining("alerts.zalo_oa[0].user_ids (line 3): is empty")
+        .hasMessageContaining(
+            "alerts.zalo_oa[0].api_base (line 3): must be an http:// or https:// URL with a host,"
+                + " got \"openapi.zalo.me\" (e.g. https://openapi.zalo.me)")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
   void secretsAreNeverEchoed(@TempDir Path dir) {
     assertThatThrownBy(
             () ->

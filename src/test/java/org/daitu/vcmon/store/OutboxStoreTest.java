@@ -93,4 +93,32 @@ class OutboxStoreTest {
     assertThat(await(store.outboxStats(T0.plusSeconds(90))))
         .isEqualTo(new OutboxStats(1, Duration.ofSeconds(60)));
   }
+
+  @Test
+  void anAbandonedItemIsNeverPendingHoldsNothingBackAndIsNotCounted() throws Exception {
+    await(store.enqueue(List.of(item("oa", "1", 0), item("oa", "2", 1))));
+    OutboxItem head = await(store.pending(T0.plusSeconds(2), 10)).get(0);
+    await(store.failed(head.id(), 1, T0.plusSeconds(10), "error -32"));
+    await(store.abandoned(head.id(), 2, T0.plusSeconds(3), "error -213: User has not followed the OA"));
+
+    assertThat(keys(await(store.pending(T0.plusSeconds(4), 10)))).containsExactly("oa/2");
+    assertThat(keys(await(store.pending(T0.plusSeconds(60), 10)))).containsExactly("oa/2");
+    assertThat(await(store.outboxStats(T0.plusSeconds(61)))).isEqualTo(new OutboxStats(1, Duration.ofSeconds(60)));
+    assertThat(await(store.enqueue(List.of(item("oa", "1", 5))))).as("still settled: not queued again").isZero();
+  }
+
+  @Test
+  void aChannelTokenIsReplacedByTheNewestAndSurvivesARestart() throws Exception {
+    assertThat(await(store.channelToken("zalo_oa:42"))).isEmpty();
+    await(store.saveChannelToken("zalo_oa:42", new ChannelToken("refresh-1", "d1", T0)));
+    await(store.saveChannelToken("zalo_oa:42", new ChannelToken("refresh-2", "d1", T0.plusSeconds(90000))));
+    await(store.saveChannelToken("zalo_oa:43", new ChannelToken("other", "d2", T0)));
+    await(store.close());
+    store = new SqliteStore(vertx, dir.resolve("vcmon.db"));
+    await(store.open());
+    assertThat(await(store.channelToken("zalo_oa:42")))
+        .contains(new ChannelToken("refresh-2", "d1", T0.plusSeconds(90000)));
+    assertThat(await(store.channelToken("zalo_oa:43")).orElseThrow().refreshToken()).isEqualTo("other");
+    assertThat(new ChannelToken("refresh-2", "d1", T0).toString()).doesNotContain("refresh-2");
+  }
 }

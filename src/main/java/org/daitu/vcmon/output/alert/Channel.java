@@ -21,6 +21,12 @@ public interface Channel {
    */
   Future<Void> send(Notification n);
 
+  /**
+   * Called by the outbox on its context when it starts: a channel that keeps timers of its own
+   * (token renewal) starts them here, on that context.
+   */
+  default void start() {}
+
   /** Releases the channel's timers and connections when the agent stops. */
   default Future<Void> close() {
     return Future.succeededFuture();

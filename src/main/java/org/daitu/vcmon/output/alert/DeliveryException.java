@@ -5,12 +5,33 @@ package org.daitu.vcmon.output.alert;
  * secret (no token, password or secret header; a URL only as scheme, host and port).
  */
 public final class DeliveryException extends RuntimeException {
+  private final boolean permanent;
+
   public DeliveryException(String channel, String cause) {
-    super(channel + ": " + cause);
+    this(channel, cause, null, false);
   }
 
   public DeliveryException(String channel, String cause, Throwable e) {
+    this(channel, cause, e, false);
+  }
+
+  private DeliveryException(String channel, String cause, Throwable e, boolean permanent) {
     super(channel + ": " + cause, e);
+    this.permanent = permanent;
+  }
+
+  /**
+   * The far end refused the notification in a way no retry can change (the recipient does not
+   * exist or does not follow, the bot is not in the chat): the outbox reports it once and stops
+   * retrying it.
+   */
+  public static DeliveryException permanent(String channel, String cause) {
+    return new DeliveryException(channel, cause, null, true);
+  }
+
+  /** True when retrying cannot help (see {@link #permanent(String, String)}). */
+  public boolean isPermanent() {
+    return permanent;
   }
 
   /** scheme://host:port of a URL: enough to find the peer, nothing of a path or query that may hold a token. */

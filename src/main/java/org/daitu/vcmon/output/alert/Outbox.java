@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *   <li>per channel strictly in creation order: a failing item holds back its channel's later
  *       items (a site's recovery never overtakes its alert), other channels go on;
  *   <li>retries with exponential backoff (1 s, 2 s, 4 s, ... capped at 5 min), for as long as it
- *       takes: a chat that is down for an hour still gets every message afterwards;
+ *       takes: a chat that is down for an hour still gets every message afterwards; except an
+ *       item the channel refused for good ({@link DeliveryException#isPermanent()}: a recipient
+ *       that does not exist or does not follow), which is reported once, counted, marked
+ *       abandoned and no longer holds its channel back;
  *   <li>at most once per (channel, key): a duplicate submit is ignored by the store, and a
  *       delivered item is marked before the next one of its channel is sent;
  *   <li>what was pending when vcmon stopped is delivered after {@link #start()}; {@link #stop()}
@@ -110,6 +113,9 @@ public final class Outbox {
   /** Starts delivering, beginning with what an earlier run left pending. Call on the owning context. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
+    for (Channel c : channels.values()) {
+      c.start();
+    }
     timer = vertx.setPeriodic(TICK.toMillis(), id -> pump());
     pump();
     return Future.succeededFuture();
@@ -280,8 +286,31 @@ public final class Outbox {
                     item.key());
                 return Future.succeededFuture();
               }
+              if (ar.cause() instanceof DeliveryException d && d.isPermanent()) {
+                return abandoned(channel, item, DeliveryException.describe(d))
+                    .compose(v -> deliver(name, items, from + 1));
+              }
               return failed(channel, item, DeliveryException.describe(ar.cause()));
             });
+  }
+
+  /** Refused for good: reported once, never retried, and the channel's later items go on. */
+  private Future<Void> abandoned(Channel channel, OutboxItem item, String error) {
+    int attempts = item.attempts() + 1;
+    if (metrics != null) {
+      metrics.notificationAbandoned(channel.name());
+    }
+    LOG.error(
+        "Notification abandoned: the channel refused it and retrying cannot help channel={} key={}"
+            + " attempts={} error=\"{}\"",
+        channel.name(),
+        item.key(),
+        attempts,
+        error);
+    // Settled like a delivery for the other agents of a cluster: their copy would be refused too.
+    return store
+        .abandoned(item.id(), attempts, clock.instant(), error)
+        .onSuccess(v -> onDelivered.accept(channel.name(), item.key()));
   }
 
   private Future<Void> failed(Channel channel, OutboxItem item, String error) {

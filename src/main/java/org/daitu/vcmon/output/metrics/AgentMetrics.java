@@ -320,6 +320,15 @@ public final class AgentMetrics {
         .increment();
   }
 
+  /** A notification {@code channel} refused for good (not retried). */
+  public void notificationAbandoned(String channel) {
+    notificationCounter(
+            "vcmon.notifications.abandoned",
+            "Notifications a channel refused for good (unknown recipient, bot not in the chat), not retried",
+            channel)
+        .increment();
+  }
+
   /** A delivery attempt to {@code channel} that repeats an earlier failed one. */
   public void notificationRetried(String channel) {
     notificationCounter("vcmon.notifications.retried", "Notification delivery attempts after a failure", channel)
