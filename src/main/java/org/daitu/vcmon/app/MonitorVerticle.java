@@ -7,13 +7,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.probe.SnmpProbe;
+import org.daitu.vcmon.probe.trap.Hint;
+import org.daitu.vcmon.probe.trap.Meaning;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.Transition;
@@ -48,6 +54,16 @@ public final class MonitorVerticle extends VerticleBase {
   /** Rounds of checks started and not yet ended. */
   private int roundsInFlight;
   private boolean stopping;
+  /**
+   * Sites a link notification named, with until when (monotonic ms) their rechecks follow one
+   * another back to back instead of waiting {@code recheck_interval}.
+   */
+  private final Map<String, Long> urgentUntil = new HashMap<>();
+  /** Sites hinted while their check ran: that check began before the news, so one more follows. */
+  private final Set<String> hintedWhileRunning = new HashSet<>();
+
+  /** How long after a link notification its sites are re-checked back to back. */
+  static final long URGENT_MILLIS = 20_000;
 
   public MonitorVerticle(
       AgentConfig config,
@@ -98,6 +114,68 @@ public final class MonitorVerticle extends VerticleBase {
           config = next;
           return tracker.reconfigure(next.inventory(), next.state());
         });
+  }
+
+  /**
+   * A notification's hint, from any thread: the sites it names are checked at the next tick (a
+   * restart is recorded as a reboot, an endpoint's own event shows on its reason). It changes no
+   * state; the checks do. Ignored before the start and after the stop.
+   */
+  public void hint(Hint hint) {
+    if (context != null) {
+      context.runOnContext(v -> onHint(hint));
+    }
+  }
+
+  private void onHint(Hint hint) {
+    if (stopping) {
+      return;
+    }
+    if (hint.restart() || hint.meaning().kind() == Meaning.Kind.ENDPOINT) {
+      publisher.change(
+          t -> {
+            for (String id : hint.sites()) {
+              if (hint.restart()) {
+                t.rebootNotified(id);
+              } else {
+                t.notified(id, hint.meaning().name());
+              }
+            }
+            return List.of();
+          });
+    }
+    long now = CheckRunner.monotonicMillis();
+    for (String id : hint.recheck()) {
+      if (runner.running(id)) {
+        hintedWhileRunning.add(id);
+      } else {
+        runner.expedite(id, now);
+      }
+      if (hint.urgent()) {
+        urgentUntil.put(id, now + URGENT_MILLIS);
+      }
+    }
+    log.info(
+        "Notification received, checking now source={} trap={} sites={}",
+        hint.source(), hint.meaning().name(), hint.recheck().size());
+  }
+
+  /**
+   * When a site's next check is due after one that ended at {@code now}: at the interval, at
+   * {@code recheck_interval} while a change is being confirmed, and at once while a link
+   * notification is fresh or when the site was hinted during the check.
+   */
+  private Duration nextDelay(String id, long now) {
+    boolean pending = tracker.pending(id);
+    Long until = urgentUntil.get(id);
+    if (until != null && now > until) {
+      urgentUntil.remove(id);
+      until = null;
+    }
+    if (hintedWhileRunning.remove(id) || (pending && until != null)) {
+      return Duration.ZERO;
+    }
+    return pending ? config.probe().recheckInterval() : config.probe().interval();
   }
 
   /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */
@@ -191,8 +269,7 @@ public final class MonitorVerticle extends VerticleBase {
     publisher.apply(done);
     long now = CheckRunner.monotonicMillis();
     for (String id : ids) {
-      Duration delay = tracker.pending(id) ? config.probe().recheckInterval() : config.probe().interval();
-      runner.completed(id, startedMillis, now, delay);
+      runner.completed(id, startedMillis, now, nextDelay(id, now));
     }
     for (String parent : tracker.drainWanted()) {
       runner.expedite(parent, now);
