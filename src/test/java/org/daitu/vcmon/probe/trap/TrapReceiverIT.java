@@ -147,6 +147,18 @@ class TrapReceiverIT {
     run(v3(AUTH, COLD_START));
     api.waitFor("the reboot", Duration.ofSeconds(5), body -> site(body, "router").getInteger("reboots") == 1);
     assertThat(received("accepted")).isEqualTo(before + 1);
+
+    // an inform: the sender discovers vcmon's engine first (not counted), then is acknowledged
+    double malformed = received("malformed");
+    int rc =
+        run(
+            "snmpinform", "-v", "3", "-u", "trapper", "-l", "authPriv", "-a", "SHA", "-A", AUTH,
+            "-x", "AES", "-X", PRIV, "-t", "2", "-r", "0", "--clientaddr=127.0.0.2", target(), "",
+            SIP_REGISTRATION_FAILED);
+    assertThat(rc).as("snmpinform -v3 exits 0 once acknowledged").isZero();
+    waitForCount("accepted", before + 2);
+    assertThat(received("malformed")).isEqualTo(malformed);
+    assertThat(received("bad_user")).isEqualTo(bad + 1);
   }
 
   @Test
