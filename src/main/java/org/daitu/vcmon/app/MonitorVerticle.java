@@ -4,14 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
@@ -20,6 +15,7 @@ import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.probe.SnmpProbe;
 import org.daitu.vcmon.probe.trap.Hint;
 import org.daitu.vcmon.probe.trap.Meaning;
+import org.daitu.vcmon.schedule.Hints;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.Transition;
@@ -54,16 +50,8 @@ public final class MonitorVerticle extends VerticleBase {
   /** Rounds of checks started and not yet ended. */
   private int roundsInFlight;
   private boolean stopping;
-  /**
-   * Sites a link notification named, with until when (monotonic ms) their rechecks follow one
-   * another back to back instead of waiting {@code recheck_interval}.
-   */
-  private final Map<String, Long> urgentUntil = new HashMap<>();
-  /** Sites hinted while their check ran: that check began before the news, so one more follows. */
-  private final Set<String> hintedWhileRunning = new HashSet<>();
-
-  /** How long after a link notification its sites are re-checked back to back. */
-  static final long URGENT_MILLIS = 20_000;
+  /** When hinted sites are checked next. */
+  private final Hints hints = new Hints();
 
   public MonitorVerticle(
       AgentConfig config,
@@ -146,36 +134,13 @@ public final class MonitorVerticle extends VerticleBase {
     }
     long now = CheckRunner.monotonicMillis();
     for (String id : hint.recheck()) {
-      if (runner.running(id)) {
-        hintedWhileRunning.add(id);
-      } else {
+      if (hints.hinted(id, runner.running(id), hint.urgent(), now)) {
         runner.expedite(id, now);
-      }
-      if (hint.urgent()) {
-        urgentUntil.put(id, now + URGENT_MILLIS);
       }
     }
     log.info(
         "Notification received, checking now source={} trap={} sites={}",
         hint.source(), hint.meaning().name(), hint.recheck().size());
-  }
-
-  /**
-   * When a site's next check is due after one that ended at {@code now}: at the interval, at
-   * {@code recheck_interval} while a change is being confirmed, and at once while a link
-   * notification is fresh or when the site was hinted during the check.
-   */
-  private Duration nextDelay(String id, long now) {
-    boolean pending = tracker.pending(id);
-    Long until = urgentUntil.get(id);
-    if (until != null && now > until) {
-      urgentUntil.remove(id);
-      until = null;
-    }
-    if (hintedWhileRunning.remove(id) || (pending && until != null)) {
-      return Duration.ZERO;
-    }
-    return pending ? config.probe().recheckInterval() : config.probe().interval();
   }
 
   /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */
@@ -269,7 +234,10 @@ public final class MonitorVerticle extends VerticleBase {
     publisher.apply(done);
     long now = CheckRunner.monotonicMillis();
     for (String id : ids) {
-      runner.completed(id, startedMillis, now, nextDelay(id, now));
+      AgentConfig.Probe probe = config.probe();
+      runner.completed(
+          id, startedMillis, now,
+          hints.next(id, tracker.pending(id), now, probe.recheckInterval(), probe.interval()));
     }
     for (String parent : tracker.drainWanted()) {
       runner.expedite(parent, now);
