@@ -7,6 +7,7 @@ import static org.daitu.vcmon.config.YamlFile.item;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.daitu.vcmon.config.AgentConfig.HostPort;
 import org.daitu.vcmon.config.AgentConfig.Traps;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -92,9 +93,32 @@ final class TrapsBinder {
             "v1 and v2c notifications are checked against traps.community_env; list only v3 profiles here");
         ok = false;
       } else if (!out.contains(name)) {
-        out.add(name);
+        String clash = clash(profile, out, profiles);
+        if (clash != null) {
+          yaml.problem(
+              item(lp, i), items.get(i), "names user \"" + profile.user() + "\" with other keys than " + clash, name,
+              "the receiver holds one set of keys per v3 user: list one of the two, or give one another user");
+          ok = false;
+        } else {
+          out.add(name);
+        }
       }
     }
     return ok ? out : null;
+  }
+
+  /** The profile already listed with the same user and other credentials, or null. */
+  private static String clash(SnmpProfile p, List<String> listed, Map<String, SnmpProfile> profiles) {
+    for (String name : listed) {
+      SnmpProfile q = profiles.get(name);
+      if (q.user().equals(p.user())
+          && (q.authProtocol() != p.authProtocol()
+              || !Objects.equals(q.authPassword(), p.authPassword())
+              || q.privProtocol() != p.privProtocol()
+              || !Objects.equals(q.privPassword(), p.privPassword()))) {
+        return name;
+      }
+    }
+    return null;
   }
 }

@@ -27,6 +27,8 @@ class TrapsConfigTest {
             + "  district-v2c: { version: 2c, community: public }\n"
             + "  district-v3: { version: 3, user: vcmon, auth_protocol: SHA, auth_password_env: V3_AUTH,"
             + " priv_protocol: AES, priv_password_env: V3_PRIV }\n"
+            + "  other-v3: { version: 3, user: vcmon, auth_protocol: SHA, auth_password_env: V3_PRIV,"
+            + " priv_protocol: AES, priv_password_env: V3_AUTH }\n"
             + traps
             + "sites:\n  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.10 }\n");
     return file;
@@ -71,6 +73,8 @@ class TrapsConfigTest {
             + "| traps.profiles[0]| unknown snmp profile| did you mean \"district-v3\"?",
         "traps: { community_env: TRAP_COMMUNITY, profiles: [district-v2c] }"
             + "| traps.profiles[0]| is a v2c profile, not v3| traps.community_env",
+        "traps: { profiles: [district-v3, other-v3] }"
+            + "| traps.profiles[1]| names user \"vcmon\" with other keys than district-v3| one set of keys per v3 user",
         "traps: { community_env: NOT_SET }| traps.community_env| environment variable is not set| export NOT_SET=",
         "traps: { listen: 'trap.example:162', community_env: TRAP_COMMUNITY }"
             + "| traps.listen| must be an IP address and a port| e.g. 0.0.0.0:162",
