@@ -21,6 +21,7 @@ import org.daitu.vcmon.app.cluster.OperatorWritesVerticle;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.ReloadPlan;
 import org.daitu.vcmon.config.ReloadResult;
+import org.daitu.vcmon.config.SnmpProfile;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
@@ -31,6 +32,9 @@ import org.daitu.vcmon.output.web.ClusterRoutes;
 import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.MeetingRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
+import org.daitu.vcmon.probe.trap.Hint;
+import org.daitu.vcmon.probe.trap.TrapReceiver;
+import org.daitu.vcmon.probe.trap.TrapResult;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.Transition;
@@ -89,6 +93,8 @@ public final class Agent {
   private OperatorWritesVerticle operatorWrites;
   /** Null for a single agent. */
   private MemberAlerts memberAlerts;
+  /** Null when the config has no {@code traps:}. */
+  private TrapReceiver traps;
 
   private Agent(Vertx vertx, AgentConfig config, AgentParts parts, Mode mode) {
     this.vertx = vertx;
@@ -130,6 +136,7 @@ public final class Agent {
         .compose(v -> deploy(alerts).onSuccess(x -> watchMembers()))
         .compose(v -> combiner == null ? Future.succeededFuture() : deploy(combiner))
         .compose(v -> deploy(monitor))
+        .compose(v -> openTraps())
         // Before the API: a restarted agent asks its peers for the writes it missed at once.
         .compose(v -> operatorWrites == null ? Future.<Void>succeededFuture() : deploy(operatorWrites))
         .compose(v -> deploy(web));
@@ -193,6 +200,60 @@ public final class Agent {
                     () -> board.snapshot().sites().stream().map(st -> st.site().id()).toList())));
   }
 
+  /**
+   * Opens the trap port when the config asks for it: notifications of known sites become hints
+   * to the monitor. Binding is blocking I/O: on a worker.
+   */
+  private Future<Void> openTraps() {
+    AgentConfig.Traps t = config.traps();
+    if (t == null) {
+      return Future.succeededFuture();
+    }
+    metrics.traps();
+    List<SnmpProfile> users = t.profiles().stream().map(config.snmpProfiles()::get).toList();
+    TrapReceiver receiver =
+        new TrapReceiver(
+            t.listen().host(), t.listen().port(), t.community(), users, config.inventory(),
+            new TrapReceiver.Listener() {
+              @Override
+              public void received(TrapResult result) {
+                metrics.trapReceived(result);
+              }
+
+              @Override
+              public void hint(Hint hint) {
+                monitor.hint(hint);
+              }
+            },
+            parts.clock());
+    return vertx.<Void>executeBlocking(
+            () -> {
+              receiver.open();
+              return null;
+            })
+        .onSuccess(v -> traps = receiver);
+  }
+
+  /** Closes the trap port, if open; on a worker. */
+  private Future<Void> closeTraps() {
+    TrapReceiver receiver = traps;
+    traps = null;
+    if (receiver == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(
+        () -> {
+          receiver.close();
+          return null;
+        });
+  }
+
+  /** The port notifications are received on; -1 when the config has no {@code traps:}. */
+  public int trapPort() {
+    TrapReceiver receiver = traps;
+    return receiver == null ? -1 : receiver.port();
+  }
+
   private Future<Void> deploy(VerticleBase verticle) {
     return vertx.deployVerticle(verticle).onSuccess(id -> deployed.put(verticle, id)).mapEmpty();
   }
@@ -210,6 +271,9 @@ public final class Agent {
   private Future<Void> apply(ReloadPlan plan) {
     AgentConfig next = plan.inForce();
     recorder.inventory(next.inventory());
+    if (traps != null) {
+      traps.inventory(next.inventory());
+    }
     return monitor
         .reconfigure(next)
         .compose(
@@ -331,6 +395,7 @@ public final class Agent {
                 () -> Future.join(
                     undeploy(web),
                     undeploy(operatorWrites),
+                    closeTraps(),
                     reloader == null ? Future.succeededFuture() : reloader.stop()))
             .then("stop checks", STOP_CHECKS, () -> monitor == null ? Future.succeededFuture() : monitor.stopChecks())
             .then("stop alerting", STOP_ALERTS, () -> alerts == null ? Future.succeededFuture() : alerts.stopAlerting())

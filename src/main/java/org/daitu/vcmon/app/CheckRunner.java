@@ -127,6 +127,11 @@ final class CheckRunner {
     scheduler.expedite(id, now);
   }
 
+  /** Whether the site's check is running now. */
+  boolean running(String id) {
+    return scheduler.running(id);
+  }
+
   /**
    * Checks these sites: one ICMP batch and an SNMP poll each. Never fails; a probe that fails or a
    * check that outlives its limit gives the site a result saying so. A check whose probe was

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,9 @@ import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.SiteCheck;
 import org.daitu.vcmon.probe.SnmpProbe;
+import org.daitu.vcmon.probe.trap.Hint;
+import org.daitu.vcmon.probe.trap.Meaning;
+import org.daitu.vcmon.schedule.Hints;
 import org.daitu.vcmon.state.SiteTracker;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.Transition;
@@ -48,6 +50,8 @@ public final class MonitorVerticle extends VerticleBase {
   /** Rounds of checks started and not yet ended. */
   private int roundsInFlight;
   private boolean stopping;
+  /** When hinted sites are checked next. */
+  private final Hints hints = new Hints();
 
   public MonitorVerticle(
       AgentConfig config,
@@ -98,6 +102,45 @@ public final class MonitorVerticle extends VerticleBase {
           config = next;
           return tracker.reconfigure(next.inventory(), next.state());
         });
+  }
+
+  /**
+   * A notification's hint, from any thread: the sites it names are checked at the next tick (a
+   * restart is recorded as a reboot, an endpoint's own event shows on its reason). It changes no
+   * state; the checks do. Ignored before the start and after the stop.
+   */
+  public void hint(Hint hint) {
+    if (context != null) {
+      context.runOnContext(v -> onHint(hint));
+    }
+  }
+
+  private void onHint(Hint hint) {
+    if (stopping) {
+      return;
+    }
+    if (hint.restart() || hint.meaning().kind() == Meaning.Kind.ENDPOINT) {
+      publisher.change(
+          t -> {
+            for (String id : hint.sites()) {
+              if (hint.restart()) {
+                t.rebootNotified(id);
+              } else {
+                t.notified(id, hint.meaning().name());
+              }
+            }
+            return List.of();
+          });
+    }
+    long now = CheckRunner.monotonicMillis();
+    for (String id : hint.recheck()) {
+      if (hints.hinted(id, runner.running(id), hint.urgent(), now)) {
+        runner.expedite(id, now);
+      }
+    }
+    log.info(
+        "Notification received, checking now source={} trap={} sites={}",
+        hint.source(), hint.meaning().name(), hint.recheck().size());
   }
 
   /** The tick: short enough that rechecks and spreading stay accurate, long enough to batch. */
@@ -191,8 +234,10 @@ public final class MonitorVerticle extends VerticleBase {
     publisher.apply(done);
     long now = CheckRunner.monotonicMillis();
     for (String id : ids) {
-      Duration delay = tracker.pending(id) ? config.probe().recheckInterval() : config.probe().interval();
-      runner.completed(id, startedMillis, now, delay);
+      AgentConfig.Probe probe = config.probe();
+      runner.completed(
+          id, startedMillis, now,
+          hints.next(id, tracker.pending(id), now, probe.recheckInterval(), probe.interval()));
     }
     for (String parent : tracker.drainWanted()) {
       runner.expedite(parent, now);

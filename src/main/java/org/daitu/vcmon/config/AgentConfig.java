@@ -29,78 +29,84 @@ public record AgentConfig(
     SelfCheck selfCheck,
     List<Maintenance> maintenance,
     List<Meeting> meetings,
-    Cluster cluster) {
+    Cluster cluster,
+    Traps traps) {
 
   // A copy with one part replaced, so that callers need not repeat the other thirteen.
 
   public AgentConfig withSource(Path value) {
     return new AgentConfig(
-        value, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        value, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withHttp(Http value) {
     return new AgentConfig(
-        source, value, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, value, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withProbe(Probe value) {
     return new AgentConfig(
-        source, http, value, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, value, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withState(State value) {
     return new AgentConfig(
-        source, http, probe, value, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, value, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withSnmpProfiles(Map<String, SnmpProfile> value) {
     return new AgentConfig(
-        source, http, probe, state, value, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, value, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withRollout(Rollout value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, value, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, value, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withStore(Store value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, value, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, value, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withAlerts(Alerts value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, value, inventory, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, value, inventory, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withInventory(Inventory value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, value, zone, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, value, zone, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withZone(ZoneId value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, value, selfCheck, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, value, selfCheck, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withSelfCheck(SelfCheck value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, value, maintenance, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, value, maintenance, meetings, cluster, traps);
   }
 
   public AgentConfig withMaintenance(List<Maintenance> value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, value, meetings, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, value, meetings, cluster, traps);
   }
 
   public AgentConfig withMeetings(List<Meeting> value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, value, cluster);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, value, cluster, traps);
   }
 
   public AgentConfig withCluster(Cluster value) {
     return new AgentConfig(
-        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, value);
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, value, traps);
+  }
+
+  public AgentConfig withTraps(Traps value) {
+    return new AgentConfig(
+        source, http, probe, state, snmpProfiles, rollout, store, alerts, inventory, zone, selfCheck, maintenance, meetings, cluster, value);
   }
 
   /** Whether this agent is one of several ({@code cluster:} is set). */
@@ -148,6 +154,21 @@ public record AgentConfig(
       String name, String vantage, HostPort listen, List<HostPort> members, ClusterTls tls) {
     public Cluster {
       members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * {@code traps:} SNMP notifications taken as hints (docs/traps.md): a notification from a site
+   * makes vcmon check it (and, for a link, the sites behind it) at once; it never sets a state.
+   * Absent (null): no port is opened.
+   *
+   * @param listen where notifications are received, {@code 0.0.0.0:162} by default
+   * @param community what v1 and v2c notifications must carry; null: only v3 ones are taken
+   * @param profiles names of v3 {@code snmp_profiles} whose users may send notifications
+   */
+  public record Traps(HostPort listen, Secret community, List<String> profiles) {
+    public Traps {
+      profiles = List.copyOf(profiles);
     }
   }
 

@@ -109,12 +109,20 @@ final class ClusterBinder {
   }
 
   private HostPort hostPort(String text, String path, Node at) {
+    return hostPort(yaml, text, path, at, "10.0.0.5:7800", "[fd00::5]:7800");
+  }
+
+  /**
+   * An IP address and a port ({@code traps.listen} reads its own the same way); null after
+   * reporting a problem. {@code example} and {@code example6} show the right form in the hint.
+   */
+  static HostPort hostPort(YamlFile yaml, String text, String path, Node at, String example, String example6) {
     Matcher hp = HOST_PORT.matcher(text.strip());
     String host = hp.matches() ? hp.group(1).replace("[", "").replace("]", "") : null;
     if (host == null || !IpLiteral.isIpLiteral(host) || host.contains(":") != hp.group(1).startsWith("[")) {
       yaml.problem(
           path, at, "must be an IP address and a port", text,
-          "e.g. 10.0.0.5:7800, or [fd00::5]:7800 for IPv6; host names are not resolved here");
+          "e.g. " + example + ", or " + example6 + " for IPv6; host names are not resolved here");
       return null;
     }
     int port = Integer.parseInt(hp.group(2));

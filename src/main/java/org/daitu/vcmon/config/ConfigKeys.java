@@ -164,6 +164,8 @@ public final class ConfigKeys {
   public static final Key MEETINGS = key("meetings", Kind.LIST, APPLIED);
   /** Several agents (docs/cluster.md); without it the agent runs alone and starts no cluster code. */
   public static final Key CLUSTER = key("cluster", Kind.MAP, RESTART);
+  /** SNMP notifications as hints (docs/traps.md); without it no port is opened. */
+  public static final Key TRAPS = key("traps", Kind.MAP, RESTART);
 
   public static final Key HTTP_HOST = text("http.host", "0.0.0.0", RESTART, "127.0.0.1");
   public static final Key HTTP_PORT = integer("http.port", 8080, 0, 65535, RESTART);
@@ -355,6 +357,12 @@ public final class ConfigKeys {
   public static final Key CLUSTER_TLS_CA_FILE = key("cluster.tls.ca_file", Kind.PATH, RESTART);
   public static final Key CLUSTER_TLS_CERT_FILE = key("cluster.tls.cert_file", Kind.PATH, RESTART);
   public static final Key CLUSTER_TLS_KEY_FILE = key("cluster.tls.key_file", Kind.PATH, RESTART);
+
+  /** Port 162 needs root or CAP_NET_BIND_SERVICE. */
+  public static final Key TRAPS_LISTEN = text("traps.listen", "0.0.0.0:162", RESTART, "127.0.0.1:10162");
+  public static final Key TRAPS_COMMUNITY_ENV = key("traps.community_env", Kind.SECRET_ENV, RESTART);
+  /** Names of v3 snmp_profiles whose users may send notifications. */
+  public static final Key TRAPS_PROFILES = key("traps.profiles", Kind.LIST, RESTART);
 
   private static final List<Key> KEYS = Collections.unmodifiableList(new ArrayList<>(ALL));
   private static final Map<String, Key> BY_PATH = byPath();

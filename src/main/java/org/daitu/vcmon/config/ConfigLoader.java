@@ -137,6 +137,7 @@ public final class ConfigLoader {
     List<AgentConfig.Meeting> meetings = alertsBinder.meetings(top.get("meetings"), ids, zone);
     AgentConfig.Cluster cluster =
         new ClusterBinder(yaml, baseDir, Instant.now()).cluster(top.get("cluster"));
+    AgentConfig.Traps traps = new TrapsBinder(yaml, env).traps(top.get("traps"), profiles);
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -155,7 +156,8 @@ public final class ConfigLoader {
         selfCheck,
         List.copyOf(maintenance),
         List.copyOf(meetings),
-        cluster);
+        cluster,
+        traps);
   }
 
   private ConfigException failure() {

@@ -81,7 +81,8 @@ public record ReloadPlan(
             .withAlerts(next.alerts().withChannelsOf(running.alerts()))
             .withZone(running.zone())
             .withSelfCheck(running.selfCheck())
-            .withCluster(running.cluster());
+            .withCluster(running.cluster())
+            .withTraps(running.traps());
     return new ReloadPlan(inForce, added, removed, changed, applied, restart);
   }
 
@@ -111,6 +112,7 @@ public record ReloadPlan(
           new Setting(ConfigKeys.PROBE_SNMP, c -> c.probe().snmp()),
           new Setting(ConfigKeys.SELF_CHECK, AgentConfig::selfCheck),
           new Setting(ConfigKeys.CLUSTER, AgentConfig::cluster),
+          new Setting(ConfigKeys.TRAPS, AgentConfig::traps),
           new Setting(ConfigKeys.ROLLOUT, AgentConfig::rollout),
           new Setting(ConfigKeys.ALERTS_LANGUAGE, c -> c.alerts().language()),
           new Setting(

@@ -1,7 +1,9 @@
 package org.daitu.vcmon.state;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -42,7 +44,11 @@ import org.daitu.vcmon.probe.SnmpResult;
  *       DEGRADED, a cause seen in {@code down_after} checks in a row is added and one absent from
  *       {@code up_after} checks that could judge it is cleared, each as a change (from DEGRADED to
  *       DEGRADED) that is recorded, announced and counted for flapping like a change of state.
- *   <li>Reboots: sysUpTime going backwards (except near its 32-bit wrap) counts a reboot.
+ *   <li>Reboots: sysUpTime going backwards (except near its 32-bit wrap) counts a reboot, and so
+ *       does a coldStart or warmStart notification, at once; one reboot is counted once.
+ *   <li>Notifications never change a state. An endpoint's own (registration lost, call dropped)
+ *       shows on its reason for {@link #NOTICE_WINDOW}, while the checks it brought forward
+ *       confirm or dismiss it.
  * </ul>
  */
 public final class SiteTracker {
@@ -51,6 +57,12 @@ public final class SiteTracker {
 
   /** A drop from within one hour of the wrap is the wrap, not a reboot. */
   private static final long UPTIME_WRAP_GUARD = UPTIME_WRAP - 360_000;
+
+  /** How long an endpoint's notification shows on its reason. */
+  public static final Duration NOTICE_WINDOW = Duration.ofMinutes(10);
+
+  /** A sysUpTime drop this close to a notified restart is the same reboot. */
+  private static final Duration SAME_REBOOT = Duration.ofMinutes(10);
 
   private AgentConfig.State cfg;
   private final Clock clock;
@@ -139,8 +151,41 @@ public final class SiteTracker {
     List<Transition> out = new ArrayList<>();
     for (Track t : tracks.values()) {
       followMaintenance(t, now, out);
+      if (t.notice != null && now.isAfter(t.noticeAt.plus(NOTICE_WINDOW))) {
+        t.notice = null;
+      }
     }
     return out;
+  }
+
+  /**
+   * The site said it restarted (coldStart, warmStart): a reboot now, recorded at once rather than
+   * at the next SNMP poll. A reboot the polls already saw within {@link #SAME_REBOOT} is not counted
+   * again, nor is the sysUpTime drop the next poll will see. Changes no state.
+   */
+  public void rebootNotified(String siteId) {
+    Track t = tracks.get(siteId);
+    if (t == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (t.lastRebootAt == null || Duration.between(t.lastRebootAt, now).abs().compareTo(SAME_REBOOT) > 0) {
+      t.reboots++;
+      t.lastRebootAt = now;
+    }
+    t.lastUptimeTicks = -1;
+  }
+
+  /**
+   * The site sent a notification about itself ({@code what}, e.g. "sipRegistrationFailed"): it
+   * shows on the site's reason for {@link #NOTICE_WINDOW}. Changes no state.
+   */
+  public void notified(String siteId, String what) {
+    Track t = tracks.get(siteId);
+    if (t != null) {
+      t.notice = "notification " + what + " at " + clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      t.noticeAt = clock.instant();
+    }
   }
 
   /** Replaces the maintenance schedule (windows added or removed through the API). */
@@ -598,6 +643,26 @@ public final class SiteTracker {
     int reboots;
     Instant lastRebootAt;
     Instant firstConnected;
+    /** The site's last notification about itself while it shows, or null. */
+    String notice;
+    Instant noticeAt;
+    /** The reason with the notice, kept so that an unchanged status stays the same object. */
+    private String shown;
+    private String shownFrom;
+    private String shownNotice;
+
+    /** The reason as shown: with the site's recent notification, if any. */
+    String shownReason() {
+      if (notice == null) {
+        return reason;
+      }
+      if (shownFrom != reason || shownNotice != notice) {
+        shownFrom = reason;
+        shownNotice = notice;
+        shown = Reasons.cut(reason + "; " + notice);
+      }
+      return shown;
+    }
 
     Track(Site site, Instant now) {
       this.site = site;
@@ -662,7 +727,7 @@ public final class SiteTracker {
           && c.site() == site
           && c.state() == state
           && c.since() == since
-          && c.reason() == reason
+          && c.reason() == shownReason()
           && c.flapping() == flapping
           && c.lastCheckAt() == lastCheckAt
           && c.icmp() == icmp
@@ -679,7 +744,7 @@ public final class SiteTracker {
           site,
           state,
           since,
-          reason,
+          shownReason(),
           flapping,
           lastCheckAt,
           icmp,

@@ -199,6 +199,10 @@ class ConfigKeysTest {
     sites.add(site);
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("sites", sites);
+    // traps: takes nothing without a community or a v3 profile; with one, its other keys can be set
+    Map<String, Object> traps = new LinkedHashMap<>();
+    traps.put("community_env", "VCMON_SNMP_COMMUNITY");
+    doc.put("traps", traps);
     return doc;
   }
 

@@ -379,6 +379,55 @@ class SiteTrackerTest {
     }
 
     @Test
+    void aRestartNotificationIsARebootAtOnceAndThePollThatFollowsDoesNotCountItAgain() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', 499_000));
+      tracker.apply(check("a", 'G', 500_000));
+      clock.advance(Duration.ofSeconds(5));
+      tracker.rebootNotified("a");
+      SiteStatus notified = tracker.snapshot(0).site("a").orElseThrow();
+      assertThat(notified.reboots()).isEqualTo(1);
+      assertThat(notified.lastRebootAt()).isEqualTo(clock.instant());
+      assertThat(notified.state()).isEqualTo(SiteState.UP);
+      clock.advance(Duration.ofSeconds(60));
+      tracker.apply(check("a", 'G', 5_000));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isEqualTo(1);
+      // a later reboot is counted again, by the polls
+      clock.advance(Duration.ofHours(1));
+      tracker.apply(check("a", 'G', 2_000));
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isEqualTo(2);
+    }
+
+    @Test
+    void aRestartNotificationAfterThePollsSawTheRebootIsNotCountedAgain() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G', 500_000));
+      clock.advance(Duration.ofSeconds(30));
+      tracker.apply(check("a", 'G', 1_000));
+      tracker.rebootNotified("a");
+      assertThat(tracker.snapshot(0).site("a").orElseThrow().reboots()).isEqualTo(1);
+      tracker.rebootNotified("nowhere"); // not a site: nothing
+    }
+
+    @Test
+    void anEndpointsNotificationShowsOnItsReasonForAWhileAndChangesNoState() {
+      SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+      tracker.apply(check("a", 'G'));
+      tracker.apply(check("a", 'G'));
+      String before = tracker.snapshot(0).site("a").orElseThrow().reason();
+      tracker.notified("a", "sipRegistrationFailed");
+      SiteStatus s = tracker.snapshot(1).site("a").orElseThrow();
+      assertThat(s.state()).isEqualTo(SiteState.UP);
+      assertThat(s.reason()).isEqualTo(before + "; notification sipRegistrationFailed at 2020-08-01T00:00:00Z");
+      assertThat(tracker.snapshot(2).site("a").orElseThrow()).isSameAs(s);
+      tracker.apply(check("a", 'G'));
+      assertThat(tracker.snapshot(3).site("a").orElseThrow().reason()).contains("sipRegistrationFailed");
+      clock.advance(SiteTracker.NOTICE_WINDOW.plusSeconds(1));
+      tracker.tick();
+      assertThat(tracker.snapshot(4).site("a").orElseThrow().reason()).isEqualTo(before);
+    }
+
+    @Test
     void theThirtyTwoBitWrapIsNotAReboot() {
       SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
       tracker.apply(check("a", 'G', (1L << 32) - 1_000));

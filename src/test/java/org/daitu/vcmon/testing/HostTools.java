@@ -33,6 +33,8 @@ public final class HostTools {
           Map.entry("snmpd", "snmpd"),
           Map.entry("snmpget", "snmp"),
           Map.entry("snmpwalk", "snmp"),
+          Map.entry("snmptrap", "snmp"),
+          Map.entry("snmpinform", "snmp"),
           Map.entry("ip", "iproute2"),
           Map.entry("nft", "nftables"),
           Map.entry("prometheus", "prometheus"),

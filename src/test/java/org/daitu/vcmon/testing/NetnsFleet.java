@@ -401,6 +401,18 @@ public final class NetnsFleet implements AutoCloseable {
   }
 
   /**
+   * The command line that runs {@code argv} inside the core router's namespace, whose address
+   * towards the agent is {@link #coreAddress()}: what the district core itself sends (an SNMP
+   * notification with {@code snmptrap}) comes from there.
+   */
+  public List<String> inCore(String... argv) {
+    checkOpen();
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", CORE_NS));
+    cmd.addAll(List.of(argv));
+    return List.copyOf(cmd);
+  }
+
+  /**
    * Whether {@code address} answers ping from inside vantage {@code vantage} (fping, 3 tries of
    * 300 ms: a "no" takes about a second).
    */

@@ -28,6 +28,7 @@ import org.daitu.vcmon.store.StoreHealth;
 import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.probe.SnmpResult;
 import org.daitu.vcmon.probe.SnmpStatus;
+import org.daitu.vcmon.probe.trap.TrapResult;
 import org.daitu.vcmon.state.SiteState;
 import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
@@ -56,6 +57,8 @@ public final class AgentMetrics {
   private final AtomicLong outboxQueued = new AtomicLong();
   private final AtomicLong outboxOldestMillis = new AtomicLong();
   private final Map<Boolean, Counter> reloads = new HashMap<>();
+  /** By result; filled by {@link #traps()} when the agent takes notifications. */
+  private final Map<TrapResult, Counter> traps = new EnumMap<>(TrapResult.class);
   private final AtomicLong lastReloadOk = new AtomicLong(1);
   private final AtomicLong lastReloadOkMillis = new AtomicLong(System.currentTimeMillis());
   /** Null for a single agent. */
@@ -333,6 +336,30 @@ public final class AgentMetrics {
   public void notificationRetried(String channel) {
     notificationCounter("vcmon.notifications.retried", "Notification delivery attempts after a failure", channel)
         .increment();
+  }
+
+  /**
+   * The agent takes SNMP notifications: {@code vcmon_traps_received_total{result}} starts at 0 for
+   * every result, so a rate can be taken before the first one arrives.
+   */
+  public void traps() {
+    for (TrapResult r : TrapResult.values()) {
+      traps.computeIfAbsent(
+          r,
+          k ->
+              Counter.builder("vcmon.traps.received")
+                  .description("Datagrams on the trap port by what became of them")
+                  .tag("result", k.label())
+                  .register(registry));
+    }
+  }
+
+  /** One datagram on the trap port; any thread. */
+  public void trapReceived(TrapResult result) {
+    Counter c = traps.get(result);
+    if (c != null) {
+      c.increment();
+    }
   }
 
   /** An API write refused for its token: {@code missing}, {@code invalid} or {@code locked} (address locked out). */

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.daitu.vcmon.log.LogBudget;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.daitu.vcmon.config.Secret;

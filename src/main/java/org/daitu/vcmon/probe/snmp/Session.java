@@ -24,18 +24,9 @@ import org.snmp4j.mp.MPv1;
 import org.snmp4j.mp.MPv2c;
 import org.snmp4j.mp.MPv3;
 import org.snmp4j.mp.PduHandle;
-import org.snmp4j.security.AuthHMAC192SHA256;
-import org.snmp4j.security.AuthHMAC384SHA512;
-import org.snmp4j.security.AuthMD5;
-import org.snmp4j.security.AuthSHA;
-import org.snmp4j.security.PrivAES128;
-import org.snmp4j.security.PrivAES256;
-import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityProtocols;
 import org.snmp4j.security.USM;
-import org.snmp4j.security.UsmUser;
 import org.snmp4j.smi.Address;
-import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 
@@ -141,7 +132,7 @@ final class Session {
     DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
     USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
     for (SnmpProfile p : usersByName.values()) {
-      usm.addUser(usmUser(p));
+      usm.addUser(UsmUsers.of(p));
     }
     MessageDispatcherImpl dispatcher =
         new MessageDispatcherImpl() {
@@ -249,45 +240,6 @@ final class Session {
     MPv3 mp = mpv3;
     if (mp != null) {
       mp.removeEngineID(agent);
-    }
-  }
-
-  private static UsmUser usmUser(SnmpProfile p) {
-    OID auth = p.authProtocol() == null ? null : authOid(p.authProtocol());
-    OID priv = p.privProtocol() == null ? null : privOid(p.privProtocol());
-    return new UsmUser(
-        new OctetString(p.user()),
-        auth,
-        p.authPassword() == null ? null : new OctetString(p.authPassword().reveal()),
-        priv,
-        p.privPassword() == null ? null : new OctetString(p.privPassword().reveal()));
-  }
-
-  private static OID authOid(SnmpProfile.AuthProtocol a) {
-    switch (a) {
-      case MD5:
-        return AuthMD5.ID;
-      case SHA:
-        return AuthSHA.ID;
-      case SHA256:
-        return AuthHMAC192SHA256.ID;
-      case SHA512:
-        return AuthHMAC384SHA512.ID;
-      default:
-        throw new IllegalArgumentException("unsupported auth protocol " + a);
-    }
-  }
-
-  private static OID privOid(SnmpProfile.PrivProtocol p) {
-    switch (p) {
-      case DES:
-        return PrivDES.ID;
-      case AES:
-        return PrivAES128.ID;
-      case AES256:
-        return PrivAES256.ID;
-      default:
-        throw new IllegalArgumentException("unsupported privacy protocol " + p);
     }
   }
 

@@ -26,13 +26,6 @@ import org.snmp4j.Target;
 import org.snmp4j.UserTarget;
 import org.snmp4j.event.ResponseListener;
 import org.snmp4j.mp.SnmpConstants;
-import org.snmp4j.security.AuthHMAC192SHA256;
-import org.snmp4j.security.AuthHMAC384SHA512;
-import org.snmp4j.security.AuthMD5;
-import org.snmp4j.security.AuthSHA;
-import org.snmp4j.security.PrivAES128;
-import org.snmp4j.security.PrivAES256;
-import org.snmp4j.security.PrivDES;
 import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.security.SecurityModel;
 import org.snmp4j.security.SecurityProtocols;
@@ -122,14 +115,7 @@ public final class Snmp4jProbe implements SnmpProbe {
             snmpCfg.maxInterfaces(),
             PollRecipe.walkBudget(timeout),
             System::nanoTime);
-    this.protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
-    protocols.addAuthenticationProtocol(new AuthMD5());
-    protocols.addAuthenticationProtocol(new AuthSHA());
-    protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
-    protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
-    protocols.addPrivacyProtocol(new PrivDES());
-    protocols.addPrivacyProtocol(new PrivAES128());
-    protocols.addPrivacyProtocol(new PrivAES256());
+    this.protocols = UsmUsers.protocols();
     this.sessions = Session.group(profiles.values());
     for (Session s : sessions) {
       s.profileNames().forEach(name -> sessionByProfile.put(name, s));

@@ -1,4 +1,4 @@
-package org.daitu.vcmon.output.web;
+package org.daitu.vcmon.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.daitu.vcmon.output.web;
+package org.daitu.vcmon.log;
 
 import java.time.Clock;
 import java.time.Duration;
