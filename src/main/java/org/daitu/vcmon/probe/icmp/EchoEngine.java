@@ -101,6 +101,20 @@ public final class EchoEngine implements IcmpProbe {
     return new EchoEngine(vertx, icmp, timeout, fallback, RawIcmpSocket.open(250));
   }
 
+  /**
+   * As {@link #open} over a datagram ("ping") socket, which needs no privilege but the group in
+   * {@code net.ipv4.ping_group_range}; fails with why and the sysctl that allows it.
+   */
+  public static EchoEngine openDatagram(
+      Vertx vertx, AgentConfig.Icmp icmp, Duration timeout, IcmpProbe fallback) throws IOException {
+    return new EchoEngine(vertx, icmp, timeout, fallback, RawIcmpSocket.openDatagram(250));
+  }
+
+  /** "raw socket" or "datagram socket": which kind of ICMP socket the echoes go out of. */
+  public String socketKind() {
+    return socket.datagram() ? "datagram socket" : "raw socket";
+  }
+
   /** Why echoes cannot be measured now (the receiver failed, or the fallback cannot ping), or null. */
   @Override
   public String unavailableReason() {
@@ -352,12 +366,17 @@ public final class EchoEngine implements IcmpProbe {
 
   private void receiveLoop() {
     byte[] buf = new byte[2048];
+    byte[] source = new byte[4];
+    boolean datagram = socket.datagram();
     try {
       while (!stopped) {
-        int n = socket.receive(buf);
+        int n = socket.receive(buf, source);
         long now = System.nanoTime();
-        EchoPacket.Reply r = n > 0 ? EchoPacket.reply(buf, n) : null;
-        if (r == null || r.identifier() != identifier) {
+        EchoPacket.Reply r =
+            n <= 0 ? null : datagram ? EchoPacket.datagramReply(buf, n, source) : EchoPacket.reply(buf, n);
+        // a datagram socket gets only replies to its own echoes, under the identifier the
+        // kernel chose: there the sequence number alone tells them apart
+        if (r == null || (!datagram && r.identifier() != identifier)) {
           continue;
         }
         Echo e = inFlight.get(r.sequence());
