@@ -3,6 +3,10 @@ package org.daitu.vcmon.probe.icmp;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A Linux ICMP socket through libc, of one of two kinds:
@@ -152,8 +156,9 @@ final class RawIcmpSocket implements AutoCloseable {
 
   /** The sysctl's value as "low high", or "unknown" when it cannot be read. */
   static String pingGroupRange() {
-    try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of(PING_GROUP_RANGE)).strip().replaceAll("\\s+", " ");
+    // not Files.readString: it trusts the size a /proc file reports and reads too little
+    try (InputStream in = Files.newInputStream(Path.of(PING_GROUP_RANGE))) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip().replaceAll("\\s+", " ");
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
