@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link IcmpProbe} in the agent's own process ({@code probe.icmp.engine: socket}): echoes go out
- * of one raw ICMP socket and their replies are matched by identifier and sequence number, so a
- * check costs two system calls per echo instead of a process per batch. At 10,000 sites the
+ * {@link IcmpProbe} in the agent's own process ({@code probe.icmp.engine: socket}, or no fping):
+ * echoes go out of one raw ICMP socket and their replies are matched by identifier and sequence
+ * number (on a datagram ICMP socket, which needs no privilege, by sequence number: the kernel sets
+ * the identifier), so a check costs two system calls per echo instead of a process per batch. At 10,000 sites the
  * fping processes cost more CPU than everything else vcmon does; see the Performance
  * section of docs/performance.md.
  *

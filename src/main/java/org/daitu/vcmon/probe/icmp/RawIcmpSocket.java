@@ -90,33 +90,12 @@ final class RawIcmpSocket implements AutoCloseable {
   }
 
   /**
-   * Opens the socket; fails with a message a user can act on (no permission, not Linux).
+   * Opens a raw socket; fails with a message a user can act on (no permission, not Linux).
    *
    * @param receiveTimeoutMillis how long one {@link #receive} waits before returning nothing
    */
   static RawIcmpSocket open(int receiveTimeoutMillis) throws IOException {
-    if (!LOADED) {
-      throw new IOException(LOAD_PROBLEM);
-    }
-    int fd;
-    try {
-      fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-    } catch (LastErrorException e) {
-      throw new IOException(
-          "cannot open a raw ICMP socket: "
-              + e.getMessage()
-              + " (needs CAP_NET_RAW, as fping does: run as root or grant the capability)");
-    }
-    RawIcmpSocket s = new RawIcmpSocket(fd, false);
-    try {
-      // only echo replies (type 0) pass: every other ICMP type is filtered in the kernel
-      setsockopt(fd, SOL_RAW, ICMP_FILTER, int32(~1), 4);
-      configure(s, receiveTimeoutMillis);
-    } catch (LastErrorException e) {
-      s.close();
-      throw new IOException("cannot configure the raw ICMP socket: " + e.getMessage());
-    }
-    return s;
+    return open(false, receiveTimeoutMillis);
   }
 
   /**
@@ -124,21 +103,37 @@ final class RawIcmpSocket implements AutoCloseable {
    * process must be in {@code net.ipv4.ping_group_range}.
    */
   static RawIcmpSocket openDatagram(int receiveTimeoutMillis) throws IOException {
+    return open(true, receiveTimeoutMillis);
+  }
+
+  private static RawIcmpSocket open(boolean datagram, int receiveTimeoutMillis) throws IOException {
     if (!LOADED) {
       throw new IOException(LOAD_PROBLEM);
     }
     int fd;
     try {
-      fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+      fd = socket(AF_INET, datagram ? SOCK_DGRAM : SOCK_RAW, IPPROTO_ICMP);
     } catch (LastErrorException e) {
-      throw new IOException(datagramRefused(e.getMessage(), getgid(), pingGroupRange()));
+      throw new IOException(
+          datagram
+              ? datagramRefused(e.getMessage(), getgid(), pingGroupRange())
+              : "cannot open a raw ICMP socket: "
+                  + e.getMessage()
+                  + " (needs CAP_NET_RAW, as fping does: run as root or grant the capability)");
     }
-    RawIcmpSocket s = new RawIcmpSocket(fd, true);
+    RawIcmpSocket s = new RawIcmpSocket(fd, datagram);
     try {
-      configure(s, receiveTimeoutMillis);
+      if (!datagram) {
+        // only echo replies (type 0) pass: every other ICMP type is filtered in the kernel
+        setsockopt(fd, SOL_RAW, ICMP_FILTER, int32(~1), 4);
+      }
+      setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval(receiveTimeoutMillis), 16);
+      // replies of thousands of sites can arrive together: room for a few thousand packets
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, int32(4 << 20), 4);
     } catch (LastErrorException e) {
       s.close();
-      throw new IOException("cannot configure the ICMP datagram socket: " + e.getMessage());
+      throw new IOException(
+          "cannot configure the " + (datagram ? "ICMP datagram" : "raw ICMP") + " socket: " + e.getMessage());
     }
     return s;
   }
@@ -162,12 +157,6 @@ final class RawIcmpSocket implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
-  }
-
-  private static void configure(RawIcmpSocket s, int receiveTimeoutMillis) {
-    setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, timeval(receiveTimeoutMillis), 16);
-    // replies of thousands of sites can arrive together: room for a few thousand packets
-    setsockopt(s.fd, SOL_SOCKET, SO_RCVBUF, int32(4 << 20), 4);
   }
 
   /** Sends one ICMP message to an IPv4 address; false when the kernel refused it (logged by caller). */
