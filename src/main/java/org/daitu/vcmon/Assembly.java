@@ -9,7 +9,9 @@ import org.daitu.vcmon.app.AgentParts;
 import org.daitu.vcmon.cluster.MemberView;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.output.alert.Channels;
+import org.daitu.vcmon.probe.IcmpMethod;
 import org.daitu.vcmon.probe.IcmpProbe;
+import org.daitu.vcmon.probe.icmp.ChosenIcmp;
 import org.daitu.vcmon.probe.icmp.EchoEngine;
 import org.daitu.vcmon.probe.icmp.FpingProbe;
 import org.daitu.vcmon.probe.snmp.Snmp4jProbe;
@@ -53,19 +55,42 @@ public final class Assembly {
   }
 
   /**
-   * The ICMP probe the config asks for: fping, or the in-process engine with fping for what it
-   * does not ping (host names, IPv6) — and for everything when its socket cannot be opened.
+   * The ICMP probe the config asks for and this machine allows ({@link IcmpMethod#decide}): fping,
+   * or the in-process engine over a raw or a datagram ICMP socket, with fping for what the
+   * engine does not ping (host names, IPv6). The choice and why are logged here and shown by the
+   * API and /readyz.
    */
   static IcmpProbe icmp(Vertx vertx, AgentConfig config) {
-    FpingProbe fping = new FpingProbe(vertx, config.probe().icmp(), config.probe().timeout());
-    if (config.probe().icmp().engine() != AgentConfig.IcmpEngine.SOCKET) {
-      return fping;
+    AgentConfig.Icmp cfg = config.probe().icmp();
+    FpingProbe fping = new FpingProbe(vertx, cfg, config.probe().timeout());
+    String fpingMissing = fping.missing();
+    EchoEngine[] opened = new EchoEngine[1];
+    IcmpMethod method =
+        IcmpMethod.decide(
+            cfg.engine(),
+            fpingMissing,
+            () -> tryOpen(() -> EchoEngine.open(vertx, cfg, config.probe().timeout(), fping), opened),
+            () -> tryOpen(() -> EchoEngine.openDatagram(vertx, cfg, config.probe().timeout(), fping), opened));
+    switch (method.kind()) {
+      case NONE -> log.warn("ICMP method=none, sites will be UNKNOWN reason=\"{}\"", method.why());
+      case FPING -> log.info("ICMP method=fping why=\"{}\"", method.why());
+      default -> log.info("ICMP method=\"{}\" why=\"{}\"", method.kind().label(), method.why());
     }
+    IcmpProbe probe = opened[0] != null ? opened[0] : fping;
+    return new ChosenIcmp(probe, method, fpingMissing);
+  }
+
+  private interface Opener {
+    EchoEngine open() throws IOException;
+  }
+
+  /** Opens an engine into {@code into}; null when it opened, else why not. */
+  private static String tryOpen(Opener opener, EchoEngine[] into) {
     try {
-      return EchoEngine.open(vertx, config.probe().icmp(), config.probe().timeout(), fping);
+      into[0] = opener.open();
+      return null;
     } catch (IOException e) {
-      log.warn("ICMP engine socket unavailable, using fping reason=\"{}\"", e.getMessage());
-      return fping;
+      return e.getMessage();
     }
   }
 }

@@ -215,7 +215,7 @@ class SecretsIT {
             "/api/v1/incidents?from=yesterday", "/api/v1/availability", "/api/v1/availability?month=" + month,
             "/api/v1/availability?month=2020-13", "/api/v1/rollout", "/api/v1/readiness",
             "/api/v1/report.csv?month=" + month, "/api/v1/report.csv", "/api/v1/report.csv?month=x",
-            "/api/v1/maintenance", "/metrics", "/healthz", "/readyz", "/nope", "/api/v1/nope",
+            "/api/v1/maintenance", "/api/v1/probes", "/metrics", "/healthz", "/readyz", "/nope", "/api/v1/nope",
             "/api/v1/sites/..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd");
     for (String path : reads) {
       request(ANONYMOUS, "GET", path, null, null);

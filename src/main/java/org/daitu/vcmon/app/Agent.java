@@ -31,6 +31,7 @@ import org.daitu.vcmon.output.web.AuthFailureLimiter;
 import org.daitu.vcmon.output.web.ClusterRoutes;
 import org.daitu.vcmon.output.web.HistoryRoutes;
 import org.daitu.vcmon.output.web.MeetingRoutes;
+import org.daitu.vcmon.output.web.ProbeRoutes;
 import org.daitu.vcmon.output.web.WebVerticle;
 import org.daitu.vcmon.probe.trap.Hint;
 import org.daitu.vcmon.probe.trap.TrapReceiver;
@@ -195,6 +196,7 @@ public final class Agent {
                         clock, metrics::adminAuthFailure),
                     admin, board, config.zone(), clock),
                 new MeetingRoutes(alerts::readinessView),
+                new ProbeRoutes(parts.icmp()),
                 new ClusterRoutes(
                     parts.cluster(),
                     () -> board.snapshot().sites().stream().map(st -> st.site().id()).toList())));

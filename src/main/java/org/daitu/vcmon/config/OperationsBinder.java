@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -91,6 +92,11 @@ final class OperationsBinder {
           yaml.problem(
               item(child(p, "targets"), i), items.get(i), "must be an IP address or host name", t,
               "e.g. the district core router's address");
+        } else if (IpLiteral.isDocumentation(t.strip())) {
+          yaml.problem(
+              item(child(p, "targets"), i), items.get(i),
+              "is a placeholder (a documentation address, RFC 5737), never probed", t,
+              "replace it with the address of the district core router or gateway, or leave self_check out");
         } else {
           targets.add(t.strip());
         }

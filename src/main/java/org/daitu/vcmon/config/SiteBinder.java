@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.daitu.vcmon.inventory.IpLiteral;
 import org.daitu.vcmon.inventory.Location;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.SeedLoader.Seeds;
@@ -34,6 +35,10 @@ final class SiteBinder {
 
   /** Letters, digits and the punctuation of IPv4, IPv6 and host names; no spaces or schemes. */
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._:%-]+");
+
+  /** The fix for an example address left in place (the example config's are all placeholders). */
+  static final String PLACEHOLDER_FIX =
+      "replace it with the real address of the room's endpoint (codec), or remove the site";
 
   /** Ids are the {@code site} label everywhere: URL- and Prometheus-safe, short on a page. */
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -170,6 +175,14 @@ final class SiteBinder {
             "must be an IP address or a host name",
             address,
             "e.g. 10.171.1.10");
+        address = null;
+      } else if (IpLiteral.isDocumentation(address)) {
+        yaml.problem(
+            child(p, "address"),
+            m.get("address"),
+            "is a placeholder (a documentation address, RFC 5737), never probed",
+            address,
+            PLACEHOLDER_FIX);
         address = null;
       }
     }

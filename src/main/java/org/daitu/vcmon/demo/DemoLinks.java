@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.daitu.vcmon.probe.IcmpMethod;
 import org.daitu.vcmon.probe.IcmpProbe;
 import org.daitu.vcmon.probe.IcmpResult;
 
@@ -33,6 +34,11 @@ final class DemoLinks implements IcmpProbe {
   @Override
   public String unavailableReason() {
     return real.unavailableReason();
+  }
+
+  @Override
+  public IcmpMethod method() {
+    return real.method();
   }
 
   @Override

@@ -35,4 +35,15 @@ public final class IpLiteral {
   public static boolean isIpLiteral(String address) {
     return isIpv4(address) || (address != null && address.contains(":"));
   }
+
+  /**
+   * An IPv4 address reserved for documentation (RFC 5737: 192.0.2.0/24, 198.51.100.0/24,
+   * 203.0.113.0/24): the placeholders of the example config, never a real endpoint.
+   */
+  public static boolean isDocumentation(String address) {
+    return isIpv4(address)
+        && (address.startsWith("192.0.2.")
+            || address.startsWith("198.51.100.")
+            || address.startsWith("203.0.113."));
+  }
 }

@@ -19,6 +19,11 @@ public interface IcmpProbe {
     return null;
   }
 
+  /** Which way this probe pings and why (chosen at start), or null when it does not say. */
+  default IcmpMethod method() {
+    return null;
+  }
+
   /**
    * Releases what the probe holds (threads, sockets, worker pools, processes); checks in flight
    * fail with {@link ProbeStoppedException}.

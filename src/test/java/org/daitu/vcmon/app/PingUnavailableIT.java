@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.testing.ApiClient;
@@ -17,13 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Without a usable fping, vcmon keeps running: sites are UNKNOWN with the reason (never DOWN),
- * SNMP is still polled (against a real snmpd on loopback), and /readyz says why it is not ready.
+ * Without fping, vcmon as root (or with CAP_NET_RAW) pings over its own raw ICMP socket instead of
+ * leaving every site UNKNOWN: a real snmpd on loopback is UP with a measured round trip, and GET
+ * /api/v1/probes and /readyz say which method and why. When no way to ping is left (an unprivileged
+ * user, the sysctl refusing ping sockets), sites are UNKNOWN with the reason: UnprivilegedPingIT.
  */
 class PingUnavailableIT {
 
   @Test
-  void sitesAreUnknownWithTheReasonAndSnmpGoesOn(@TempDir Path dir) throws Exception {
+  void withoutFpingRootPingsOverARawSocketAndSaysWhy(@TempDir Path dir) throws Exception {
+    HostTools.requireRoot("a raw ICMP socket needs CAP_NET_RAW");
     HostTools.requireAvailable(Snmpd.unavailableReason());
     try (Snmpd agent = Snmpd.builder(dir.resolve("snmpd")).sysName("ha-thuong").community("it-public").start()) {
       AgentConfig cfg = TestConfig.in(dir)
@@ -36,27 +40,20 @@ class PingUnavailableIT {
       Vertx vertx = Vertx.vertx();
       try (TestAgent.Running running = TestAgent.running(vertx, cfg)) {
         ApiClient api = running.api();
-        JsonObject site = null;
-        for (int i = 0; i < 60; i++) {
-          site = api.json("/api/v1/sites/ha-thuong");
-          if (site.getJsonObject("snmp").getString("sys_name") != null && site.getInteger("reboots") == 0
-              && site.getString("last_check") != null) {
-            break;
-          }
-          Thread.sleep(250);
-        }
-        assertThat(site.getString("state")).isEqualTo("UNKNOWN");
-        assertThat(site.getString("reason"))
-            .startsWith("ping unavailable: fping not found")
-            .contains("install the fping package or set probe.icmp.fping");
-        assertThat(site.getJsonObject("snmp").getBoolean("up")).isTrue();
+        api.waitFor("ha-thuong UP", Duration.ofSeconds(20), ApiClient.state("ha-thuong", "UP"));
+        JsonObject site = api.json("/api/v1/sites/ha-thuong");
+        assertThat(site.getJsonObject("icmp").getDouble("rtt_seconds")).isPositive();
         assertThat(site.getJsonObject("snmp").getString("sys_name")).isEqualTo("ha-thuong");
+        JsonObject icmp = api.json("/api/v1/probes").getJsonObject("icmp");
+        assertThat(icmp.getString("method")).isEqualTo("raw socket");
+        assertThat(icmp.getString("why"))
+            .startsWith("fping not found")
+            .contains("install the fping package or set probe.icmp.fping");
+        assertThat(icmp.getBoolean("available")).isTrue();
         HttpResponse<String> ready = api.get("/readyz");
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(new JsonObject(ready.body()).getJsonArray("reasons").getString(0))
-            .startsWith("ICMP probe unavailable: fping not found");
-        String metrics = api.get("/metrics").body();
-        assertThat(metrics).contains("vcmon_probe_available{probe=\"icmp\"} 0");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(ready.body()).getJsonObject("icmp").getString("method")).isEqualTo("raw socket");
+        assertThat(api.get("/metrics").body()).contains("vcmon_probe_available{probe=\"icmp\"} 1");
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }

@@ -14,6 +14,7 @@ import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.inventory.SiteSnmp;
 import org.daitu.vcmon.inventory.SiteType;
+import org.daitu.vcmon.testing.TestConfig;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +31,28 @@ class ConfigLoaderTest {
             "VCMON_SNMP_PRIV", "example-priv-pass",
             "VCMON_ADMIN_TOKEN", "example-admin-token-0123456789");
 
+    @TempDir Path dir;
+
+    /** The example as shipped, but with its placeholder addresses replaced (see below). */
     private AgentConfig load() throws ConfigException {
-      return ConfigLoader.load(Path.of("config", "vcmon.yaml"), ENV);
+      return ConfigLoader.load(TestConfig.example(dir), ENV);
+    }
+
+    @Test
+    void asShippedRefusesEveryPlaceholderAddressByFileFieldAndFix() {
+      Path shipped = Path.of("config", "vcmon.yaml");
+      ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(shipped, ENV));
+      assertThat(e.problems()).hasSize(32); // the self-check target and the 31 sites
+      assertThat(e.problems()).allSatisfy(p -> {
+        assertThat(p.found()).startsWith("192.0.2.");
+        assertThat(p.hint()).startsWith("replace it with the");
+      });
+      assertThat(e.getMessage())
+          .startsWith(shipped + ": 32 problems")
+          .contains("self_check.targets[0]")
+          .contains("sites[1].address")
+          .contains("is a placeholder (a documentation address, RFC 5737), never probed")
+          .contains("replace it with the real address of the room's endpoint (codec)");
     }
 
     @Test
@@ -99,7 +120,7 @@ class ConfigLoaderTest {
       assertThat(c.selfCheck().downAfter()).isEqualTo(Defaults.SELF_CHECK_DOWN_AFTER);
       assertThat(c.probe()).isEqualTo(defaultProbe());
       assertThat(c.state()).isEqualTo(defaultState());
-      assertThat(c.store().path()).isEqualTo(Path.of("config", "data", "vcmon.db"));
+      assertThat(c.store().path()).isEqualTo(dir.resolve("config/data/vcmon.db"));
       assertThat(c.alerts().webhooks())
           .extracting(AgentConfig.Webhook::url).containsExactly("http://127.0.0.1:9099/hook");
     }
@@ -109,7 +130,7 @@ class ConfigLoaderTest {
       ConfigException e =
           catchThrowableOfType(
               ConfigException.class,
-              () -> ConfigLoader.load(Path.of("config", "vcmon.yaml"), Map.of()));
+              () -> ConfigLoader.load(TestConfig.example(dir), Map.of()));
       assertThat(e.problems())
           .extracting(ConfigProblem::found)
           .containsExactly(

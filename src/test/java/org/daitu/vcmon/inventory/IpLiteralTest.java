@@ -26,4 +26,21 @@ class IpLiteralTest {
     assertThat(IpLiteral.looksLikeAddress(text)).as("looksLikeAddress").isEqualTo(looksLikeAddress);
     assertThat(IpLiteral.isIpLiteral(text)).as("isIpLiteral").isEqualTo(literal);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "192.0.2.1, true",
+    "192.0.2.255, true",
+    "198.51.100.7, true",
+    "203.0.113.10, true",
+    "192.0.20.1, false",
+    "192.0.3.1, false",
+    "198.18.1.10, false",
+    "10.171.1.10, false",
+    "192.0.2.300, false",
+    "doc.192.0.2.1, false"
+  })
+  void documentationAddressesAreTheThreeBlocksOfRfc5737(String text, boolean documentation) {
+    assertThat(IpLiteral.isDocumentation(text)).isEqualTo(documentation);
+  }
 }

@@ -49,6 +49,9 @@ public final class HostTools {
           Map.entry("mkfs.ext4", "e2fsprogs"),
           Map.entry("python3", "python3"),
           Map.entry("systemd-analyze", "systemd"),
+          Map.entry("lintian", "lintian"),
+          Map.entry("dpkg-deb", "dpkg"),
+          Map.entry("apt-get", "apt"),
           Map.entry("java", "openjdk-17-jdk-headless"));
 
   private static final HostTools CURRENT =

@@ -36,6 +36,35 @@ public final class TestConfig {
     sections.put("store", "{ path: " + dir.resolve("vcmon.db") + " }");
   }
 
+  /**
+   * The text of the shipped example config/vcmon.yaml with its placeholder addresses (192.0.2.N,
+   * which the loader refuses) replaced by 10.171.0.N, for tests of the example's other parts.
+   */
+  public static String exampleWithAddresses() {
+    try {
+      return Files.readString(Path.of("config", "vcmon.yaml"))
+          .replaceAll("192\\.0\\.2\\.(\\d+)", "10.171.0.$1");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes {@link #exampleWithAddresses()} as {@code dir/config/vcmon.yaml} with the seeds beside
+   * it as in the repository ({@code dir/seeds}), and returns the config's path.
+   */
+  public static Path example(Path dir) {
+    try {
+      Files.createDirectories(dir.resolve("config"));
+      Files.createDirectories(dir.resolve("seeds"));
+      Files.copy(Path.of("seeds", "dai-tu-2020-units.csv"), dir.resolve("seeds/dai-tu-2020-units.csv"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return Files.writeString(dir.resolve("config/vcmon.yaml"), exampleWithAddresses());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A config whose file and history store live in {@code dir}. */
   public static TestConfig in(Path dir) {
     return new TestConfig(dir);

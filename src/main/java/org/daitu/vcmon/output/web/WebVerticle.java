@@ -102,6 +102,11 @@ public final class WebVerticle extends VerticleBase {
     default List<String> readinessProblems() {
       return List.of();
     }
+
+    /** Facts /readyz shows besides the problems (how vcmon pings); empty when none. */
+    default JsonObject readinessFacts() {
+      return new JsonObject();
+    }
   }
 
   /**
@@ -400,6 +405,7 @@ public final class WebVerticle extends VerticleBase {
     List<String> reasons = new ArrayList<>(readinessProblems(board.snapshot()));
     groups.forEach(g -> reasons.addAll(g.readinessProblems()));
     JsonObject body = new JsonObject().put("ready", reasons.isEmpty()).put("reasons", new JsonArray(reasons));
+    groups.forEach(g -> body.mergeIn(g.readinessFacts()));
     json(ctx, reasons.isEmpty() ? 200 : 503, body);
   }
 

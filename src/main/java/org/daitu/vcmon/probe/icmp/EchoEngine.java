@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link IcmpProbe} in the agent's own process ({@code probe.icmp.engine: socket}): echoes go out
- * of one raw ICMP socket and their replies are matched by identifier and sequence number, so a
- * check costs two system calls per echo instead of a process per batch. At 10,000 sites the
+ * {@link IcmpProbe} in the agent's own process ({@code probe.icmp.engine: socket}, or no fping):
+ * echoes go out of one raw ICMP socket and their replies are matched by identifier and sequence
+ * number (on a datagram ICMP socket, which needs no privilege, by sequence number: the kernel sets
+ * the identifier), so a check costs two system calls per echo instead of a process per batch. At 10,000 sites the
  * fping processes cost more CPU than everything else vcmon does; see the Performance
  * section of docs/performance.md.
  *
@@ -99,6 +100,20 @@ public final class EchoEngine implements IcmpProbe {
   public static EchoEngine open(Vertx vertx, AgentConfig.Icmp icmp, Duration timeout, IcmpProbe fallback)
       throws IOException {
     return new EchoEngine(vertx, icmp, timeout, fallback, RawIcmpSocket.open(250));
+  }
+
+  /**
+   * As {@link #open} over a datagram ("ping") socket, which needs no privilege but the group in
+   * {@code net.ipv4.ping_group_range}; fails with why and the sysctl that allows it.
+   */
+  public static EchoEngine openDatagram(
+      Vertx vertx, AgentConfig.Icmp icmp, Duration timeout, IcmpProbe fallback) throws IOException {
+    return new EchoEngine(vertx, icmp, timeout, fallback, RawIcmpSocket.openDatagram(250));
+  }
+
+  /** "raw socket" or "datagram socket": which kind of ICMP socket the echoes go out of. */
+  public String socketKind() {
+    return socket.datagram() ? "datagram socket" : "raw socket";
   }
 
   /** Why echoes cannot be measured now (the receiver failed, or the fallback cannot ping), or null. */
@@ -352,12 +367,17 @@ public final class EchoEngine implements IcmpProbe {
 
   private void receiveLoop() {
     byte[] buf = new byte[2048];
+    byte[] source = new byte[4];
+    boolean datagram = socket.datagram();
     try {
       while (!stopped) {
-        int n = socket.receive(buf);
+        int n = socket.receive(buf, source);
         long now = System.nanoTime();
-        EchoPacket.Reply r = n > 0 ? EchoPacket.reply(buf, n) : null;
-        if (r == null || r.identifier() != identifier) {
+        EchoPacket.Reply r =
+            n <= 0 ? null : datagram ? EchoPacket.datagramReply(buf, n, source) : EchoPacket.reply(buf, n);
+        // a datagram socket gets only replies to its own echoes, under the identifier the
+        // kernel chose: there the sequence number alone tells them apart
+        if (r == null || (!datagram && r.identifier() != identifier)) {
           continue;
         }
         Echo e = inFlight.get(r.sequence());

@@ -55,6 +55,20 @@ final class EchoPacket {
     return new Reply(source, id, seq);
   }
 
+  /**
+   * The echo reply in the first {@code length} bytes of {@code icmp} (an ICMP message without IP
+   * header, as a datagram socket delivers it, the kernel having checked it), sent by {@code
+   * source}; null when it is anything else or too short.
+   */
+  static Reply datagramReply(byte[] icmp, int length, byte[] source) {
+    if (length < 8 || icmp[0] != ECHO_REPLY || icmp[1] != 0) {
+      return null;
+    }
+    int id = (icmp[4] & 0xff) << 8 | icmp[5] & 0xff;
+    int seq = (icmp[6] & 0xff) << 8 | icmp[7] & 0xff;
+    return new Reply(source.clone(), id, seq);
+  }
+
   /** The Internet checksum (RFC 1071) of {@code length} bytes; 0 over a message that carries it. */
   static int checksum(byte[] b, int offset, int length) {
     long sum = 0;

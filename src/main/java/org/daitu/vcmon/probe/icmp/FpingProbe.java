@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -293,12 +295,34 @@ public final class FpingProbe implements IcmpProbe {
     process.destroyForcibly();
   }
 
+  /**
+   * Why fping cannot be run because it is not there (the program is not on PATH, or the path
+   * set in probe.icmp.fping is not an executable file), with the fix; null when it is there.
+   */
+  public String missing() {
+    String program = command.program();
+    if (program.contains("/")) {
+      return Files.isExecutable(Path.of(program)) ? null : notFound();
+    }
+    String path = System.getenv("PATH");
+    for (String dir : (path == null ? "" : path).split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+        return null;
+      }
+    }
+    return notFound();
+  }
+
+  private String notFound() {
+    return "fping not found: \""
+        + command.program()
+        + "\" (install the fping package or set probe.icmp.fping)";
+  }
+
   private String startFailure(IOException e) {
     String message = String.valueOf(e.getMessage());
     if (message.contains("error=2,")) {
-      return "fping not found: \""
-          + command.program()
-          + "\" (install the fping package or set probe.icmp.fping)";
+      return notFound();
     }
     return "fping cannot be started: " + message + " (check probe.icmp.fping)";
   }

@@ -67,4 +67,28 @@ class EchoPacketTest {
     good[0] = 0x65;
     assertThat(EchoPacket.reply(good, good.length)).as("not IPv4").isNull();
   }
+
+  @Test
+  void aDatagramReplyComesWithoutIpHeaderAndItsSourceFromRecvfrom() {
+    byte[] request = new byte[8 + EchoEngine.PAYLOAD];
+    EchoPacket.request(request, 777, 513);
+    byte[] reply = replyTo(request);
+    byte[] source = {127, 66, 1, 3};
+    EchoPacket.Reply r = EchoPacket.datagramReply(reply, reply.length, source);
+    assertThat(r).isNotNull();
+    assertThat(r.source()).containsExactly(127, 66, 1, 3);
+    assertThat(r.sequence()).isEqualTo(513);
+    source[3] = 9;
+    assertThat(r.source()[3]).as("a copy: the buffer is reused for the next reply").isEqualTo((byte) 3);
+    assertThat(EchoPacket.datagramReply(request, request.length, source)).as("a request").isNull();
+    assertThat(EchoPacket.datagramReply(reply, 7, source)).as("truncated").isNull();
+  }
+
+  @Test
+  void aRefusedDatagramSocketNamesTheGroupTheSysctlAndTheFix() {
+    assertThat(RawIcmpSocket.datagramRefused("Permission denied", 999, "1 0"))
+        .isEqualTo("cannot open an ICMP datagram socket: Permission denied (group 999 is not in"
+            + " net.ipv4.ping_group_range \"1 0\"; allow it with: sysctl -w"
+            + " net.ipv4.ping_group_range=\"0 2147483647\")");
+  }
 }
