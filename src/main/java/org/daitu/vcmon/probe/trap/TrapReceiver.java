@@ -131,6 +131,9 @@ public final class TrapReceiver {
     return -1;
   }
 
+  /** Socket receive buffer asked for (the kernel caps it at net.core.rmem_max). */
+  static final int RECEIVE_BUFFER_BYTES = 1 << 20;
+
   /** Binds the port and starts listening; blocking I/O, call it on a worker. */
   public void open() throws IOException {
     UdpAddress at = new UdpAddress(InetAddress.getByName(host), port);
@@ -143,6 +146,8 @@ public final class TrapReceiver {
               + e.getMessage() + (port < 1024 ? "; ports under 1024 need root or CAP_NET_BIND_SERVICE" : ""),
           e);
     }
+    // room for a burst while this thread is busy: what the kernel drops beyond it is never counted
+    transport.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     CounterSupport counters = new CounterSupport();
     counters.addCounterListener(this::counter);
     USM usm = new USM(UsmUsers.protocols(), new OctetString(MPv3.createLocalEngineID()), 0, counters);
