@@ -1,0 +1,279 @@
+package org.daitu.vcmon.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.daitu.vcmon.testing.ApiClient.count;
+import static org.daitu.vcmon.testing.ApiClient.state;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.daitu.vcmon.config.AgentConfig;
+import org.daitu.vcmon.config.Durations;
+import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.NetnsFleet;
+import org.daitu.vcmon.testing.TestAgent;
+import org.daitu.vcmon.testing.TestConfig;
+import org.daitu.vcmon.testing.WebhookReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The defaults a district gets: the probe, state and alert sections of the shipped example config
+ * (config/vcmon.yaml, read as it is), 30 communes in network namespaces behind a core router, and
+ * a real webhook receiver. A lone cut commune is announced within 10 s at the median and 20 s at
+ * worst; twenty cut at once are one digest; 20% loss on every link never makes a site DOWN; and a
+ * site's probe traffic stays under 1 kbit/s. Prints the figures.
+ *
+ * <p>The order is kept on purpose: the traffic of sites 11 to 30 is counted while sites 1 to 10
+ * are cut one after the other, then 11 to 30 are cut together, and the loss soak comes last. The
+ * soak lasts a minute; {@code -Dvcmon.fast.soak=10m} makes it the issue's ten minutes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FastDefaultsIT {
+  static final int SITES = 30;
+  static final List<Integer> LONE_CUTS = IntStream.rangeClosed(1, 10).boxed().toList();
+  static final List<Integer> STORM = IntStream.rangeClosed(11, SITES).boxed().toList();
+  static final Path EXAMPLE = Path.of("config", "vcmon.yaml");
+
+  static NetnsFleet fleet;
+  static WebhookReceiver hook;
+  static Vertx vertx;
+  static TestAgent.Running agent;
+  static ApiClient api;
+  static AgentConfig cfg;
+  static final Map<String, String> figures = new LinkedHashMap<>();
+  /** Traffic of the sites left alone, counted from the first lone cut. */
+  static Map<Integer, NetnsFleet.Traffic> trafficBefore;
+  static long trafficStartNanos;
+
+  @BeforeAll
+  static void startDistrict(@TempDir Path dir) throws Exception {
+    HostTools.requireAvailable(NetnsFleet.unavailableReason());
+    String example = Files.readString(EXAMPLE);
+    fleet = NetnsFleet.up(SITES);
+    hook = WebhookReceiver.start("127.0.0.1");
+    cfg = TestConfig.in(dir)
+        .section("probe", block(example, "probe"))
+        .section("state", block(example, "state"))
+        .section("alerts", alertsWithReceiver(block(example, "alerts"), hook.url()))
+        .section("snmp_profiles", "{ v2c: { version: 2c, community: " + fleet.community() + " } }")
+        .section("rollout", "{ target: " + SITES + " }")
+        .site(NetnsFleet.CORE_ID, "name: Core, type: district, address: " + fleet.coreAddress() + ", snmp: { profile: v2c }")
+        .fleet(fleet.sites(), "parent: " + NetnsFleet.CORE_ID + ", snmp: { profile: v2c }")
+        .load();
+    vertx = Vertx.vertx();
+    agent = TestAgent.running(vertx, cfg);
+    api = agent.api();
+    api.waitFor("every site and the core UP", Duration.ofSeconds(60), body -> count(body, "UP") == SITES + 1);
+  }
+
+  @AfterAll
+  static void stopDistrict() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (hook != null) {
+      hook.close();
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (!figures.isEmpty()) {
+      System.out.println("Fast defaults (" + settings() + "): " + figures);
+    }
+  }
+
+  /** A top-level section of the example, as the block of lines after its name. */
+  static String block(String yaml, String name) {
+    List<String> lines = yaml.lines().toList();
+    int start = lines.indexOf(name + ":");
+    assertThat(start).as("section %s in %s", name, EXAMPLE).isNotNegative();
+    StringBuilder out = new StringBuilder();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+        break; // the next top-level key or comment
+      }
+      out.append('\n').append(line);
+    }
+    return out.toString();
+  }
+
+  /** The example's alerts section with its placeholder channels replaced by the receiver. */
+  static String alertsWithReceiver(String alerts, String url) {
+    int channels = alerts.indexOf("\n  webhooks:");
+    assertThat(channels).as("webhooks in the example's alerts").isPositive();
+    return alerts.substring(0, channels) + "\n  webhooks:\n    - url: " + url;
+  }
+
+  static String settings() {
+    if (cfg == null) {
+      return "";
+    }
+    AgentConfig.Probe p = cfg.probe();
+    return String.format(Locale.ROOT, "interval %s, timeout %s, recheck %s, %d echoes %s apart, snmp every %s,"
+            + " down_after %d, digest %s/%d",
+        Durations.format(p.interval()), Durations.format(p.timeout()), Durations.format(p.recheckInterval()),
+        p.icmp().packets(), Durations.format(p.icmp().period()), Durations.format(p.snmp().interval()),
+        cfg.state().downAfter(), Durations.format(cfg.alerts().digestWindow()), cfg.alerts().digestMinSites());
+  }
+
+  static String id(int i) {
+    return fleet.sites().get(i - 1).id();
+  }
+
+  static boolean downOf(JsonObject body, String siteId) {
+    return "site".equals(body.getString("kind"))
+        && body.getString("key", "").startsWith("site:" + siteId + ":DOWN:");
+  }
+
+  static boolean recoveryOf(JsonObject body, String siteId) {
+    return "site".equals(body.getString("kind"))
+        && body.getBoolean("resolved", false)
+        && body.getJsonArray("sites").getJsonObject(0).getString("id").equals(siteId);
+  }
+
+  static boolean downDigest(JsonObject body) {
+    return "digest".equals(body.getString("kind")) && !body.getBoolean("resolved", false);
+  }
+
+  /** When the receiver got the first delivery accepted by {@code what}. */
+  static Instant receivedAt(java.util.function.Predicate<JsonObject> what) {
+    return hook.requests().stream()
+        .filter(r -> r.delivered() && what.test(r.json()))
+        .map(WebhookReceiver.Request::at)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static String spread(List<Double> seconds) {
+    List<Double> sorted = seconds.stream().sorted().toList();
+    return String.format(Locale.ROOT, "min %.1fs, median %.1fs, max %.1fs",
+        sorted.get(0), median(sorted), sorted.get(sorted.size() - 1));
+  }
+
+  static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  /**
+   * Ten communes cut one after the other, each restored once its recovery was announced: each
+   * DOWN message comes alone, at once, not after a digest window.
+   */
+  @Test
+  @Order(1)
+  void aLoneCutIsAnnouncedWithin10sAtTheMedianAnd20sAtWorst() throws Exception {
+    trafficBefore = fleet.traffic();
+    trafficStartNanos = System.nanoTime();
+    List<Double> delays = new ArrayList<>();
+    for (int i : LONE_CUTS) {
+      String site = id(i);
+      Instant cut = Instant.now();
+      fleet.fail(i);
+      hook.awaitDelivered(b -> downOf(b, site), Duration.ofSeconds(30), "DOWN of " + site);
+      delays.add(Duration.between(cut, receivedAt(b -> downOf(b, site))).toMillis() / 1000.0);
+      fleet.recover(i);
+      hook.awaitDelivered(b -> recoveryOf(b, site), Duration.ofSeconds(30), "recovery of " + site);
+    }
+    figures.put("cut -> DOWN webhook (" + delays.size() + " lone cuts)", spread(delays));
+    assertThat(hook.delivered()).as("no digest for lone cuts").noneMatch(FastDefaultsIT::downDigest);
+    List<Double> sorted = delays.stream().sorted().toList();
+    assertThat(median(sorted)).as("median of %s", delays).isLessThanOrEqualTo(10.0);
+    assertThat(sorted.get(sorted.size() - 1)).as("worst of %s", delays).isLessThanOrEqualTo(20.0);
+  }
+
+  /** Sites 11 to 30 were left alone while 1 to 10 were cut: their links carried the probes only. */
+  @Test
+  @Order(2)
+  void aSitesProbeTrafficStaysUnder1kbitPerSecond() throws Exception {
+    double seconds = (System.nanoTime() - trafficStartNanos) / 1e9;
+    double minimum = 2 * cfg.probe().snmp().interval().toSeconds();
+    if (seconds < minimum) {
+      Thread.sleep((long) ((minimum - seconds) * 1000)); // at least two SNMP polls of every site
+      seconds = (System.nanoTime() - trafficStartNanos) / 1e9;
+    }
+    Map<Integer, NetnsFleet.Traffic> after = fleet.traffic();
+    double worstBits = 0;
+    double packets = 0;
+    double bits = 0;
+    for (int i : STORM) {
+      NetnsFleet.Traffic t = after.get(i).minus(trafficBefore.get(i));
+      worstBits = Math.max(worstBits, t.bytes() * 8 / seconds);
+      packets += t.packets() / seconds;
+      bits += t.bytes() * 8 / seconds;
+    }
+    figures.put("probe traffic per site (Ethernet frames, both ways, " + Math.round(seconds) + " s)",
+        String.format(Locale.ROOT, "%.2f packets/s, %.0f bit/s on average, %.0f bit/s at most",
+            packets / STORM.size(), bits / STORM.size(), worstBits));
+    assertThat(worstBits).as("bit/s of the busiest site").isLessThan(1000);
+  }
+
+  @Test
+  @Order(3)
+  void twentySitesCutAtOnceAreOneDigest() throws Exception {
+    int before = hook.delivered().size();
+    STORM.forEach(fleet::fail);
+    double t = api.waitFor("20 sites DOWN", Duration.ofSeconds(40), body -> count(body, "DOWN") == STORM.size());
+    JsonObject digest = hook.awaitDelivered(FastDefaultsIT::downDigest, Duration.ofSeconds(90), "the storm's digest");
+    // A storm's window closes a whole window after its last change: wait as long again for a second one.
+    Thread.sleep(cfg.alerts().digestWindow().toMillis() + 5000);
+    List<JsonObject> sent = hook.delivered().subList(before, hook.delivered().size());
+    figures.put("20 cut at once", String.format(Locale.ROOT, "all DOWN after %.1fs, %d message(s)", t, sent.size()));
+    assertThat(sent).as("one message for the storm").singleElement().isEqualTo(digest);
+    assertThat(digest.getJsonArray("sites")).hasSize(STORM.size());
+    STORM.forEach(fleet::recover);
+    api.waitFor("every site UP", Duration.ofSeconds(60), body -> count(body, "UP") == SITES + 1);
+  }
+
+  @Test
+  @Order(4)
+  void twentyPercentLossOnEveryLinkNeverMakesASiteDown() throws Exception {
+    Duration soak = Durations.parse(System.getProperty("vcmon.fast.soak", "1m"));
+    int before = hook.delivered().size();
+    for (int i = 1; i <= SITES; i++) {
+      fleet.lossy(i, 20);
+    }
+    long end = System.nanoTime() + soak.toNanos();
+    int polls = 0;
+    long degradedSeen = 0;
+    try {
+      while (System.nanoTime() < end) {
+        JsonObject body = api.sites();
+        assertThat(count(body, "DOWN") + count(body, "UNREACHABLE"))
+            .as("no site DOWN at 20%% loss; answer: %s", body.encode())
+            .isZero();
+        degradedSeen = Math.max(degradedSeen, count(body, "DEGRADED"));
+        polls++;
+        Thread.sleep(1000);
+      }
+    } finally {
+      for (int i = 1; i <= SITES; i++) {
+        fleet.recover(i);
+      }
+    }
+    List<JsonObject> sent = hook.delivered().subList(before, hook.delivered().size());
+    figures.put("20% loss for " + Durations.format(soak),
+        "0 DOWN in " + polls + " API polls, at most " + degradedSeen + " DEGRADED at once, " + sent.size() + " messages");
+    assertThat(sent).as("nothing critical sent at 20%% loss").noneMatch(b -> "critical".equals(b.getString("severity")));
+  }
+
+}
