@@ -17,9 +17,12 @@ import org.daitu.vcmon.probe.SnmpResult;
  *   <li>A check that follows one whose ping went unanswered polls at once: a cut is then
  *       confirmed on both probes, and a site that filters ICMP but answers SNMP is judged by SNMP
  *       at every check, as before, never DOWN.
- *   <li>A check that does not poll judges by the last poll's result while ping answers (a silent
- *       agent or an interface down stays found between polls, so the site's streaks do not
- *       flicker), and by ping alone when ping does not.
+ *   <li>A check that follows a poll without an answer polls again: a silent agent is confirmed
+ *       (or one lost request on a lossy link forgotten) by {@code down_after} polls in a row, as
+ *       when every check polled.
+ *   <li>A check that does not poll judges by the last poll's answer while ping answers (an
+ *       interface down stays found between polls, so the site's streaks do not flicker), and by
+ *       ping alone when ping does not.
  * </ul>
  */
 final class SnmpCadence {
@@ -33,6 +36,7 @@ final class SnmpCadence {
     return interval.isZero()
         || last == null
         || pingSilent.contains(siteId)
+        || !lastResult.get(siteId).ok()
         || nowMillis - last >= interval.toMillis();
   }
 

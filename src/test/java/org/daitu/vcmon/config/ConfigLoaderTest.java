@@ -432,7 +432,7 @@ class ConfigLoaderTest {
         Duration.ofSeconds(1),
         Duration.ofSeconds(1),
         new AgentConfig.Icmp(4, Duration.ofMillis(100), "fping", 500),
-        new AgentConfig.Snmp(0, 1000, Duration.ofSeconds(60)));
+        new AgentConfig.Snmp(0, 1000, Duration.ofMinutes(5)));
   }
 
   static AgentConfig.State defaultState() {
