@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (config/vcmon.yaml, read as it is), 30 communes in network namespaces behind a core router, and
  * a real webhook receiver. A lone cut commune is announced within 10 s at the median and 20 s at
  * worst; twenty cut at once are one digest; 20% loss on every link never makes a site DOWN; and a
- * site's probe traffic stays under 1 kbit/s. Prints the figures.
+ * site's probe traffic (IP packets both ways, as the 84-byte echoes are counted) stays under
+ * 1 kbit/s. Prints the figures.
  *
  * <p>The order is kept on purpose: the traffic of sites 11 to 30 is counted while sites 1 to 10
  * are cut one after the other, then 11 to 30 are cut together, and the loss soak comes last. The
@@ -50,6 +51,8 @@ class FastDefaultsIT {
   static final List<Integer> LONE_CUTS = IntStream.rangeClosed(1, 10).boxed().toList();
   static final List<Integer> STORM = IntStream.rangeClosed(11, SITES).boxed().toList();
   static final Path EXAMPLE = Path.of("config", "vcmon.yaml");
+  /** Bytes of a frame's Ethernet header, counted by the links but not part of the IP packet. */
+  static final int ETHERNET_HEADER = 14;
 
   static NetnsFleet fleet;
   static WebhookReceiver hook;
@@ -222,8 +225,9 @@ class FastDefaultsIT {
     long interval = cfg.probe().interval().toMillis();
     long snmpEvery = cfg.probe().snmp().interval().toMillis();
     double pollEvery = (snmpEvery + interval - 1) / interval * interval / 1000.0;
-    double worstBits = 0;
+    double worstIpBits = 0;
     double sumBits = 0;
+    double sumIpBits = 0;
     double sumPackets = 0;
     double sumPollBytes = 0;
     double sumCheckBits = 0;
@@ -234,19 +238,22 @@ class FastDefaultsIT {
       double checkPackets = checks.packets() / checking;
       double pollBytes = Math.max(0, start.bytes() - checkBits / 8 * starting);
       double pollPackets = Math.max(0, start.packets() - checkPackets * starting);
+      double packets = checkPackets + (pollEvery > 0 ? pollPackets / pollEvery : 0);
       double bits = checkBits + (pollEvery > 0 ? pollBytes * 8 / pollEvery : 0);
-      worstBits = Math.max(worstBits, bits);
+      double ipBits = bits - packets * ETHERNET_HEADER * 8;
+      worstIpBits = Math.max(worstIpBits, ipBits);
       sumBits += bits;
+      sumIpBits += ipBits;
       sumCheckBits += checkBits;
       sumPollBytes += pollBytes;
-      sumPackets += checkPackets + (pollEvery > 0 ? pollPackets / pollEvery : 0);
+      sumPackets += packets;
     }
     int n = STORM.size();
-    figures.put("probe traffic per site (Ethernet frames, both ways)",
-        String.format(Locale.ROOT, "checks %.0f bit/s (over %.0f s), a poll and the start %.0f bytes, one poll per %.0f s:"
-                + " %.2f packets/s and %.0f bit/s on average, %.0f bit/s at most",
-            sumCheckBits / n, checking, sumPollBytes / n, pollEvery, sumPackets / n, sumBits / n, worstBits));
-    assertThat(worstBits).as("bit/s of the busiest site").isLessThan(1000);
+    figures.put("probe traffic per site (both ways)",
+        String.format(Locale.ROOT, "checks %.0f bit/s of frames (over %.0f s), a poll and the start %.0f bytes,"
+                + " one poll per %.0f s: %.2f packets/s, %.0f bit/s of IP packets (%.0f at most), %.0f bit/s of Ethernet frames",
+            sumCheckBits / n, checking, sumPollBytes / n, pollEvery, sumPackets / n, sumIpBits / n, worstIpBits, sumBits / n));
+    assertThat(worstIpBits).as("bit/s of the busiest site, IP packets both ways").isLessThan(1000);
   }
 
   @Test
@@ -264,6 +271,8 @@ class FastDefaultsIT {
     assertThat(digest.getJsonArray("sites")).hasSize(STORM.size());
     STORM.forEach(fleet::recover);
     api.waitFor("every site UP", Duration.ofSeconds(60), body -> count(body, "UP") == SITES + 1);
+    hook.awaitDelivered(b -> "digest".equals(b.getString("kind")) && b.getBoolean("resolved", false),
+        Duration.ofSeconds(90), "the storm's recoveries");
   }
 
   @Test
