@@ -12,9 +12,11 @@
 # The work per site and cycle (interval 30 s): 5 ICMP echoes 200 ms apart (timeout 2 s) and one
 # SNMP GET of sysDescr, sysObjectID, sysUpTime, sysName (vcmon with probe.snmp.max_interfaces: 0,
 # which leaves out its interface table walk; with the walk each check costs one more request).
+# These settings are written out in vcmon's config (recheck 5 s, SNMP at every check with one
+# retry), so the figures measure the same work whatever the defaults.
 #
-#   vcmon          java -jar target/vcmon.jar with a generated config (N sites, defaults but
-#                  probe.icmp.engine: socket, or --engine fping; max_interfaces: 0), warmed
+#   vcmon          java -jar target/vcmon.jar with a generated config (N sites, the probe work
+#                  above, probe.icmp.engine: socket, or --engine fping), warmed
 #                  up for --warmup cycles (default 3: the JIT compiler stays busy for about two
 #                  minutes after start), then measured for --cycles cycles of 30 s: CPU of the
 #                  JVM and its reaped fping children (/proc/PID/stat utime+stime+cutime+cstime),
@@ -272,7 +274,7 @@ run_vcmon() {
     ports[j]=$port; BASES[j]="http://127.0.0.1:$port"; LOGS[j]="$WORK/vcmon-$n-$setup-$j.log"
     {
       echo "http: { host: 127.0.0.1, port: $port }"
-      echo "probe: { interval: ${INTERVAL}s, timeout: 2s, icmp: { packets: 5, period: 200ms, engine: $ENGINE }, snmp: { max_interfaces: 0 } }"
+      echo "probe: { interval: ${INTERVAL}s, timeout: 2s, recheck_interval: 5s, icmp: { packets: 5, period: 200ms, engine: $ENGINE }, snmp: { retries: 1, interval: 0s, max_interfaces: 0 } }"
       echo "snmp_profiles: { bench: { version: 2c, community: $COMMUNITY } }"
       echo "store: { path: $WORK/vcmon-$j.db }"
       if ((k > 1)); then

@@ -38,6 +38,7 @@ final class CheckRunner {
   private final Clock clock;
   private final AgentMetrics metrics;
   private final PollScheduler scheduler = new PollScheduler();
+  private final SnmpCadence snmpCadence = new SnmpCadence();
   private final Map<String, Site> sites = new HashMap<>();
   /** Replaced by a reload. */
   private AgentConfig config;
@@ -86,6 +87,9 @@ final class CheckRunner {
     for (String id : sites.keySet()) {
       if (next.inventory().site(id).filter(s -> watches(next, s)).isEmpty()) {
         scheduler.remove(id);
+      }
+      if (!next.inventory().site(id).equals(Optional.of(sites.get(id)))) {
+        snmpCadence.forget(id);
       }
     }
     Map<String, Site> before = Map.copyOf(sites);
@@ -186,7 +190,10 @@ final class CheckRunner {
   private Future<SiteCheck> check(
       Site site, Instant started, long startedMillis, Future<Map<String, IcmpResult>> pings) {
     Future<SnmpResult> snmpResult;
-    if (site.snmp() == null) {
+    boolean polls =
+        site.snmp() != null
+            && snmpCadence.due(site.id(), startedMillis, config.probe().snmp().interval());
+    if (!polls) {
       snmpResult = Future.succeededFuture(null);
     } else {
       SnmpProfile profile = config.snmpProfiles().get(site.snmp().profile());
@@ -201,7 +208,8 @@ final class CheckRunner {
                     return Future.succeededFuture(
                         SnmpResult.failed(SnmpStatus.UNAVAILABLE, "internal error: " + err.getMessage()));
                   })
-              .onSuccess(r -> metrics.recordSnmpPoll(since(startedMillis), r));
+              .onSuccess(r -> metrics.recordSnmpPoll(since(startedMillis), r))
+              .onSuccess(r -> snmpCadence.polled(site.id(), startedMillis, r));
     }
     long limit = checkLimit(config.probe()).toMillis();
     return Future.all(pings, snmpResult)
@@ -211,9 +219,15 @@ final class CheckRunner {
               if (ping == null) {
                 ping = IcmpResult.unavailable("no ICMP result for " + site.address());
               }
+              SnmpResult snmpNow = snmpResult.result();
+              if (polls) {
+                snmpCadence.pinged(site.id(), ping.answered());
+              } else if (site.snmp() != null) {
+                snmpNow = snmpCadence.between(site.id(), ping.answered());
+              }
               Duration elapsed = since(startedMillis);
               metrics.recordCheck(elapsed);
-              return new SiteCheck(site.id(), started, elapsed, ping, snmpResult.result());
+              return new SiteCheck(site.id(), started, elapsed, ping, snmpNow);
             })
         // Probes bound their own time; this guard keeps a site from being stuck "running" forever
         // if one of them ever does not: the site becomes UNKNOWN, with the reason, and is checked again.

@@ -254,8 +254,15 @@ public record AgentConfig(
    *
    * @param retries resends of one request after a timeout
    * @param maxInterfaces most interface rows read per check (a bound against endless tables)
+   * @param interval SNMP is polled at most this often per site, and at every check after one whose
+   *     ping went unanswered; zero polls at every check
    */
-  public record Snmp(int retries, int maxInterfaces) {}
+  public record Snmp(int retries, int maxInterfaces, Duration interval) {
+    /** Polled at every check. */
+    public Snmp(int retries, int maxInterfaces) {
+      this(retries, maxInterfaces, Duration.ZERO);
+    }
+  }
 
   /**
    * {@code state:} how check results become site states.

@@ -248,6 +248,7 @@ public final class ConfigLoader {
         yaml.optionalMap(m.get("snmp"), sp, ConfigKeys.children(sp));
     Integer retries = yaml.integer(snmp, sp, ConfigKeys.SNMP_RETRIES);
     Integer maxIf = yaml.integer(snmp, sp, ConfigKeys.SNMP_MAX_INTERFACES);
+    Duration snmpInterval = yaml.duration(snmp, sp, ConfigKeys.SNMP_INTERVAL);
 
     return new AgentConfig.Probe(
         orElse(interval, Defaults.INTERVAL),
@@ -260,7 +261,9 @@ public final class ConfigLoader {
             orElse(batch, Defaults.ICMP_BATCH_SIZE),
             engine),
         new AgentConfig.Snmp(
-            orElse(retries, Defaults.SNMP_RETRIES), orElse(maxIf, Defaults.SNMP_MAX_INTERFACES)));
+            orElse(retries, Defaults.SNMP_RETRIES),
+            orElse(maxIf, Defaults.SNMP_MAX_INTERFACES),
+            orElse(snmpInterval, Defaults.SNMP_INTERVAL)));
   }
 
   /**

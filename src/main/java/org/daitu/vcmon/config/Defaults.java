@@ -25,6 +25,7 @@ public final class Defaults {
   public static final int ICMP_BATCH_SIZE = ConfigKeys.ICMP_BATCH_SIZE.intDefault();
 
   public static final int SNMP_RETRIES = ConfigKeys.SNMP_RETRIES.intDefault();
+  public static final Duration SNMP_INTERVAL = ConfigKeys.SNMP_INTERVAL.durationDefault();
   public static final int SNMP_MAX_INTERFACES = ConfigKeys.SNMP_MAX_INTERFACES.intDefault();
   public static final int SNMP_PORT = ConfigKeys.SITE_SNMP_PORT.intDefault();
 

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -396,11 +397,15 @@ public final class SiteTracker {
    */
   public StateSnapshot snapshot(long version) {
     List<SiteStatus> list = new ArrayList<>(tracks.size());
+    Set<String> confirming = new HashSet<>();
     for (Track t : tracks.values()) {
       list.add(t.status());
+      if (t.confirming()) {
+        confirming.add(t.site.id());
+      }
     }
     // one snapshot a batch: at 10,000 sites the id index is worth sharing between them
-    last = new StateSnapshot(clock.instant(), list, version, blind, last);
+    last = new StateSnapshot(clock.instant(), list, version, blind, last, confirming);
     return last;
   }
 
@@ -409,7 +414,8 @@ public final class SiteTracker {
     t.icmp = check.icmp();
     SnmpResult snmp = check.snmp();
     t.snmp = snmp;
-    if (snmp != null && snmp.ok()) {
+    // The same result again is a check between two SNMP polls (probe.snmp.interval): not a new answer.
+    if (snmp != null && snmp.ok() && snmp != t.lastSnmpOk) {
       long up = snmp.uptimeTicks();
       if (up >= 0) {
         if (t.lastUptimeTicks >= 0 && up < t.lastUptimeTicks && t.lastUptimeTicks < UPTIME_WRAP_GUARD) {
@@ -715,6 +721,21 @@ public final class SiteTracker {
           failStreak = 0;
         }
       }
+    }
+
+    /**
+     * Between the first check that points to a change to or from DOWN and the change: failed
+     * checks counted while the site is not out, or answers counted while it is DOWN.
+     */
+    boolean confirming() {
+      if (last == null || state == SiteState.PLANNED || state == SiteState.MAINTENANCE) {
+        return false;
+      }
+      return switch (last.kind()) {
+        case FAILED -> !isOut(state);
+        case GOOD, IMPAIRED -> state == SiteState.DOWN;
+        case UNKNOWN -> false;
+      };
     }
 
     /** The last status built; reused while nothing in it changed (most sites, most batches). */

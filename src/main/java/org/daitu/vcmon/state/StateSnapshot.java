@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state of every site at one moment, in inventory order. Immutable: built by the owner of the
@@ -22,6 +23,8 @@ public final class StateSnapshot {
   private final String blind;
   private final long unitsOnline;
   private final long unitsConnected;
+  /** Sites between their first disagreeing check and the change it confirms; null: not known. */
+  private final Set<String> confirming;
 
   public StateSnapshot(Instant at, List<SiteStatus> sites, long version) {
     this(at, sites, version, null);
@@ -40,6 +43,21 @@ public final class StateSnapshot {
    */
   public StateSnapshot(
       Instant at, List<SiteStatus> sites, long version, String blind, StateSnapshot previous) {
+    this(at, sites, version, blind, previous, null);
+  }
+
+  /**
+   * As above, with the sites being confirmed now ({@link #confirming()}); null when whoever builds
+   * the snapshot cannot tell (the combined state of several agents).
+   */
+  public StateSnapshot(
+      Instant at,
+      List<SiteStatus> sites,
+      long version,
+      String blind,
+      StateSnapshot previous,
+      Set<String> confirming) {
+    this.confirming = confirming == null ? null : Set.copyOf(confirming);
     this.blind = blind;
     this.at = at;
     this.sites = List.copyOf(sites);
@@ -110,6 +128,16 @@ public final class StateSnapshot {
   /** Communes and towns that are reachable now (UP or DEGRADED). */
   public long unitsOnline() {
     return unitsOnline;
+  }
+
+  /**
+   * The sites whose latest checks point to a change to or from DOWN that is not confirmed yet:
+   * failed checks counted but the site not DOWN (nor UNREACHABLE) yet, or a DOWN site answering
+   * again but not back yet. Empty when the view is not known (see the constructor): then nothing
+   * can be told of what is about to change.
+   */
+  public Optional<Set<String>> confirming() {
+    return Optional.ofNullable(confirming);
   }
 
   /** Communes and towns seen UP at least once. */

@@ -47,7 +47,8 @@ class AgentStopTest {
   /** interval 1 s; every change confirmed at once, so a check judged after the stop would show. */
   private static final String FAST =
       "http: { host: 127.0.0.1, port: 0 }\n"
-          + "probe: { interval: 1s, timeout: 500ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms } }\n"
+          + "probe: { interval: 1s, timeout: 500ms, recheck_interval: 500ms, icmp: { packets: 2, period: 100ms },"
+          + " snmp: { interval: 0s } }\n"
           + "state: { down_after: 1, up_after: 1 }\n"
           + "alerts: { digest: { window: 0s } }\n"
           + "snmp_profiles: { p: { version: 2c, community: public } }\n"

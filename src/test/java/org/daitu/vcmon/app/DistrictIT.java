@@ -57,7 +57,7 @@ class DistrictIT {
     HostTools.requireAvailable(NetnsFleet.unavailableReason());
     fleet = NetnsFleet.up(SITES);
     AgentConfig cfg = TestConfig.in(dir)
-        .section("probe", "{ interval: 10s, timeout: 1s, recheck_interval: 2s }")
+        .section("probe", "{ interval: 10s, timeout: 1s, recheck_interval: 2s, icmp: { packets: 5, period: 200ms } }")
         .section("state", "{ down_after: 3, up_after: 2 }")
         .section("snmp_profiles", "\n"
             + "  v2c: { version: 2c, community: " + fleet.community() + " }\n"

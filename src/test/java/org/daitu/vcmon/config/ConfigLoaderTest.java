@@ -449,11 +449,11 @@ class ConfigLoaderTest {
 
   static AgentConfig.Probe defaultProbe() {
     return new AgentConfig.Probe(
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        new AgentConfig.Icmp(5, Duration.ofMillis(200), "fping", 500),
-        new AgentConfig.Snmp(1, 1000));
+        Duration.ofSeconds(8),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(1),
+        new AgentConfig.Icmp(4, Duration.ofMillis(100), "fping", 500),
+        new AgentConfig.Snmp(0, 1000, Duration.ofMinutes(5)));
   }
 
   static AgentConfig.State defaultState() {

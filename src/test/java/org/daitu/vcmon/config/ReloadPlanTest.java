@@ -73,7 +73,7 @@ class ReloadPlanTest {
   @Test
   void stateAndIntervalsApplyLive() throws Exception {
     String next =
-        BASE.replace("probe: { interval: 30s, timeout: 2s }", "probe: { interval: 10s, timeout: 2s, recheck_interval: 1s }\nstate: { down_after: 5 }");
+        BASE.replace("probe: { interval: 30s, timeout: 2s }", "probe: { interval: 10s, timeout: 2s, recheck_interval: 2s }\nstate: { down_after: 5 }");
     ReloadPlan p = plan(next);
     assertThat(p.applied()).containsExactly("probe.interval", "probe.recheck_interval", "state");
     assertThat(p.restart()).isEmpty();

@@ -817,4 +817,28 @@ class SiteTrackerTest {
     tracker.setStage("b", RolloutStage.COMMISSIONED);
     assertThat(tracker.snapshot(4).site("b").orElseThrow()).isNotSameAs(first.site("b").orElseThrow());
   }
+
+  /** Whether the snapshot after each check counts the site among those being confirmed (c) or not (-). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    // checks,   confirming after each check
+    "GGF,        --c",
+    "GGFF,       --cc",
+    "GGFFF,      --cc-",
+    "GGFFFG,     --cc-c",
+    "GGFFFGG,    --cc-c-",
+    "GGFG,       --c-",
+    "GGSSS,      -----",
+    "FFF,        cc-",
+  })
+  void theSnapshotTellsWhichSitesAreBeingConfirmed(String checks, String expected) {
+    SiteTracker tracker = new SiteTracker(new Inventory(List.of(site("a"))), CFG, clock);
+    StringBuilder seen = new StringBuilder();
+    for (char c : checks.toCharArray()) {
+      clock.advance(Duration.ofSeconds(10));
+      tracker.apply(check("a", c));
+      seen.append(tracker.snapshot(0).confirming().orElseThrow().contains("a") ? 'c' : '-');
+    }
+    assertThat(seen.toString()).isEqualTo(expected);
+  }
 }

@@ -1,5 +1,7 @@
 package org.daitu.vcmon.testing;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +17,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -325,6 +329,39 @@ public final class NetnsFleet implements AutoCloseable {
     checkIndex(i);
     Snmpd agent = agents.get(i - 1);
     unchecked(agent::restart);
+  }
+
+  /** What one site's link has carried so far: Ethernet frames both ways (ARP included). */
+  public record Traffic(long packets, long bytes) {
+    /** What was carried between {@code earlier} and this reading. */
+    public Traffic minus(Traffic earlier) {
+      return new Traffic(packets - earlier.packets, bytes - earlier.bytes);
+    }
+  }
+
+  /**
+   * The traffic of every site's link so far, by site index: the counters of its veth leg in the
+   * core ({@code vsN}), so every packet to or from the site counts, whatever its faults drop.
+   */
+  public synchronized Map<Integer, Traffic> traffic() {
+    checkOpen();
+    String[] json = new String[1];
+    unchecked(() -> json[0] = HostCommand.of("ip", "-n", CORE_NS, "-s", "-j", "link", "show").run());
+    Map<Integer, Traffic> out = new TreeMap<>();
+    for (Object o : new JsonArray(json[0])) {
+      JsonObject link = (JsonObject) o;
+      String name = link.getString("ifname");
+      if (name == null || !name.matches("vs\\d+")) {
+        continue;
+      }
+      JsonObject stats = link.getJsonObject("stats64");
+      JsonObject rx = stats.getJsonObject("rx");
+      JsonObject tx = stats.getJsonObject("tx");
+      out.put(
+          Integer.parseInt(name.substring(2)),
+          new Traffic(rx.getLong("packets") + tx.getLong("packets"), rx.getLong("bytes") + tx.getLong("bytes")));
+    }
+    return out;
   }
 
   /** The core router stops forwarding and answering: every site behind it falls silent. */

@@ -15,7 +15,9 @@ import org.daitu.vcmon.config.ConfigException;
 /**
  * A test's config file, written as a user would write it and read by the real loader, so every
  * test also goes through parsing and validation. Defaults: the API on a free loopback port and the
- * history store in the test's directory; every section can be replaced.
+ * history store in the test's directory; every section can be replaced. A {@code probe} section
+ * (a flow map) polls SNMP at every check with one retry unless it says otherwise ({@link
+ * #everyCheckSnmp}): tests time SNMP faults in checks.
  *
  * <pre>
  * AgentConfig cfg = TestConfig.in(dir)
@@ -120,7 +122,8 @@ public final class TestConfig {
 
   public String yaml() {
     StringBuilder out = new StringBuilder();
-    sections.forEach((name, body) -> {
+    sections.forEach((name, given) -> {
+      String body = name.equals("probe") ? everyCheckSnmp(given) : given;
       out.append(name).append(':');
       out.append(body.startsWith("\n") ? body : " " + body).append('\n');
     });
@@ -128,6 +131,25 @@ public final class TestConfig {
       out.append("sites:\n").append(sites);
     }
     return out.toString();
+  }
+
+  /**
+   * A flow-map probe section with {@code snmp.interval: 0s} and {@code snmp.retries: 1} added where
+   * it does not set them: SNMP polled at every check, retried once, as the tests were written for.
+   */
+  static String everyCheckSnmp(String probe) {
+    String p = probe.strip();
+    if (!p.startsWith("{") || !p.endsWith("}")) {
+      return probe;
+    }
+    int at = p.indexOf("snmp: {");
+    if (at < 0) {
+      return p.substring(0, p.length() - 1).stripTrailing() + ", snmp: { retries: 1, interval: 0s } }";
+    }
+    int open = at + "snmp: {".length();
+    String map = p.substring(open, p.indexOf('}', open));
+    String added = (map.contains("interval:") ? "" : " interval: 0s,") + (map.contains("retries:") ? "" : " retries: 1,");
+    return p.substring(0, open) + added + p.substring(open);
   }
 
   /** Writes {@code vcmon.yaml} in the directory and returns its path. */

@@ -30,7 +30,9 @@ import org.daitu.vcmon.state.Transition;
  * changes never alert; a recovery from an announced outage is {@code resolved} with the outage's
  * duration; DEGRADED becomes a warning only once it lasted {@code degraded_after}; changes are held
  * for {@code digest.window} and go out as one digest when {@code min_sites} sites changed together
- * (a storm has one cause, and thirty messages hide it); reminders every {@code reminder_interval}
+ * (a storm has one cause, and thirty messages hide it), but fewer changes are held only while
+ * another site is being confirmed ({@link StateSnapshot#confirming()}): a lone outage goes out as
+ * soon as it is confirmed; reminders every {@code reminder_interval}
  * while DOWN. A change of causes of a DEGRADED site already warned about is a warning too, held
  * for the digest like a change of state. Nothing goes out for MAINTENANCE, nor while vcmon is blind (its own uplink down):
  * held changes are dropped then, and an outage announced before the blind spell is not announced
@@ -216,10 +218,25 @@ public final class AlertPolicy {
       }
       handle(t, snap, out);
     }
-    if (cfg.digestWindow().isZero() && !held.isEmpty()) {
+    if (!held.isEmpty() && (cfg.digestWindow().isZero() || nothingMore(snap))) {
       out.addAll(release(snap, now));
     }
     return out;
+  }
+
+  /**
+   * Whether held changes have nothing more to wait for: fewer than {@code min_sites} sites changed
+   * and no other site is being confirmed, so no digest can come of them. Without a view of the
+   * sites being confirmed (several agents) the whole window applies; a storm keeps its window.
+   */
+  private boolean nothingMore(StateSnapshot snap) {
+    Set<String> confirming = snap.confirming().orElse(null);
+    if (confirming == null) {
+      return false;
+    }
+    Set<String> changed = new HashSet<>();
+    held.forEach(h -> changed.add(h.t().siteId()));
+    return changed.size() < cfg.digestMinSites() && changed.containsAll(confirming);
   }
 
   private void handle(Transition t, StateSnapshot snap, List<Notification> out) {
@@ -345,7 +362,7 @@ public final class AlertPolicy {
       dropHeld();
       return out;
     }
-    if (windowClosed(now)) {
+    if (windowClosed(now) || !held.isEmpty() && nothingMore(snap)) {
       out.addAll(release(snap, now));
     }
     for (Map.Entry<String, Degraded> e : degraded.entrySet()) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -21,6 +22,7 @@ import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.state.Transition;
 import org.daitu.vcmon.testing.ManualClock;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +38,8 @@ class AlertPolicyTest {
   static final class District {
     final Map<String, SiteStatus> sites = new LinkedHashMap<>();
     String blind;
+    /** The tracker's view of the sites being confirmed; null: none (several agents). */
+    Set<String> confirming;
 
     District() {
       add("core", "Lõi huyện", SiteType.NETWORK, null);
@@ -70,7 +74,7 @@ class AlertPolicyTest {
     }
 
     StateSnapshot snap(Instant at) {
-      return new StateSnapshot(at, new ArrayList<>(sites.values()), 1, blind);
+      return new StateSnapshot(at, new ArrayList<>(sites.values()), 1, blind, null, confirming);
     }
   }
 
@@ -591,5 +595,89 @@ class AlertPolicyTest {
     assertThat(keys.get(0))
         .isEqualTo("site:cat-ne:DOWN:" + id + " reminder:cat-ne:" + id + ":1 site:cat-ne:UP:" + id);
     assertThat(keys.get(1)).as("the other side").isEqualTo(keys.get(0));
+  }
+
+  /** With the tracker's view of the sites being confirmed: nothing is held that has nothing to wait for. */
+  @Nested
+  class NoNeedlessHold {
+    List<Notification> down(Instant at, String... ids) {
+      List<Transition> ts = new ArrayList<>();
+      for (String id : ids) {
+        ts.add(d.move(id, SiteState.DOWN, at, "không trả lời ping"));
+      }
+      clock.advance(Duration.between(clock.instant(), at));
+      return policy.onTransitions(ts, d.snap(at));
+    }
+
+    static Set<String> set(String ids) {
+      return ids.isBlank() ? Set.of() : Set.of(ids.split(";"));
+    }
+
+    /**
+     * Sites confirmed DOWN together while others are (or are not) being confirmed: how many
+     * messages go out at once, and how many of them are digests.
+     */
+    @ParameterizedTest(name = "{0} DOWN while [{1}] confirming: {2} at once")
+    @CsvSource({
+      // down             , confirming      , sent at once, digests
+      "cat-ne             ,                 , 1, 0",
+      "cat-ne             , la-bang         , 0, 0",
+      "cat-ne             , cat-ne          , 1, 0", // only itself (answering again): nothing else to wait for
+      "cat-ne;la-bang     ,                 , 2, 0",
+      "cat-ne;la-bang     , x-1             , 0, 0",
+      "cat-ne;la-bang;x-1 ,                 , 0, 0", // min_sites: a storm keeps its window
+      "x-1;x-2;x-3;x-4    , x-5             , 0, 0",
+    })
+    void aChangeIsHeldOnlyWhileAnotherSiteIsBeingConfirmed(String down, String confirming, int sent, int digests) {
+      d.confirming = set(confirming == null ? "" : confirming);
+      List<Notification> out = down(T0, down.split(";"));
+      assertThat(out).hasSize(sent);
+      assertThat(out).filteredOn(n -> n.kind() == Kind.DIGEST).hasSize(digests);
+      assertThat(out).allSatisfy(n -> assertThat(n.key()).isEqualTo("site:" + n.sites().get(0).id() + ":DOWN:" + T0.toEpochMilli()));
+    }
+
+    @Test
+    void aHeldChangeGoesOutAtTheTickThatSeesTheOtherConfirmationEndWithoutAnOutage() {
+      d.confirming = Set.of("la-bang");
+      assertThat(down(T0, "cat-ne")).isEmpty();
+      assertThat(tick(T0.plusSeconds(1))).as("la-bang still being confirmed").isEmpty();
+      d.confirming = Set.of(); // la-bang answered again: a lost echo, not an outage
+      assertThat(tick(T0.plusSeconds(2))).singleElement()
+          .satisfies(n -> assertThat(n.key()).isEqualTo("site:cat-ne:DOWN:" + T0.toEpochMilli()));
+    }
+
+    @Test
+    void aStormWhoseSitesAreConfirmedOneAfterAnotherIsOneDigest() {
+      d.confirming = Set.of("la-bang", "x-1");
+      assertThat(down(T0, "cat-ne")).isEmpty();
+      d.confirming = Set.of("x-1");
+      assertThat(down(T0.plusSeconds(2), "la-bang")).isEmpty();
+      d.confirming = Set.of();
+      assertThat(down(T0.plusSeconds(4), "x-1")).as("three sites: a storm, its window slides").isEmpty();
+      assertThat(tick(T0.plusSeconds(13))).isEmpty();
+      assertThat(tick(T0.plusSeconds(14))).singleElement().satisfies(n -> {
+        assertThat(n.kind()).isEqualTo(Kind.DIGEST);
+        assertThat(n.sites()).extracting(Notification.SiteLine::id).containsExactly("cat-ne", "la-bang", "x-1");
+      });
+    }
+
+    @Test
+    void aLoneRecoveryGoesOutAtOnceToo() {
+      d.confirming = Set.of();
+      assertThat(down(T0, "cat-ne")).hasSize(1);
+      Instant back = T0.plusSeconds(60);
+      clock.advance(Duration.between(clock.instant(), back));
+      assertThat(policy.onTransitions(List.of(d.move("cat-ne", SiteState.UP, back, null)), d.snap(back)))
+          .singleElement()
+          .satisfies(n -> assertThat(n.resolved()).isTrue());
+    }
+
+    @Test
+    void withoutAViewOfTheSitesBeingConfirmedTheWholeWindowApplies() {
+      d.confirming = null;
+      assertThat(down(T0, "cat-ne")).isEmpty();
+      assertThat(tick(T0.plusSeconds(9))).isEmpty();
+      assertThat(tick(T0.plus(WINDOW))).hasSize(1);
+    }
   }
 }
