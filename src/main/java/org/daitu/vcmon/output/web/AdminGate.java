@@ -159,13 +159,20 @@ public final class AdminGate {
 
   /**
    * Who the request is from: a live session (with its CSRF token) or an operator's bearer token
-   * (CSRF null); empty when neither. Not counted as a failure.
+   * (CSRF null); empty when neither. A wrong bearer token counts toward the lockout, as on a
+   * write, so this cannot be used to guess tokens; a cookie that is no session's does not.
    */
   Optional<Signed> current(RoutingContext ctx) {
     OperatorTokens ops = operators;
     String presented = bearer(ctx);
     if (presented != null) {
-      return ops.match(presented).map(e -> new Signed(e.name(), null, null));
+      String address = notLockedOut(ctx);
+      Optional<OperatorTokens.Entry> who = ops.match(presented);
+      if (who.isEmpty()) {
+        throw failed(ctx, address, "invalid", "this token is not an operator's");
+      }
+      limiter.success(address);
+      return who.map(e -> new Signed(e.name(), null, null));
     }
     String cookie = cookie(ctx);
     if (cookie == null) {
