@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Objects;
 import org.daitu.vcmon.history.AuditEntry;
 
-/** The {@code audit} table, newest {@link AuditStore#RETAINED} rows. Thread-safety: any thread. */
+/** The {@code audit} table, its newest {@code retained} rows. Thread-safety: any thread. */
 final class AuditTable implements AuditStore {
   private final SqliteDatabase db;
+  private final int retained;
 
-  AuditTable(SqliteDatabase db) {
+  AuditTable(SqliteDatabase db, int retained) {
     this.db = db;
+    this.retained = retained;
   }
 
   @Override
@@ -34,7 +36,7 @@ final class AuditTable implements AuditStore {
           }
           try (PreparedStatement p =
               c.prepareStatement("DELETE FROM audit WHERE id <= (SELECT max(id) FROM audit) - ?")) {
-            p.setInt(1, RETAINED);
+            p.setInt(1, retained);
             p.executeUpdate();
           }
           return null;

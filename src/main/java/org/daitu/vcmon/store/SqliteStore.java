@@ -37,12 +37,17 @@ public final class SqliteStore implements Store {
   private final AuditTable audit;
 
   public SqliteStore(Vertx vertx, Path file) {
+    this(vertx, file, AuditStore.RETAINED);
+  }
+
+  /** With another bound on the audit log than {@link AuditStore#RETAINED} (tests). */
+  SqliteStore(Vertx vertx, Path file, int auditRetained) {
     this.db = new SqliteDatabase(vertx, file);
     this.history = new HistoryTable(db);
     this.admin = new AdminTable(db, Clock.systemUTC());
     this.outbox = new OutboxTable(db);
     this.tokens = new ChannelTokenTable(db);
-    this.audit = new AuditTable(db);
+    this.audit = new AuditTable(db, auditRetained);
   }
 
   /** The database file (absolute). */
