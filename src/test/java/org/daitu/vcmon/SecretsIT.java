@@ -215,7 +215,7 @@ class SecretsIT {
             "/api/v1/incidents?from=yesterday", "/api/v1/availability", "/api/v1/availability?month=" + month,
             "/api/v1/availability?month=2020-13", "/api/v1/rollout", "/api/v1/readiness",
             "/api/v1/report.csv?month=" + month, "/api/v1/report.csv", "/api/v1/report.csv?month=x",
-            "/api/v1/maintenance", "/api/v1/probes", "/metrics", "/healthz", "/readyz", "/nope", "/api/v1/nope",
+            "/api/v1/maintenance", "/api/v1/probes", "/api/v1/session", "/api/v1/audit", "/metrics", "/healthz", "/readyz", "/nope", "/api/v1/nope",
             "/api/v1/sites/..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd");
     for (String path : reads) {
       request(ANONYMOUS, "GET", path, null, null);
@@ -230,7 +230,8 @@ class SecretsIT {
             new String[] {"POST", "/api/v1/maintenance", "{\"site\":\"all\",\"weekly\":{\"day\":\"sunday\",\"from\":\"22:00\",\"to\":\"23:00\"}}"},
             new String[] {"DELETE", "/api/v1/maintenance/1", null},
             new String[] {"POST", "/api/v1/incidents/1/ack", "{\"note\":\"on it\"}"},
-            new String[] {"POST", "/api/v1/admin/reload", "{}"});
+            new String[] {"POST", "/api/v1/admin/reload", "{}"},
+            new String[] {"DELETE", "/api/v1/session", null});
     // No token, then a token off by one character (what a typo gives): refused, then locked out.
     for (String[] w : writes) {
       request(ANONYMOUS, w[0], w[1], null, w[2]);
@@ -245,6 +246,11 @@ class SecretsIT {
     for (String[] w : writes) {
       request(ADMIN, w[0], w[1], right, w[2]);
     }
+    // Signing in (the token in the body), who is signed in, the audit log of the writes above.
+    request(GUESSER, "POST", "/api/v1/session", null, "{\"token\":\"" + typo + "\"}");
+    request(ADMIN, "POST", "/api/v1/session", null, "{\"token\":\"" + ADMIN_TOKEN + "\"}");
+    request(ADMIN, "GET", "/api/v1/session", right, null);
+    request(ADMIN, "GET", "/api/v1/audit?limit=1000", right, null);
     // The right token with bad bodies and ids.
     for (String body :
         List.of("{not json", "[1,2]", "\"text\"", "", "{\"stage\":\"bogus\"}", "{\"stage\":17}")) {

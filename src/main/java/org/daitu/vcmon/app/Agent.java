@@ -27,6 +27,8 @@ import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.output.metrics.AgentMetrics;
 import org.daitu.vcmon.output.web.AdminGate;
 import org.daitu.vcmon.output.web.AdminRoutes;
+import org.daitu.vcmon.output.web.SessionBook;
+import org.daitu.vcmon.output.web.SessionRoutes;
 import org.daitu.vcmon.output.web.AuthFailureLimiter;
 import org.daitu.vcmon.output.web.ClusterRoutes;
 import org.daitu.vcmon.output.web.HistoryRoutes;
@@ -84,6 +86,7 @@ public final class Agent {
   private HistoryRecorder recorder;
   private WebVerticle web;
   private Reloader reloader;
+  private AdminGate gate;
   private AgentAdmin admin;
   private MonitorVerticle monitor;
   private AlertVerticle alerts;
@@ -181,6 +184,10 @@ public final class Agent {
     if (parts.cluster() != null) {
       operatorWrites = new OperatorWritesVerticle(peers, admin, clock);
     }
+    gate =
+        new AdminGate(
+            config.http().operators(), AuthFailureLimiter.Settings.DEFAULT, SessionBook.Settings.DEFAULT,
+            config.http().tls() != null, clock, metrics::adminAuthFailure);
     web =
         new WebVerticle(
             config.http(),
@@ -190,11 +197,8 @@ public final class Agent {
             mode.label(),
             List.of(
                 new HistoryRoutes(store, board, config.rollout(), config.zone(), clock, admin::calendar),
-                new AdminRoutes(
-                    new AdminGate(
-                        config.http().adminToken(), AuthFailureLimiter.Settings.DEFAULT,
-                        clock, metrics::adminAuthFailure),
-                    admin, board, config.zone(), clock),
+                new AdminRoutes(gate, store, admin, board, config.zone(), clock),
+                new SessionRoutes(gate, store, clock),
                 new MeetingRoutes(alerts::readinessView),
                 new ProbeRoutes(parts.icmp()),
                 new ClusterRoutes(
@@ -272,6 +276,8 @@ public final class Agent {
    */
   private Future<Void> apply(ReloadPlan plan) {
     AgentConfig next = plan.inForce();
+    // Operators apply at once; sessions of removed ones end at their next use.
+    gate.operators(next.http().operators());
     recorder.inventory(next.inventory());
     if (traps != null) {
       traps.inventory(next.inventory());

@@ -122,8 +122,15 @@ public record AgentConfig(
    * @param corsOrigins origins whose scripts may read the API ({@code http.cors.allowed_origins});
    *     empty: CORS is off
    * @param tls certificate and key to serve HTTPS with; null: plain HTTP
+   * @param operators everyone who may write ({@code http.operators}, and {@code admin} for {@code
+   *     http.admin_token_env}), in file order; empty: writes are disabled
    */
-  public record Http(String host, int port, Secret adminToken, List<String> corsOrigins, Tls tls) {
+  public record Http(
+      String host, int port, Secret adminToken, List<String> corsOrigins, Tls tls, List<Operator> operators) {
+    public Http {
+      operators = List.copyOf(operators);
+    }
+
     public Http(String host, int port) {
       this(host, port, null);
     }
@@ -132,9 +139,32 @@ public record AgentConfig(
       this(host, port, adminToken, List.of(), null);
     }
 
-    public Http withPort(int newPort) {
-      return new Http(host, newPort, adminToken, corsOrigins, tls);
+    /** Only {@code http.admin_token_env}'s operator, if any. */
+    public Http(String host, int port, Secret adminToken, List<String> corsOrigins, Tls tls) {
+      this(
+          host, port, adminToken, corsOrigins, tls,
+          adminToken == null ? List.of() : List.of(new Operator(Operator.ADMIN, adminToken)));
     }
+
+    public Http withPort(int newPort) {
+      return new Http(host, newPort, adminToken, corsOrigins, tls, operators);
+    }
+
+    /** These settings with the operators (and admin token) of {@code other}: what a reload applies. */
+    public Http withOperatorsOf(Http other) {
+      return new Http(host, port, other.adminToken, corsOrigins, tls, other.operators);
+    }
+  }
+
+  /**
+   * One of {@code http.operators}: who may write through the API or sign in to a session.
+   *
+   * @param name shown in the audit log
+   * @param token the bearer token, also what signing in takes
+   */
+  public record Operator(String name, Secret token) {
+    /** The operator of {@code http.admin_token_env}. */
+    public static final String ADMIN = "admin";
   }
 
   /** {@code http.tls:} PEM files, checked when the config is loaded. */

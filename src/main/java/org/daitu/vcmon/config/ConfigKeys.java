@@ -169,7 +169,13 @@ public final class ConfigKeys {
 
   public static final Key HTTP_HOST = text("http.host", "0.0.0.0", RESTART, "127.0.0.1");
   public static final Key HTTP_PORT = integer("http.port", 8080, 0, 65535, RESTART);
-  public static final Key HTTP_ADMIN_TOKEN_ENV = key("http.admin_token_env", Kind.SECRET_ENV, RESTART);
+  /** The operator {@code admin}; a reload applies it, as it does {@code http.operators}. */
+  public static final Key HTTP_ADMIN_TOKEN_ENV = key("http.admin_token_env", Kind.SECRET_ENV, APPLIED);
+  /** Who may write and sign in; a reload applies them, and ends the sessions of removed ones. */
+  public static final Key HTTP_OPERATORS = key("http.operators", Kind.LIST, APPLIED);
+  public static final Key HTTP_OPERATORS_NAME = key("http.operators[].name", Kind.TEXT, APPLIED);
+  public static final Key HTTP_OPERATORS_TOKEN_ENV =
+      key("http.operators[].token_env", Kind.SECRET_ENV, APPLIED);
   public static final Key HTTP_CORS = key("http.cors", Kind.MAP, RESTART);
   public static final Key HTTP_TLS = key("http.tls", Kind.MAP, RESTART);
   public static final Key HTTP_CORS_ALLOWED_ORIGINS = key("http.cors.allowed_origins", Kind.LIST, RESTART);

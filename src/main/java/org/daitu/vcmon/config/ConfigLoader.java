@@ -110,7 +110,7 @@ public final class ConfigLoader {
         yaml.optionalMap(
             top.get("http"), "http", ConfigKeys.children("http"));
     AgentConfig.Http http =
-        http(httpKeys, ops.adminToken(httpKeys), new HttpSecurityBinder(yaml, baseDir));
+        http(httpKeys, ops.adminToken(httpKeys), ops, new HttpSecurityBinder(yaml, baseDir));
     ZoneId zone = ops.zone(top.get("timezone"));
     AgentConfig.SelfCheck selfCheck = ops.selfCheck(top.get("self_check"));
     AgentConfig.Probe probe = probe(top.get("probe"));
@@ -164,7 +164,8 @@ public final class ConfigLoader {
     return new ConfigException(file.toString(), problems.sorted());
   }
 
-  private AgentConfig.Http http(Map<String, Node> m, Secret adminToken, HttpSecurityBinder security) {
+  private AgentConfig.Http http(
+      Map<String, Node> m, Secret adminToken, OperationsBinder ops, HttpSecurityBinder security) {
     String host = yaml.optional(m, "http", "host", false);
     Integer port = yaml.integer(m, "http", ConfigKeys.HTTP_PORT);
     return new AgentConfig.Http(
@@ -172,7 +173,8 @@ public final class ConfigLoader {
         orElse(port, Defaults.HTTP_PORT),
         adminToken,
         security.corsOrigins(m),
-        security.tls(m));
+        security.tls(m),
+        ops.operators(m, adminToken));
   }
 
   private AgentConfig.Probe probe(Node node) {

@@ -75,6 +75,82 @@ final class OperationsBinder {
     return token;
   }
 
+  /**
+   * {@code http.operators}, after {@code admin} when {@code http.admin_token_env} gave a token.
+   * Names are unique slugs, tokens 16+ characters and different from one another (a token names its
+   * operator).
+   */
+  List<AgentConfig.Operator> operators(Map<String, Node> http, Secret adminToken) {
+    List<AgentConfig.Operator> out = new ArrayList<>();
+    if (adminToken != null) {
+      out.add(new AgentConfig.Operator(AgentConfig.Operator.ADMIN, adminToken));
+    }
+    String p = child("http", "operators");
+    Node list = http.get("operators");
+    if (isNull(list)) {
+      return out;
+    }
+    List<Node> items = yaml.list(list, p);
+    if (items == null) {
+      return out;
+    }
+    if (items.isEmpty()) {
+      yaml.problem(p, list, "is empty", null, "list operators as - { name: lan, token_env: VCMON_TOKEN_LAN }, or leave it out");
+    }
+    for (int i = 0; i < items.size(); i++) {
+      String at = item(p, i);
+      Node owner = items.get(i);
+      Map<String, Node> m = yaml.map(owner, at, ConfigKeys.children("http.operators[]"));
+      if (m == null) {
+        continue;
+      }
+      String given = yaml.required(m, at, "name", owner, false);
+      String var = yaml.required(m, at, "token_env", owner, false);
+      if (given != null && !given.matches("[a-z0-9]+([._-][a-z0-9]+)*")) {
+        yaml.problem(
+            child(at, "name"), m.get("name"), "must be lower-case letters and digits, joined by . _ or -",
+            given, "e.g. lan or nguyen.van.a");
+        continue;
+      }
+      String name = given;
+      if (name != null && out.stream().anyMatch(o -> o.name().equals(name))) {
+        yaml.problem(
+            child(at, "name"), m.get("name"),
+            AgentConfig.Operator.ADMIN.equals(name) && adminToken != null
+                ? "is taken by http.admin_token_env's operator"
+                : "is given to another operator too",
+            name, "give each operator a name of its own");
+        continue;
+      }
+      if (name == null || var == null) {
+        continue;
+      }
+      Secret token =
+          env.secret(child(at, "token_env"), m.get("token_env"), var, "VCMON_TOKEN_LAN", "$(openssl rand -hex 24)");
+      if (token == null) {
+        continue;
+      }
+      if (token.reveal().length() < Defaults.ADMIN_TOKEN_MIN_LENGTH) {
+        yaml.problem(
+            child(at, "token_env"), m.get("token_env"),
+            "the token must be at least " + Defaults.ADMIN_TOKEN_MIN_LENGTH + " characters",
+            YamlFile.SECRET, "e.g. export " + var + "=$(openssl rand -hex 24)");
+        continue;
+      }
+      String other =
+          out.stream().filter(o -> o.token().equals(token)).map(AgentConfig.Operator::name).findFirst().orElse(null);
+      if (other != null) {
+        yaml.problem(
+            child(at, "token_env"), m.get("token_env"),
+            "holds the same token as operator " + other, YamlFile.SECRET,
+            "give each operator a token of its own: export " + var + "=$(openssl rand -hex 24)");
+        continue;
+      }
+      out.add(new AgentConfig.Operator(name, token));
+    }
+    return out;
+  }
+
   AgentConfig.SelfCheck selfCheck(Node node) {
     String p = "self_check";
     Map<String, Node> m = yaml.optionalMap(node, p, ConfigKeys.children(p));

@@ -73,7 +73,7 @@ public record ReloadPlan(
       }
     }
     AgentConfig inForce =
-        next.withHttp(running.http())
+        next.withHttp(running.http().withOperatorsOf(next.http()))
             .withProbe(next.probe().withSocketsOf(running.probe()))
             .withSnmpProfiles(profiles)
             .withRollout(running.rollout())
@@ -103,6 +103,7 @@ public record ReloadPlan(
           new Setting(ConfigKeys.HTTP_HOST, c -> c.http().host()),
           new Setting(ConfigKeys.HTTP_PORT, c -> c.http().port()),
           new Setting(ConfigKeys.HTTP_ADMIN_TOKEN_ENV, c -> c.http().adminToken()),
+          new Setting(ConfigKeys.HTTP_OPERATORS, c -> c.http().operators()),
           new Setting(ConfigKeys.HTTP_CORS, c -> c.http().corsOrigins()),
           new Setting(ConfigKeys.HTTP_TLS, c -> c.http().tls()),
           new Setting(ConfigKeys.STORE_PATH, c -> c.store().path()),

@@ -176,7 +176,20 @@ final class Schema {
                       + " channel TEXT PRIMARY KEY,"
                       + " refresh_token TEXT NOT NULL,"
                       + " seed_digest TEXT NOT NULL,"
-                      + " updated_at INTEGER NOT NULL)")));
+                      + " updated_at INTEGER NOT NULL)")),
+          new Migration(
+              5,
+              "the audit log of operator writes",
+              List.of(
+                  // One row per write an operator made (sign-in and sign-out included), newest
+                  // kept: AuditTable.RETAINED rows. detail is plain text, never markup.
+                  "CREATE TABLE audit ("
+                      + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                      + " at INTEGER NOT NULL,"
+                      + " operator TEXT NOT NULL,"
+                      + " action TEXT NOT NULL,"
+                      + " target TEXT NOT NULL,"
+                      + " detail TEXT NOT NULL)")));
 
   /** The version this vcmon writes; a file above it was written by a newer vcmon. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

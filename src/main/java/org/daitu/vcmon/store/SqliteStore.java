@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.daitu.vcmon.history.AuditEntry;
 import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
@@ -33,13 +34,20 @@ public final class SqliteStore implements Store {
   private final AdminTable admin;
   private final OutboxTable outbox;
   private final ChannelTokenTable tokens;
+  private final AuditTable audit;
 
   public SqliteStore(Vertx vertx, Path file) {
+    this(vertx, file, AuditStore.RETAINED);
+  }
+
+  /** With another bound on the audit log than {@link AuditStore#RETAINED} (tests). */
+  SqliteStore(Vertx vertx, Path file, int auditRetained) {
     this.db = new SqliteDatabase(vertx, file);
     this.history = new HistoryTable(db);
     this.admin = new AdminTable(db, Clock.systemUTC());
     this.outbox = new OutboxTable(db);
     this.tokens = new ChannelTokenTable(db);
+    this.audit = new AuditTable(db, auditRetained);
   }
 
   /** The database file (absolute). */
@@ -212,5 +220,15 @@ public final class SqliteStore implements Store {
   @Override
   public Future<OutboxStats> outboxStats(Instant now) {
     return outbox.outboxStats(now);
+  }
+
+  @Override
+  public Future<Void> audit(AuditEntry entry) {
+    return audit.audit(entry);
+  }
+
+  @Override
+  public Future<List<AuditEntry>> audit(int limit) {
+    return audit.audit(limit);
   }
 }

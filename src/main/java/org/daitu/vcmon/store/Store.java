@@ -12,10 +12,10 @@ import io.vertx.core.Future;
  * <p>The whole store, for the composition root, which opens and closes it. Each consumer takes
  * the narrowest part it needs: {@link HistoryLog} (the monitor's history and what a restart
  * reads back), {@link HistoryReads} (the API and reports), {@link AdminStore} (operator writes),
- * {@link OutboxStore} (notifications), {@link TokenStore} (channel tokens). An interface so that
+ * {@link OutboxStore} (notifications), {@link TokenStore} (channel tokens), {@link AuditStore} (the audit log). An interface so that
  * another database can be added; {@link SqliteStore} is the embedded default.
  */
-public interface Store extends HistoryLog, HistoryReads, AdminStore, OutboxStore, TokenStore {
+public interface Store extends HistoryLog, HistoryReads, AdminStore, OutboxStore, TokenStore, AuditStore {
 
   /**
    * Opens the database and applies pending schema migrations. Fails with the path and the cause

@@ -103,7 +103,7 @@ class AdminApiIT {
       HttpResponse<Buffer> none = send(HttpMethod.PUT, "/api/v1/sites/ha-thuong/rollout", null, body);
       assertThat(none.statusCode()).isEqualTo(401);
       assertThat(none.getHeader("WWW-Authenticate")).startsWith("Bearer");
-      assertThat(none.bodyAsJsonObject().getString("error")).isEqualTo("a valid bearer token is required for writes");
+      assertThat(none.bodyAsJsonObject().getString("error")).isEqualTo("a valid bearer token or a signed-in session is required for writes");
       HttpResponse<Buffer> wrong = send(HttpMethod.PUT, "/api/v1/sites/ha-thuong/rollout", TOKEN + "x", body);
       assertThat(wrong.statusCode()).isEqualTo(401);
       assertThat(get("/api/v1/sites/ha-thuong").bodyAsJsonObject().getJsonObject("rollout").getString("stage"))

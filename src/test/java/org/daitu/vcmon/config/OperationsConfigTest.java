@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** timezone, http.admin_token_env, self_check and maintenance. */
+/** timezone, http.admin_token_env, http.operators, self_check and maintenance. */
 class OperationsConfigTest {
   static final String SITES = "sites:\n  - { id: ha-thuong, name: Hà Thượng, type: xã, address: 198.18.1.10 }\n";
 
@@ -67,5 +67,61 @@ class OperationsConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("http.admin_token_env (line 1): the token must be at least 16 characters, got \"<secret>\"")
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void operatorsComeAfterTheAdminInFileOrder(@TempDir Path dir) throws Exception {
+    AgentConfig c =
+        load(
+            dir,
+            "http:\n"
+                + "  admin_token_env: TOKEN\n"
+                + "  operators:\n"
+                + "    - { name: lan, token_env: TOKEN_LAN }\n"
+                + "    - { name: nguyen.van-a, token_env: TOKEN_A }\n",
+            Map.of("TOKEN", "0123456789abcdef0123", "TOKEN_LAN", "lan-token-0123456789", "TOKEN_A", "a-token-0123456789ab"));
+    assertThat(c.http().operators())
+        .extracting(AgentConfig.Operator::name)
+        .containsExactly("admin", "lan", "nguyen.van-a");
+    assertThat(c.http().operators().get(1).token().reveal()).isEqualTo("lan-token-0123456789");
+    assertThat(load(dir, "", Map.of()).http().operators()).as("none: writes disabled").isEmpty();
+    AgentConfig onlyAdmin = load(dir, "http: { admin_token_env: TOKEN }\n", Map.of("TOKEN", "0123456789abcdef0123"));
+    assertThat(onlyAdmin.http().operators()).extracting(AgentConfig.Operator::name).containsExactly("admin");
+  }
+
+  @Test
+  void badOperatorsAreEachNamedWithTheirFix(@TempDir Path dir) {
+    assertThatThrownBy(
+            () ->
+                load(
+                    dir,
+                    "http:\n"
+                        + "  admin_token_env: TOKEN\n"
+                        + "  operators:\n"
+                        + "    - { name: admin, token_env: TOKEN_B }\n"
+                        + "    - { name: lan, token_env: TOKEN_LAN }\n"
+                        + "    - { name: lan, token_env: TOKEN_B }\n"
+                        + "    - { name: Hoa Nguyen, token_env: TOKEN_B }\n"
+                        + "    - { name: short, token_env: TOKEN_SHORT }\n"
+                        + "    - { name: unset, token_env: TOKEN_UNSET }\n"
+                        + "    - { name: copy, token_env: TOKEN_COPY }\n"
+                        + "    - { name: nameless }\n"
+                        + "    - { name: typo, token: TOKEN_B }\n",
+                    Map.of(
+                        "TOKEN", "0123456789abcdef0123", "TOKEN_LAN", "lan-token-0123456789",
+                        "TOKEN_B", "b-token-0123456789ab", "TOKEN_SHORT", "hunter2",
+                        "TOKEN_COPY", "lan-token-0123456789")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.operators[0].name (line 4): is taken by http.admin_token_env's operator")
+        .hasMessageContaining("http.operators[2].name (line 6): is given to another operator too")
+        .hasMessageContaining("http.operators[3].name (line 7): must be lower-case letters and digits")
+        .hasMessageContaining("http.operators[4].token_env (line 8): the token must be at least 16 characters, got \"<secret>\"")
+        .hasMessageContaining("http.operators[5].token_env (line 9): environment variable is not set")
+        .hasMessageContaining("http.operators[6].token_env (line 10): holds the same token as operator lan")
+        .hasMessageContaining("http.operators[7]")
+        .hasMessageContaining("token_env")
+        .hasMessageContaining("http.operators[8]")
+        .hasMessageNotContaining("hunter2")
+        .hasMessageNotContaining("lan-token-0123456789");
   }
 }

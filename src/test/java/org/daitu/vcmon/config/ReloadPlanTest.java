@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReloadPlanTest {
   static final Map<String, String> ENV =
-      Map.of("V3_AUTH", "auth-pass-1234", "V3_AUTH_NEW", "auth-pass-5678", "TOKEN", "admin-token-0123456789");
+      Map.of("V3_AUTH", "auth-pass-1234", "V3_AUTH_NEW", "auth-pass-5678", "TOKEN", "admin-token-0123456789",
+          "TOKEN_LAN", "lan-token-0123456789");
 
   static final String BASE =
       """
@@ -151,5 +152,19 @@ class ReloadPlanTest {
     assertThat(p.inForce().alerts().reminderInterval()).isEqualTo(Duration.ofHours(1));
     assertThat(p.inForce().alerts().webhooks()).isEqualTo(running.alerts().webhooks());
     assertThat(p.inForce().meetings()).hasSize(1);
+  }
+
+  @Test
+  void operatorsApplyAtOnceWhileTheListeningSocketWaitsForARestart() throws Exception {
+    String next =
+        BASE.replace(
+            "http: { host: 127.0.0.1, port: 8080, admin_token_env: TOKEN }",
+            "http: { host: 127.0.0.1, port: 8081, operators: [{ name: lan, token_env: TOKEN_LAN }] }");
+    ReloadPlan p = plan(next);
+    assertThat(p.applied()).contains("http.admin_token_env", "http.operators");
+    assertThat(p.restart()).containsExactly("http.port");
+    assertThat(p.inForce().http().port()).isEqualTo(8080);
+    assertThat(p.inForce().http().adminToken()).isNull();
+    assertThat(p.inForce().http().operators()).extracting(AgentConfig.Operator::name).containsExactly("lan");
   }
 }

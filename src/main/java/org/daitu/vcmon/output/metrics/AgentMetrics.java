@@ -362,10 +362,13 @@ public final class AgentMetrics {
     }
   }
 
-  /** An API write refused for its token: {@code missing}, {@code invalid} or {@code locked} (address locked out). */
+  /**
+   * An API write or sign-in refused: {@code missing}, {@code invalid}, {@code locked} (address
+   * locked out), {@code cross_origin} or {@code csrf} (a session cookie without its CSRF token).
+   */
   public void adminAuthFailure(String reason) {
     Counter.builder("vcmon.admin.auth.failures")
-        .description("API writes refused: no token, a wrong token, or from an address locked out")
+        .description("API writes and sign-ins refused: no token, a wrong token, an address locked out, another origin or no CSRF token")
         .tag("reason", reason)
         .register(registry)
         .increment();

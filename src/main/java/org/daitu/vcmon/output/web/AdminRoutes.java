@@ -13,19 +13,23 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
+import org.daitu.vcmon.config.ReloadResult;
 import org.daitu.vcmon.config.Secret;
 import org.daitu.vcmon.config.TimeText;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MaintenanceWindow;
 import org.daitu.vcmon.state.StateBoard;
+import org.daitu.vcmon.store.AuditStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writes of the API — rollout stage, maintenance windows, acknowledgements — each behind the
- * bearer token of {@code http.admin_token_env}. Without a configured token every write is refused
- * (403) and says how to enable it. Reads stay open. Input is checked here; storing and applying it
- * is the {@link AdminActions}' job.
+ * The writes of the API — rollout stage, maintenance windows, acknowledgements, reload — each
+ * behind the {@link AdminGate} (an operator's bearer token, or a signed-in session with its CSRF
+ * token). Without a configured operator every write is refused (403) and says how to enable it.
+ * Reads stay open. Input is checked here; storing and applying it is the {@link AdminActions}'
+ * job. Each write made is recorded in the audit log under the operator's name before it is
+ * answered.
  */
 public final class AdminRoutes implements WebVerticle.RouteGroup {
   private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
@@ -37,13 +41,17 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private final StateBoard board;
   private final ZoneId zone;
   private final Clock clock;
+  private final AuditTrail audit;
 
-  /** @param token null when writes are disabled */
+  /** @param token null when writes are disabled; no audit log kept */
   public AdminRoutes(Secret token, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
-    this(new AdminGate(token, clock), actions, board, zone, clock);
+    this(new AdminGate(token, clock), null, actions, board, zone, clock);
   }
 
-  public AdminRoutes(AdminGate gate, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
+  /** @param auditStore where writes are recorded; null: nowhere */
+  public AdminRoutes(
+      AdminGate gate, AuditStore auditStore, AdminActions actions, StateBoard board, ZoneId zone, Clock clock) {
+    this.audit = new AuditTrail(auditStore, clock);
     this.gate = gate;
     this.actions = actions;
     this.board = board;
@@ -62,7 +70,7 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
     router.post("/api/v1/admin/reload").handler(this::reloadable).handler(this::authorize).handler(this::reload);
   }
 
-  /** The bearer token check, failure counting and lockout: {@link AdminGate}. */
+  /** The operator check, failure counting and lockout: {@link AdminGate}. */
   private void authorize(RoutingContext ctx) {
     gate.authorize(ctx);
   }
@@ -78,8 +86,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
         .setStage(id, stage)
         .onSuccess(
             v -> {
-              log.info("Rollout stage set site={} stage={}", id, stage.label());
-              WebVerticle.json(ctx, 200, new JsonObject().put("id", id).put("stage", stage.label()));
+              log.info("Rollout stage set site={} stage={} operator={}", id, stage.label(), AdminGate.operator(ctx));
+              audit
+                  .record(ctx, "rollout.set", id, "stage " + stage.label())
+                  .onComplete(
+                      a -> WebVerticle.json(ctx, 200, new JsonObject().put("id", id).put("stage", stage.label())));
             })
         .onFailure(
             err -> {
@@ -109,8 +120,11 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
         .addMaintenance(w)
         .onSuccess(
             stored -> {
-              log.info("Maintenance window added id={} site={}", stored.id(), stored.siteId() == null ? "all" : stored.siteId());
-              WebVerticle.json(ctx, 201, window(stored));
+              String site = stored.siteId() == null ? "all" : stored.siteId();
+              log.info("Maintenance window added id={} site={} operator={}", stored.id(), site, AdminGate.operator(ctx));
+              audit
+                  .record(ctx, "maintenance.add", site, describe(stored))
+                  .onComplete(a -> WebVerticle.json(ctx, 201, window(stored)));
             })
         .onFailure(
             err -> {
@@ -134,8 +148,10 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
         .onSuccess(
             removed -> {
               if (removed) {
-                log.info("Maintenance window removed id={}", id);
-                ctx.response().setStatusCode(204).end();
+                log.info("Maintenance window removed id={} operator={}", id, AdminGate.operator(ctx));
+                audit
+                    .record(ctx, "maintenance.remove", "window " + id, "")
+                    .onComplete(a -> ctx.response().setStatusCode(204).end());
               } else {
                 ctx.fail(new ApiError(404, "no maintenance window with id " + id));
               }
@@ -156,8 +172,12 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
             found ->
                 found.ifPresentOrElse(
                     i -> {
-                      log.info("Incident acknowledged id={} site={}", id, i.siteId());
-                      WebVerticle.json(ctx, 200, HistoryRoutes.incident(i, clock.instant(), board.snapshot()));
+                      log.info("Incident acknowledged id={} site={} operator={}", id, i.siteId(), AdminGate.operator(ctx));
+                      audit
+                          .record(ctx, "incident.ack", "incident " + id, i.siteId() + ": " + note.strip())
+                          .onComplete(
+                              a -> WebVerticle.json(
+                                  ctx, 200, HistoryRoutes.incident(i, clock.instant(), board.snapshot())));
                     },
                     () -> ctx.fail(new ApiError(404, "no incident with id " + id))))
         .onFailure(ctx::fail);
@@ -175,8 +195,26 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
   private void reload(RoutingContext ctx) {
     actions
         .reload()
-        .onSuccess(r -> WebVerticle.json(ctx, ReloadJson.status(r), ReloadJson.of(r)))
+        .onSuccess(
+            r -> {
+              JsonObject answer = ReloadJson.of(r);
+              audit
+                  .record(ctx, "config.reload", "", reloadDetail(r))
+                  .onComplete(a -> WebVerticle.json(ctx, ReloadJson.status(r), answer));
+            })
         .onFailure(ctx::fail);
+  }
+
+  private static String reloadDetail(ReloadResult r) {
+    return switch (r.outcome()) {
+      case APPLIED ->
+          r.plan().applied().isEmpty() && r.plan().restart().isEmpty()
+              ? "applied: nothing changed"
+              : "applied: " + String.join(", ", r.plan().applied())
+                  + (r.plan().restart().isEmpty() ? "" : "; after a restart: " + String.join(", ", r.plan().restart()));
+      case REJECTED -> "rejected: " + r.problems().size() + " problem(s) in the file";
+      case UNAVAILABLE -> "unavailable";
+    };
   }
 
   private static long id(RoutingContext ctx) {
@@ -269,6 +307,15 @@ public final class AdminRoutes implements WebVerticle.RouteGroup {
       throw new ApiError(400, key + " must be a text");
     }
     return s.strip();
+  }
+
+  /** A window in a line of the audit log. */
+  private String describe(MaintenanceWindow w) {
+    String when =
+        w.weekly()
+            ? "weekly " + w.day().name().toLowerCase(Locale.ROOT) + " " + w.from() + "-" + w.to()
+            : TimeText.DATE_TIME.format(w.start().atZone(zone)) + " - " + TimeText.DATE_TIME.format(w.end().atZone(zone));
+    return "window " + w.id() + ", " + when + (w.note() == null || w.note().isEmpty() ? "" : ": " + w.note());
   }
 
   private JsonObject window(MaintenanceWindow w) {

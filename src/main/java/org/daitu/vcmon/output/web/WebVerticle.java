@@ -223,8 +223,9 @@ public final class WebVerticle extends VerticleBase {
         .onSuccess(
             s ->
                 log.info(
-                    "HTTP server listening host={} port={} mode={} tls={} cors_origins={}",
-                    http.host(), s.actualPort(), mode, http.tls() != null, http.corsOrigins().size()));
+                    "HTTP server listening host={} port={} mode={} tls={} cors_origins={} operators={}",
+                    http.host(), s.actualPort(), mode, http.tls() != null, http.corsOrigins().size(),
+                    http.operators().size()));
   }
 
   @Override

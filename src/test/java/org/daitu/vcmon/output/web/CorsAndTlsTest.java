@@ -41,10 +41,14 @@ class CorsAndTlsTest {
   private int deploy(AgentConfig.Http http) throws Exception {
     Clock clock = new ManualClock(Instant.parse("2020-08-01T07:00:00Z"));
     StateBoard board = HttpHardeningTest.oneSite(clock);
+    AdminGate gate =
+        new AdminGate(
+            http.operators(), AuthFailureLimiter.Settings.DEFAULT, SessionBook.Settings.DEFAULT,
+            http.tls() != null, clock, reason -> {});
     AdminRoutes admin =
-        new AdminRoutes(Secret.of(TOKEN), new HttpHardeningTest.NoActions(), board, ZoneId.of("Asia/Ho_Chi_Minh"), clock);
+        new AdminRoutes(gate, null, new HttpHardeningTest.NoActions(), board, ZoneId.of("Asia/Ho_Chi_Minh"), clock);
     WebVerticle web =
-        new WebVerticle(http, board, List::of, 30, "agent", List.of(admin));
+        new WebVerticle(http, board, List::of, 30, "agent", List.of(admin, new SessionRoutes(gate, null, clock)));
     await(vertx.deployVerticle(web));
     port = web.actualPort();
     return port;
@@ -159,6 +163,26 @@ class CorsAndTlsTest {
 
       String plain = raw("GET", "/api/v1/sites");
       assertThat(plain).doesNotStartWith("HTTP/1.1 200").doesNotContain("ha-thuong");
+    }
+
+    @Test
+    void overHttpsTheSessionCookieIsSecure() throws Exception {
+      SelfSignedCert.requireAvailable();
+      SelfSignedCert cert = SelfSignedCert.create(dir, "server");
+      deploy(new AgentConfig.Http("127.0.0.1", 0, Secret.of(TOKEN), List.of(),
+          new AgentConfig.Tls(cert.certFile(), cert.keyFile())));
+      HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/session"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"token\": \"" + TOKEN + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"operator\":\"admin\"").doesNotContain(TOKEN);
+      String cookie = r.headers().firstValue("Set-Cookie").orElseThrow().toLowerCase(java.util.Locale.ROOT);
+      assertThat(cookie).contains("; secure", "; httponly", "; samesite=strict", "; path=/");
     }
 
     @Test

@@ -63,7 +63,7 @@ class HttpHardeningTest {
   final List<String> bodies = new ArrayList<>();
 
   /** What the admin routes would write; nothing here is under test, the input checks are. */
-  static final class NoActions implements AdminActions {
+  static class NoActions implements AdminActions {
     @Override
     public Future<Void> setStage(String siteId, RolloutStage stage) {
       return Future.succeededFuture();
