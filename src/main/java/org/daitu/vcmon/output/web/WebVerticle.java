@@ -168,6 +168,8 @@ public final class WebVerticle extends VerticleBase {
     groups.forEach(g -> g.mount(router));
     // The chart library comes from its WebJar (META-INF/resources/webjars/NAME/VERSION/...).
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    // Browsers ask for /favicon.ico on pages without an icon link (an API answer opened in a tab).
+    router.get("/favicon.ico").handler(ctx -> ctx.reroute("/favicon.svg"));
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(this::unrouted);
     router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
