@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.TimeText;
 import org.daitu.vcmon.history.Availability;
+import org.daitu.vcmon.history.DailyAvailability;
 import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
@@ -50,6 +51,7 @@ import org.daitu.vcmon.state.StateSnapshot;
 public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
   private static final int MAX_INCIDENTS = 1000;
+  private static final int MAX_DAYS = 366;
 
   private final HistoryReads store;
   private final StateBoard board;
@@ -86,6 +88,73 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
     router.get("/api/v1/incidents").handler(this::incidents);
     router.get("/api/v1/availability").handler(this::availability);
     router.get("/api/v1/report.csv").handler(this::report);
+    router.get("/api/v1/sites/:id/history").handler(this::siteHistory);
+  }
+
+  /**
+   * One site's last {@code days} local days (today included, counted up to now), oldest first:
+   * the 90-day bar of its page.
+   */
+  private void siteHistory(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (board.snapshot().site(id).isEmpty()) {
+      throw new ApiError(404, "no site with id \"" + id + "\"");
+    }
+    int days = days(ctx);
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    LocalDate first = today.minusDays(days - 1L);
+    Interval range = new Interval(first.atStartOfDay(zone).toInstant(), today.plusDays(1).atStartOfDay(zone).toInstant());
+    Future<Map<String, SiteState>> atStart = store.statesAt(range.from());
+    Future<List<StateChange>> changes = store.changes(range.from(), range.to());
+    Future<List<Gap>> gaps = store.gaps(range.from(), range.to());
+    Future.all(atStart, changes, gaps)
+        .map(
+            done -> {
+              List<Interval> gapIntervals = new ArrayList<>();
+              for (Gap g : gaps.result()) {
+                gapIntervals.add(new Interval(g.from(), g.to() == null ? now : g.to()));
+              }
+              List<StateChange> own = changes.result().stream().filter(c -> c.siteId().equals(id)).toList();
+              List<DailyAvailability.Day> split =
+                  DailyAvailability.split(
+                      first, today, zone, atStart.result().get(id), own, calendar.get().windows(id, range),
+                      gapIntervals, now);
+              JsonArray out = new JsonArray();
+              for (DailyAvailability.Day d : split) {
+                out.add(
+                    new JsonObject()
+                        .put("day", d.day().toString())
+                        .put("availability_ratio", d.ratio())
+                        .put("down_seconds", d.down().toSeconds())
+                        .put("maintenance_seconds", d.maintenance().toSeconds())
+                        .put("gap_seconds", d.gap().toSeconds()));
+              }
+              return out;
+            })
+        .onSuccess(
+            body ->
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(body.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private static int days(RoutingContext ctx) {
+    String text = ctx.queryParams().get("days");
+    if (text == null) {
+      return 90;
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= MAX_DAYS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ApiError(400, "days must be a number from 1 to " + MAX_DAYS + "; got \"" + text + "\"");
   }
 
   private void rollout(RoutingContext ctx) {

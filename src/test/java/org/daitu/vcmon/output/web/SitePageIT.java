@@ -1,0 +1,122 @@
+package org.daitu.vcmon.output.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.logging.Level;
+import org.daitu.vcmon.testing.ApiClient;
+import org.daitu.vcmon.testing.Await;
+import org.daitu.vcmon.testing.HeadlessChromium;
+import org.daitu.vcmon.testing.HostTools;
+import org.daitu.vcmon.testing.TestAgent;
+import org.daitu.vcmon.testing.TestConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * One commune's figures against a real agent pinging two loopback addresses with the real fping:
+ * the status page in Debian's Chromium loads without a failed request (the favicon included), and
+ * the per-site history answers with today's day in the district's zone.
+ */
+class SitePageIT {
+  private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+
+  @TempDir static Path dir;
+  private static Vertx vertx;
+  private static TestAgent.Running agent;
+  private static ChromeDriver driver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    HostTools.require("fping");
+    TestConfig config =
+        TestConfig.in(dir)
+            .section("probe", "{ interval: 1s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }")
+            .site("xa-mot", "name: \"Xã Một\", type: xã, address: 127.0.0.61")
+            .site("xa-hai", "name: \"Xã Hai\", type: xã, address: 127.0.0.62");
+    vertx = Vertx.vertx();
+    agent = TestAgent.running(vertx, config.load());
+    agent.api().waitFor("both sites UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 2);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (agent != null) {
+      Await.await(agent.agent().stop());
+    }
+    if (vertx != null) {
+      Await.await(vertx.close());
+    }
+  }
+
+  @Test
+  void statusPageLoadsWithoutAFailedRequest() throws Exception {
+    driver = HeadlessChromium.start(dir);
+    driver.get("http://127.0.0.1:" + agent.agent().httpPort() + "/");
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .until(d -> d.findElements(By.cssSelector("#sites tr.site")).size() == 2);
+    // The browser asks for the icon after the page loaded; give it time to fail if it would.
+    Thread.sleep(1500);
+    List<LogEntry> log = driver.manage().logs().get("browser").getAll();
+    assertThat(log)
+        .as("the browser's console")
+        .filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+        // A single agent answers 404 to /api/v1/cluster by design (docs/api.md); the page asks once.
+        .filteredOn(e -> !e.getMessage().contains("/api/v1/cluster "))
+        .isEmpty();
+    assertThat(driver.getTitle()).startsWith("vcmon");
+    HttpResponse<String> icon = agent.api().get("/favicon.svg");
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+    HttpResponse<String> ico = agent.api().get("/favicon.ico");
+    assertThat(ico.statusCode()).isEqualTo(200);
+    assertThat(ico.body()).isEqualTo(icon.body());
+  }
+
+  @Test
+  void historyGivesTheLastDaysInTheDistrictsZone() throws Exception {
+    HttpResponse<String> r = agent.api().get("/api/v1/sites/xa-mot/history?days=3");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonArray days = new JsonArray(r.body());
+    LocalDate today = LocalDate.now(ZONE);
+    assertThat(days.stream().map(d -> ((JsonObject) d).getString("day")))
+        .containsExactly(today.minusDays(2).toString(), today.minusDays(1).toString(), today.toString());
+    // Before vcmon first ran: nothing observed, no ratio. Today: up since it started.
+    assertThat(days.getJsonObject(0).getValue("availability_ratio")).isNull();
+    JsonObject now = days.getJsonObject(2);
+    assertThat(now.getDouble("availability_ratio")).isEqualTo(1.0);
+    assertThat(now.getLong("down_seconds")).isZero();
+    assertThat(now.fieldNames())
+        .containsExactlyInAnyOrder("day", "availability_ratio", "down_seconds", "maintenance_seconds", "gap_seconds");
+    assertThat(new JsonArray(agent.api().get("/api/v1/sites/xa-mot/history").body())).hasSize(90);
+  }
+
+  @Test
+  void historyRefusesUnknownSitesAndBadDays() throws Exception {
+    HttpResponse<String> unknown = agent.api().get("/api/v1/sites/xa-khong/history");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getString("error")).contains("xa-khong");
+    for (String bad : List.of("0", "367", "abc", "-1")) {
+      HttpResponse<String> r = agent.api().get("/api/v1/sites/xa-mot/history?days=" + bad);
+      assertThat(r.statusCode()).as("days=%s", bad).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("error")).startsWith("days must be").contains(bad);
+    }
+  }
+}
