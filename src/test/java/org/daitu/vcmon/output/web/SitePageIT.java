@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * One commune's figures against a real agent pinging two loopback addresses with the real fping:
  * the status page in Debian's Chromium loads without a failed request (the favicon included), and
- * the per-site history answers with today's day in the district's zone.
+ * the per-site history answers with today's day in the district's zone, and the 5-minute samples
+ * outlive a restart.
  */
 class SitePageIT {
   private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
@@ -117,6 +118,51 @@ class SitePageIT {
       HttpResponse<String> r = agent.api().get("/api/v1/sites/xa-mot/history?days=" + bad);
       assertThat(r.statusCode()).as("days=%s", bad).isEqualTo(400);
       assertThat(new JsonObject(r.body()).getString("error")).startsWith("days must be").contains(bad);
+    }
+  }
+
+  /**
+   * A second agent of its own pings one commune for a few seconds and stops: the 5-minute point
+   * still open is written at stop, and the agent started again on the same store serves it.
+   */
+  @Test
+  void samplesOfAStoppedAgentAreServedAfterItsRestart(@TempDir Path own) throws Exception {
+    TestConfig config =
+        TestConfig.in(own)
+            .section("probe", "{ interval: 1s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 3, period: 50ms } }")
+            .site("xa-ba", "name: \"Xã Ba\", type: xã, address: 127.0.0.63");
+    TestAgent.Running first = TestAgent.running(vertx, config.load());
+    try {
+      first.api().waitFor("xa-ba UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 1);
+      Thread.sleep(3000);
+    } finally {
+      Await.await(first.agent().stop());
+    }
+    TestAgent.Running again = TestAgent.running(vertx, config.load());
+    try {
+      HttpResponse<String> r = again.api().get("/api/v1/sites/xa-ba/samples?hours=1");
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonArray points = new JsonArray(r.body());
+      assertThat(points).isNotEmpty();
+      int checks = 0;
+      for (Object o : points) {
+        JsonObject p = (JsonObject) o;
+        assertThat(p.fieldNames()).containsExactlyInAnyOrder("at", "rtt_ms_avg", "rtt_ms_max", "loss_ratio", "checks");
+        assertThat(java.time.Instant.parse(p.getString("at")).toEpochMilli() % 300_000).isZero();
+        assertThat(p.getDouble("rtt_ms_avg")).isPositive().isLessThanOrEqualTo(p.getDouble("rtt_ms_max"));
+        assertThat(p.getDouble("loss_ratio")).isZero();
+        checks += p.getInteger("checks");
+      }
+      assertThat(checks).as("checks in %s", points).isGreaterThanOrEqualTo(3);
+
+      assertThat(again.api().get("/api/v1/sites/xa-khong/samples").statusCode()).isEqualTo(404);
+      for (String bad : List.of("0", "745", "x")) {
+        HttpResponse<String> b = again.api().get("/api/v1/sites/xa-ba/samples?hours=" + bad);
+        assertThat(b.statusCode()).as("hours=%s", bad).isEqualTo(400);
+        assertThat(new JsonObject(b.body()).getString("error")).startsWith("hours must be").contains(bad);
+      }
+    } finally {
+      Await.await(again.agent().stop());
     }
   }
 }
