@@ -410,7 +410,9 @@
         const tr = el("tr", "site " + s.state);
         tr.dataset.site = s.id;
         tr.dataset.state = s.state;
-        const name = el("span", "name", s.name);
+        // Each name leads to the commune's own page (/site/{id}).
+        const name = el("a", "name", s.name);
+        name.href = "site/" + encodeURIComponent(s.id) + (lang === "en" ? "?lang=en" : "");
         const nameBox = el("span");
         nameBox.append(name);
         if (s.flapping) nameBox.append(el("span", "flapping", t("flapping")));

@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -23,6 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -35,6 +41,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class SitePageIT {
   private static final ZoneId ZONE = ZoneId.of("Asia/Ho_Chi_Minh");
+  private static final String NFT_TABLE = "vcmon_it_sitepage";
+  private static final String HTML_NAME = "<b>Xã</b> Hai";
+  private static boolean nftTable;
 
   @TempDir static Path dir;
   private static Vertx vertx;
@@ -44,18 +53,36 @@ class SitePageIT {
   @BeforeAll
   static void start() throws Exception {
     HostTools.require("fping");
+    HostTools.requireRoot("to silence a site with nftables");
+    HostTools.require("nft");
+    // xa-bon never answers: its pings are dropped by a table of this test, so it has an incident.
+    Process nft =
+        new ProcessBuilder(
+                "nft",
+                "add table ip " + NFT_TABLE + " ; "
+                    + "add chain ip " + NFT_TABLE + " input { type filter hook input priority 0 ; policy accept ; } ; "
+                    + "add rule ip " + NFT_TABLE + " input ip daddr 127.0.0.64 drop")
+            .inheritIO()
+            .start();
+    nftTable = nft.waitFor() == 0;
+    assertThat(nftTable).as("nft table").isTrue();
     TestConfig config =
         TestConfig.in(dir)
             .section("probe", "{ interval: 1s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }")
             .site("xa-mot", "name: \"Xã Một\", type: xã, address: 127.0.0.61")
-            .site("xa-hai", "name: \"Xã Hai\", type: xã, address: 127.0.0.62");
+            .site("xa-hai", "name: \"" + HTML_NAME + "\", type: xã, address: 127.0.0.62")
+            .site("xa-bon", "name: \"Xã Bốn\", type: xã, address: 127.0.0.64");
     vertx = Vertx.vertx();
     agent = TestAgent.running(vertx, config.load());
-    agent.api().waitFor("both sites UP", Duration.ofSeconds(30), body -> ApiClient.count(body, "UP") == 2);
+    agent.api().waitFor("two sites UP, one DOWN", Duration.ofSeconds(30),
+        body -> ApiClient.count(body, "UP") == 2 && ApiClient.count(body, "DOWN") == 1);
   }
 
   @AfterAll
   static void stop() throws Exception {
+    if (nftTable) {
+      new ProcessBuilder("nft", "delete", "table", "ip", NFT_TABLE).inheritIO().start().waitFor();
+    }
     if (driver != null) {
       driver.quit();
     }
@@ -69,10 +96,9 @@ class SitePageIT {
 
   @Test
   void statusPageLoadsWithoutAFailedRequest() throws Exception {
-    driver = HeadlessChromium.start(dir);
-    driver.get("http://127.0.0.1:" + agent.agent().httpPort() + "/");
+    browser().get("http://127.0.0.1:" + agent.agent().httpPort() + "/");
     new WebDriverWait(driver, Duration.ofSeconds(30))
-        .until(d -> d.findElements(By.cssSelector("#sites tr.site")).size() == 2);
+        .until(d -> d.findElements(By.cssSelector("#sites tr.site")).size() == 3);
     // The browser asks for the icon after the page loaded; give it time to fail if it would.
     Thread.sleep(1500);
     List<LogEntry> log = driver.manage().logs().get("browser").getAll();
@@ -164,5 +190,72 @@ class SitePageIT {
     } finally {
       Await.await(again.agent().stop());
     }
+  }
+
+  @Test
+  void eachNameLeadsToItsCommunesPage() throws Exception {
+    ChromeDriver d = browser();
+    d.get("http://127.0.0.1:" + agent.agent().httpPort() + "/");
+    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30));
+    wait.until(x -> x.findElements(By.cssSelector("#sites tr.site")).size() == 3);
+    // The name with markup is a link whose text is the markup, not bold text.
+    WebElement link = d.findElement(By.cssSelector("tr.site[data-site='xa-hai'] a.name"));
+    assertThat(link.getText()).isEqualTo(HTML_NAME);
+    link.click();
+    wait.until(x -> Boolean.TRUE.equals(((JavascriptExecutor) x).executeScript("return window.vcmonSitePage && window.vcmonSitePage.loaded")));
+    assertThat(d.getCurrentUrl()).endsWith("/site/xa-hai");
+    assertThat(d.getTitle()).isEqualTo("vcmon — " + HTML_NAME);
+    assertThat(d.findElement(By.id("name")).getText()).isEqualTo(HTML_NAME);
+    assertThat(d.findElements(By.cssSelector("#name b"))).isEmpty();
+    assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Hoạt động");
+
+    // The DOWN commune: its incident, the 90-day bar (today observed, the days before without
+    // data), the 24-hour chart once a point is stored.
+    d.get("http://127.0.0.1:" + agent.agent().httpPort() + "/site/xa-bon");
+    wait.until(x -> Boolean.TRUE.equals(((JavascriptExecutor) x).executeScript("return window.vcmonSitePage && window.vcmonSitePage.loaded")));
+    assertThat(d.getTitle()).isEqualTo("vcmon — Xã Bốn");
+    assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Mất kết nối");
+    List<WebElement> days = d.findElements(By.cssSelector("#day-bar .day"));
+    assertThat(days).hasSize(90);
+    assertThat(days.get(0).getAttribute("class")).isEqualTo("day none");
+    assertThat(days.get(89).getAttribute("class")).isEqualTo("day down");
+    assertThat(days.get(89).getAttribute("data-day")).isEqualTo(LocalDate.now(ZONE).toString());
+    assertThat(d.findElements(By.cssSelector("#incidents tr"))).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(d.findElement(By.cssSelector("#incidents tr:nth-child(2)")).getText()).contains("đang diễn ra");
+
+    // English with the switch.
+    d.findElement(By.cssSelector(".lang-switch button[data-lang='en']")).click();
+    assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Down");
+    assertThat(d.findElement(By.id("days-title")).getText()).isEqualTo("Last 90 days");
+    d.findElement(By.cssSelector(".lang-switch button[data-lang='vi']")).click();
+
+    List<LogEntry> log = d.manage().logs().get("browser").getAll();
+    assertThat(log).as("the browser's console")
+        .filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+        .filteredOn(e -> !e.getMessage().contains("/api/v1/cluster "))
+        .isEmpty();
+    HttpResponse<String> unknown = agent.api().get("/site/xa-khong");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+
+    screenshot(d, 1280, 900, "site-page.png");
+    screenshot(d, 390, 844, "site-page-phone.png");
+  }
+
+  private static ChromeDriver browser() throws Exception {
+    if (driver == null) {
+      driver = HeadlessChromium.start(dir);
+    }
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    return driver;
+  }
+
+  /** The page at this viewport, from the top, into target/screenshots and docs/screenshots. */
+  private static void screenshot(ChromeDriver d, int width, int height, String name) throws Exception {
+    d.manage().window().setSize(new Dimension(width, height));
+    Thread.sleep(600);
+    byte[] png = d.getScreenshotAs(OutputType.BYTES);
+    Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve(name);
+    Files.write(target, png);
+    Files.copy(target, Files.createDirectories(Path.of("docs", "screenshots")).resolve(name), StandardCopyOption.REPLACE_EXISTING);
   }
 }
