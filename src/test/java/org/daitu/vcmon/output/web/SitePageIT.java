@@ -44,6 +44,9 @@ class SitePageIT {
   private static final String NFT_TABLE = "vcmon_it_sitepage";
   private static final String HTML_NAME = "<b>Xã</b> Hai";
   private static boolean nftTable;
+  private static final String TOKEN = "it-token-0123456789abcdef";
+  private static final String ACK_NOTE = "<script>window.pwned=1</script> đã báo VNPT";
+  private static final String WINDOW_NOTE = "<i>thay codec</i>";
 
   @TempDir static Path dir;
   private static Vertx vertx;
@@ -68,6 +71,8 @@ class SitePageIT {
     assertThat(nftTable).as("nft table").isTrue();
     TestConfig config =
         TestConfig.in(dir)
+            .section("http", "{ host: 127.0.0.1, port: 0, admin_token_env: IT_TOKEN }")
+            .env("IT_TOKEN", TOKEN)
             .section("probe", "{ interval: 1s, timeout: 500ms, recheck_interval: 1s, icmp: { packets: 2, period: 100ms } }")
             .site("xa-mot", "name: \"Xã Một\", type: xã, address: 127.0.0.61")
             .site("xa-hai", "name: \"" + HTML_NAME + "\", type: xã, address: 127.0.0.62")
@@ -209,7 +214,20 @@ class SitePageIT {
     assertThat(d.findElements(By.cssSelector("#name b"))).isEmpty();
     assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Hoạt động");
 
-    // The DOWN commune: its incident, the 90-day bar (today observed, the days before without
+    // An acknowledgement and a maintenance window with markup in their notes, through the API.
+    JsonObject open = agent.api().json("/api/v1/incidents?site=xa-bon&open=true").getJsonArray("incidents").getJsonObject(0);
+    HttpResponse<String> ack =
+        agent.api().send("POST", "/api/v1/incidents/" + open.getLong("id") + "/ack", TOKEN,
+            new JsonObject().put("note", ACK_NOTE).encode());
+    assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+    LocalDate tomorrow = LocalDate.now(ZONE).plusDays(1);
+    HttpResponse<String> window =
+        agent.api().send("POST", "/api/v1/maintenance", TOKEN,
+            new JsonObject().put("site", "xa-bon").put("start", tomorrow + " 22:00").put("end", tomorrow + " 23:30")
+                .put("note", WINDOW_NOTE).encode());
+    assertThat(window.statusCode()).as(window.body()).isEqualTo(201);
+
+    // The DOWN commune: its incident with the note as text, the 90-day bar (today observed, the days before without
     // data), the 24-hour chart once a point is stored.
     d.get("http://127.0.0.1:" + agent.agent().httpPort() + "/site/xa-bon");
     wait.until(x -> Boolean.TRUE.equals(((JavascriptExecutor) x).executeScript("return window.vcmonSitePage && window.vcmonSitePage.loaded")));
@@ -221,7 +239,12 @@ class SitePageIT {
     assertThat(days.get(89).getAttribute("class")).isEqualTo("day down");
     assertThat(days.get(89).getAttribute("data-day")).isEqualTo(LocalDate.now(ZONE).toString());
     assertThat(d.findElements(By.cssSelector("#incidents tr"))).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(d.findElement(By.cssSelector("#incidents tr:nth-child(2)")).getText()).contains("đang diễn ra");
+    assertThat(d.findElement(By.cssSelector("#incidents tr:nth-child(2)")).getText())
+        .contains("đang diễn ra").contains(ACK_NOTE);
+    assertThat(d.findElements(By.cssSelector("#incidents script"))).isEmpty();
+    assertThat(((JavascriptExecutor) d).executeScript("return window.pwned === undefined")).isEqualTo(true);
+    assertThat(d.findElement(By.cssSelector("#maintenance tr:nth-child(2)")).getText()).contains(WINDOW_NOTE);
+    assertThat(d.findElements(By.cssSelector("#maintenance i"))).isEmpty();
 
     // English with the switch.
     d.findElement(By.cssSelector(".lang-switch button[data-lang='en']")).click();
