@@ -19,9 +19,6 @@
       colStart: "Từ", colEnd: "Đến", colNote: "Ghi chú", colVantage: "Điểm giám sát", open: "đang diễn ra",
       weekly: "hằng tuần, {day} {from}–{to}", rtt: "Độ trễ TB (ms)", rttMax: "Độ trễ lớn nhất (ms)", loss: "Mất gói (%)",
       missing: "Không có điểm cầu này.", title: "vcmon — {name}",
-      state_: { UP: "Hoạt động", DEGRADED: "Suy giảm", DOWN: "Mất kết nối", UNREACHABLE: "Không tới được", UNKNOWN: "Chưa rõ",
-        MAINTENANCE: "Bảo trì", PLANNED: "Theo kế hoạch" },
-      stage_: { planned: "Kế hoạch", installed: "Đã lắp đặt", connected: "Đã kết nối", commissioned: "Đã nghiệm thu" },
     },
     en: {
       locale: "en-GB", back: "← All sites", now: "Now", state: "State", since: "Since", reason: "Reason",
@@ -36,9 +33,6 @@
       colStart: "From", colEnd: "To", colNote: "Note", colVantage: "Vantage", open: "ongoing",
       weekly: "weekly, {day} {from}–{to}", rtt: "RTT avg (ms)", rttMax: "RTT max (ms)", loss: "Loss (%)",
       missing: "No such site.", title: "vcmon — {name}",
-      state_: { UP: "Up", DEGRADED: "Degraded", DOWN: "Down", UNREACHABLE: "Unreachable", UNKNOWN: "Unknown",
-        MAINTENANCE: "Maintenance", PLANNED: "Planned" },
-      stage_: { planned: "Planned", installed: "Installed", connected: "Connected", commissioned: "Commissioned" },
     },
   };
   const id = decodeURIComponent(location.pathname.replace(/\/+$/, "").split("/").pop());
@@ -69,6 +63,7 @@
     const m = Math.round(seconds / 60);
     return Math.floor(m / 60) + ":" + String(m % 60).padStart(2, "0");
   }
+  const reason = (r) => (!r ? "" : lang === "vi" ? window.vcmonText.reasonVi(r) : r);
   const percent = (r) => (r == null ? "–" : (Math.floor(r * 1000) / 10).toFixed(1) + " %");
 
   async function getJson(path) {
@@ -89,12 +84,12 @@
     $("name").textContent = s.name;
     document.title = t("title", { name: s.name });
     const state = $("state");
-    state.textContent = TEXT[lang].state_[s.state] || s.state;
+    state.textContent = window.vcmonText[lang].state[s.state] || s.state;
     state.className = "state " + s.state;
     $("since").textContent = dateTime(s.since);
-    $("reason").textContent = s.reason || "–";
+    $("reason").textContent = reason(s.reason) || "–";
     const stage = s.rollout ? s.rollout.stage : null;
-    $("stage").textContent = stage ? TEXT[lang].stage_[stage] || stage : "–";
+    $("stage").textContent = stage ? window.vcmonText[lang].stage[stage] || stage : "–";
     $("first-connected").textContent = dateTime(s.rollout ? s.rollout.first_connected : null);
     $("reboots").textContent = s.reboots ? t("rebootsValue", { n: s.reboots, time: dateTime(s.last_reboot) }) : t("rebootsNone");
     const v = $("vantages");
@@ -105,7 +100,7 @@
       row(v, [t("colVantage"), t("state"), t("since"), t("reason")], true);
       for (const n of names) {
         const x = s.vantages[n];
-        row(v, [n, TEXT[lang].state_[x.state] || x.state, dateTime(x.since), x.reason || ""]);
+        row(v, [n, window.vcmonText[lang].state[x.state] || x.state, dateTime(x.since), reason(x.reason)]);
       }
     }
   }
@@ -162,7 +157,7 @@
     for (const i of data.incidents) {
       const ack = i.acknowledged_at ? dateTime(i.acknowledged_at) + (i.ack_note ? ": " + i.ack_note : "") : "–";
       row(table, [dateTime(i.opened_at), i.closed_at ? dateTime(i.closed_at) : t("open"),
-        TEXT[lang].state_[i.kind] || i.kind, i.reason || "", ack]);
+        window.vcmonText[lang].state[i.kind] || i.kind, reason(i.reason), ack]);
     }
   }
 

@@ -233,6 +233,7 @@ class SitePageIT {
     wait.until(x -> Boolean.TRUE.equals(((JavascriptExecutor) x).executeScript("return window.vcmonSitePage && window.vcmonSitePage.loaded")));
     assertThat(d.getTitle()).isEqualTo("vcmon — Xã Bốn");
     assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Mất kết nối");
+    assertThat(d.findElement(By.id("reason")).getText()).isEqualTo("không trả lời 2 gói ping");
     List<WebElement> days = d.findElements(By.cssSelector("#day-bar .day"));
     assertThat(days).hasSize(90);
     assertThat(days.get(0).getAttribute("class")).isEqualTo("day none");
@@ -249,6 +250,7 @@ class SitePageIT {
     // English with the switch.
     d.findElement(By.cssSelector(".lang-switch button[data-lang='en']")).click();
     assertThat(d.findElement(By.id("state")).getText()).isEqualTo("Down");
+    assertThat(d.findElement(By.id("reason")).getText()).isEqualTo("no answer to 2 pings");
     assertThat(d.findElement(By.id("days-title")).getText()).isEqualTo("Last 90 days");
     d.findElement(By.cssSelector(".lang-switch button[data-lang='vi']")).click();
 
