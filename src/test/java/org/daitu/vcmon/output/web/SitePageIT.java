@@ -186,6 +186,14 @@ class SitePageIT {
       }
       assertThat(checks).as("checks in %s", points).isGreaterThanOrEqualTo(3);
 
+      // The commune's page draws them.
+      ChromeDriver d = browser();
+      d.get("http://127.0.0.1:" + again.agent().httpPort() + "/site/xa-ba");
+      new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> Boolean.TRUE.equals(
+          ((JavascriptExecutor) x).executeScript("return window.vcmonSitePage && window.vcmonSitePage.loaded")));
+      assertThat(d.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
+      assertThat(d.findElement(By.id("chart-empty")).isDisplayed()).isFalse();
+
       assertThat(again.api().get("/api/v1/sites/xa-khong/samples").statusCode()).isEqualTo(404);
       for (String bad : List.of("0", "745", "x")) {
         HttpResponse<String> b = again.api().get("/api/v1/sites/xa-ba/samples?hours=" + bad);
