@@ -216,7 +216,10 @@ class SecretsIT {
             "/api/v1/availability?month=2020-13", "/api/v1/rollout", "/api/v1/readiness",
             "/api/v1/report.csv?month=" + month, "/api/v1/report.csv", "/api/v1/report.csv?month=x",
             "/api/v1/maintenance", "/api/v1/probes", "/api/v1/session", "/api/v1/audit", "/metrics", "/healthz", "/readyz", "/nope", "/api/v1/nope",
-            "/api/v1/sites/..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd");
+            "/api/v1/sites/..%2F..%2Fetc%2Fpasswd", "/../../etc/passwd",
+            "/site/ha-thuong", "/site/no-such-site", "/site.js", "/text.js", "/favicon.svg", "/favicon.ico",
+            "/api/v1/sites/ha-thuong/history", "/api/v1/sites/ha-thuong/history?days=0",
+            "/api/v1/sites/ha-thuong/samples", "/api/v1/sites/ha-thuong/samples?hours=x");
     for (String path : reads) {
       request(ANONYMOUS, "GET", path, null, null);
     }

@@ -6,16 +6,21 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.daitu.vcmon.history.Gap;
+import org.daitu.vcmon.history.SampleBuckets;
+import org.daitu.vcmon.history.SamplePoint;
+import org.daitu.vcmon.probe.IcmpResult;
 import org.daitu.vcmon.inventory.Inventory;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
 import org.daitu.vcmon.store.HistoryLog;
+import org.daitu.vcmon.state.SiteStatus;
 import org.daitu.vcmon.state.StateBoard;
 import org.daitu.vcmon.state.StateSnapshot;
 import org.daitu.vcmon.state.Transition;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the store in step with the monitor: every transition (and the incidents and first
  * connections it implies), the daily rollout counts, the gaps while vcmon's own uplink is down, and
- * a heartbeat that bounds the gap a crash leaves. Listens to the {@link StateBoard}; never blocks
+ * a heartbeat that bounds the gap a crash leaves, and each site's checks as 5-minute points
+ * (pruned once a day to {@link SampleBuckets#KEEP}). Listens to the {@link StateBoard}; never blocks
  * (the store works on its own thread). {@link #detach()} is the agent's stop step between the
  * monitor's last publication and the store's close: a last heartbeat, then every write asked for
  * is waited for, so the store closes with nothing of ours in flight.
@@ -46,6 +52,10 @@ final class HistoryRecorder {
   private long online = -1;
   private long heartbeatTimer = -1;
   private boolean firstCycleDone;
+  /** Each site's checks folded into 5-minute points; on the monitor's thread. */
+  private final SampleBuckets samples = new SampleBuckets();
+  private final Map<String, Instant> lastCheck = new HashMap<>();
+  private LocalDate prunedOn;
   /** Writes asked for and not yet ended; from the monitor's context and the heartbeat timer's. */
   private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean detached;
@@ -96,6 +106,7 @@ final class HistoryRecorder {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
+    logged(store.recordSamples(samples.drain()), "samples");
     logged(store.heartbeat(clock.instant()), "heartbeat");
     if (!store.health().writable()) {
       return Future.succeededFuture();
@@ -121,6 +132,7 @@ final class HistoryRecorder {
       logged(store.closeGap(now, Gap.Kind.UPLINK_DOWN), "uplink gap");
     }
     blind = snap.blind();
+    samples(snap, now);
     if (!everySiteChecked(snap)) {
       return; // before the first full cycle the counts are still zero: not a day's low
     }
@@ -132,6 +144,29 @@ final class HistoryRecorder {
       connected = c;
       online = o;
       logged(store.recordDay(today, (int) c, (int) o), "daily rollout");
+    }
+  }
+
+  /** Folds the checks made since the last snapshot; writes the points they closed; prunes daily. */
+  private void samples(StateSnapshot snap, Instant now) {
+    List<SamplePoint> closed = new ArrayList<>();
+    for (SiteStatus s : snap.sites()) {
+      IcmpResult icmp = s.icmp();
+      Instant at = s.lastCheckAt();
+      if (icmp == null || at == null || at.equals(lastCheck.put(s.id(), at))) {
+        continue;
+      }
+      samples
+          .add(s.id(), at, icmp.sent(), icmp.received(), icmp.rttAvgSeconds(), icmp.rttMaxSeconds())
+          .ifPresent(closed::add);
+    }
+    if (!closed.isEmpty()) {
+      logged(store.recordSamples(closed), "samples");
+    }
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    if (!today.equals(prunedOn)) {
+      prunedOn = today;
+      logged(store.pruneSamples(now.minus(SampleBuckets.KEEP)), "sample pruning");
     }
   }
 

@@ -5,8 +5,8 @@ import org.daitu.vcmon.state.SiteState;
 
 /**
  * The texts the cluster adds to reasons, in English (stored in {@code reason}, matched by the
- * page's {@code REASONS_VI} patterns in app.js) and Vietnamese (for the API and messages). Keep
- * both sides in step: a test checks every English form against app.js.
+ * page's {@code REASONS_VI} patterns in text.js) and Vietnamese (for the API and messages). Keep
+ * both sides in step: a test checks every English form against text.js.
  */
 public final class ClusterMessages {
   private ClusterMessages() {}

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.SamplePoint;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.Transition;
 
@@ -66,4 +67,13 @@ public interface HistoryLog {
 
   /** Folds the current counts into the day's row (connected at the end, online max and min). */
   Future<Void> recordDay(LocalDate day, int connected, int online);
+
+  /**
+   * Adds 5-minute points of the sites' checks in one transaction; a point whose site and bucket
+   * are stored already is added to that row.
+   */
+  Future<Void> recordSamples(List<SamplePoint> points);
+
+  /** Deletes the points of buckets that start before {@code before}; the number deleted. */
+  Future<Integer> pruneSamples(Instant before);
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
+import org.daitu.vcmon.history.SamplePoint;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.state.SiteState;
 
@@ -31,4 +32,7 @@ public interface HistoryReads {
 
   /** Daily rollout rows in [from, to], oldest first. */
   Future<List<DailyRollout>> days(LocalDate from, LocalDate to);
+
+  /** One site's 5-minute points whose buckets start in [from, to), oldest first. */
+  Future<List<SamplePoint>> samples(String siteId, Instant from, Instant to);
 }

@@ -29,6 +29,7 @@ import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.IncidentRules;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.SamplePoint;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.state.SiteState;
@@ -421,6 +422,78 @@ final class HistoryTable implements HistoryLog, HistoryReads {
             }
           }
           return List.copyOf(gaps);
+        });
+  }
+
+  @Override
+  public Future<Void> recordSamples(List<SamplePoint> points) {
+    if (points.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<SamplePoint> copy = List.copyOf(points);
+    return db.held(
+        copy.size(),
+        c -> {
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "INSERT INTO sample (site, at, checks, rtt_checks, rtt_sum_ms, rtt_max_ms, loss_sum)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site, at) DO UPDATE SET"
+                      + " checks = checks + excluded.checks,"
+                      + " rtt_checks = rtt_checks + excluded.rtt_checks,"
+                      + " rtt_sum_ms = rtt_sum_ms + excluded.rtt_sum_ms,"
+                      + " rtt_max_ms = max(rtt_max_ms, excluded.rtt_max_ms),"
+                      + " loss_sum = loss_sum + excluded.loss_sum")) {
+            for (SamplePoint s : copy) {
+              p.setString(1, s.siteId());
+              p.setLong(2, s.at().toEpochMilli());
+              p.setInt(3, s.checks());
+              p.setInt(4, s.rttChecks());
+              p.setDouble(5, s.rttSumMs());
+              p.setDouble(6, s.rttMaxMs());
+              p.setDouble(7, s.lossSum());
+              p.addBatch();
+            }
+            p.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Future<Integer> pruneSamples(Instant before) {
+    Objects.requireNonNull(before, "before");
+    return db.held(
+        1,
+        c -> {
+          try (PreparedStatement p = c.prepareStatement("DELETE FROM sample WHERE at < ?")) {
+            p.setLong(1, before.toEpochMilli());
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public Future<List<SamplePoint>> samples(String siteId, Instant from, Instant to) {
+    return db.read(
+        c -> {
+          List<SamplePoint> out = new ArrayList<>();
+          try (PreparedStatement p =
+              c.prepareStatement(
+                  "SELECT at, checks, rtt_checks, rtt_sum_ms, rtt_max_ms, loss_sum FROM sample"
+                      + " WHERE site = ? AND at >= ? AND at < ? ORDER BY at")) {
+            p.setString(1, siteId);
+            p.setLong(2, from.toEpochMilli());
+            p.setLong(3, to.toEpochMilli());
+            try (ResultSet rs = p.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new SamplePoint(
+                        siteId, Instant.ofEpochMilli(rs.getLong(1)), rs.getInt(2), rs.getInt(3),
+                        rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)));
+              }
+            }
+          }
+          return List.copyOf(out);
         });
   }
 

@@ -189,7 +189,25 @@ final class Schema {
                       + " operator TEXT NOT NULL,"
                       + " action TEXT NOT NULL,"
                       + " target TEXT NOT NULL,"
-                      + " detail TEXT NOT NULL)")));
+                      + " detail TEXT NOT NULL)")),
+          new Migration(
+              6,
+              "5-minute samples of each site's checks",
+              List.of(
+                  // One row per site and 5-minute bucket (at = its start), kept 31 days: at most
+                  // sites x 31 x 288 rows. Sums, not means, so that a bucket written in two parts
+                  // (before and after a restart) adds up. Keyed without a rowid: the key is the
+                  // only index, and the 24-hour read of a site is one range of it; the daily
+                  // prune scans the table once (no index on at, which would add a third).
+                  "CREATE TABLE sample ("
+                      + " site TEXT NOT NULL,"
+                      + " at INTEGER NOT NULL,"
+                      + " checks INTEGER NOT NULL CHECK (checks > 0),"
+                      + " rtt_checks INTEGER NOT NULL CHECK (rtt_checks BETWEEN 0 AND checks),"
+                      + " rtt_sum_ms REAL NOT NULL,"
+                      + " rtt_max_ms REAL NOT NULL,"
+                      + " loss_sum REAL NOT NULL,"
+                      + " PRIMARY KEY (site, at)) WITHOUT ROWID")));
 
   /** The version this vcmon writes; a file above it was written by a newer vcmon. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -14,6 +14,7 @@ import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
 import org.daitu.vcmon.history.MaintenanceWindow;
+import org.daitu.vcmon.history.SamplePoint;
 import org.daitu.vcmon.history.OperatorOp;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
@@ -107,7 +108,22 @@ public final class SqliteStore implements Store {
     return history.recordDay(day, connected, online);
   }
 
+  @Override
+  public Future<Void> recordSamples(List<SamplePoint> points) {
+    return history.recordSamples(points);
+  }
+
+  @Override
+  public Future<Integer> pruneSamples(Instant before) {
+    return history.pruneSamples(before);
+  }
+
   // ---- history reads
+
+  @Override
+  public Future<List<SamplePoint>> samples(String siteId, Instant from, Instant to) {
+    return history.samples(siteId, from, to);
+  }
 
   @Override
   public Future<List<Incident>> incidents(

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The page translates stored English reasons with the REASONS_VI patterns of app.js; the API and
+ * The page translates stored English reasons with the REASONS_VI patterns of text.js; the API and
  * messages take the Vietnamese from {@link ClusterMessages}. Both must say the same: each English
  * form must meet, as its first matching pattern, one whose translation gives our Vietnamese.
  */
@@ -35,7 +35,7 @@ class ClusterMessagesTest {
   @BeforeAll
   static void readThePagePatterns() throws IOException {
     String js;
-    try (InputStream in = ClusterMessagesTest.class.getResourceAsStream("/webroot/app.js")) {
+    try (InputStream in = ClusterMessagesTest.class.getResourceAsStream("/webroot/text.js")) {
       js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     String table = js.substring(js.indexOf("const REASONS_VI = ["), js.indexOf("function reasonVi("));
@@ -65,7 +65,7 @@ class ClusterMessagesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("texts")
   void thePageTranslatesTheEnglishAsWeDo(Text text) {
-    assertThat(translate(text.en())).as("app.js translation of \"%s\"", text.en()).contains(text.vi());
+    assertThat(translate(text.en())).as("text.js translation of \"%s\"", text.en()).contains(text.vi());
   }
 
   /** What the page shows for one part of a reason, when its pattern's translator is simple. */

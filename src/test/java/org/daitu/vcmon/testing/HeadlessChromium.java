@@ -43,6 +43,8 @@ public final class HeadlessChromium {
         // width stays the same before and during it.
         "--hide-scrollbars",
         "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    // The console's messages (a failed request among them) can be read with logs().get("browser").
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     return new ChromeDriver(service, options);
   }
 }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import org.daitu.vcmon.config.AgentConfig;
 import org.daitu.vcmon.config.TimeText;
 import org.daitu.vcmon.history.Availability;
+import org.daitu.vcmon.history.DailyAvailability;
 import org.daitu.vcmon.history.DailyRollout;
 import org.daitu.vcmon.history.Gap;
 import org.daitu.vcmon.history.Incident;
@@ -31,6 +32,8 @@ import org.daitu.vcmon.history.Interval;
 import org.daitu.vcmon.history.MaintenanceCalendar;
 import org.daitu.vcmon.history.MonthlyReport;
 import org.daitu.vcmon.history.OutageStats;
+import org.daitu.vcmon.history.SampleBuckets;
+import org.daitu.vcmon.history.SamplePoint;
 import org.daitu.vcmon.history.StateChange;
 import org.daitu.vcmon.inventory.RolloutStage;
 import org.daitu.vcmon.inventory.Site;
@@ -50,6 +53,9 @@ import org.daitu.vcmon.state.StateSnapshot;
 public final class HistoryRoutes implements WebVerticle.RouteGroup {
   private static final Pattern MONTH = Pattern.compile("\\d{4}-(0[1-9]|1[0-2])");
   private static final int MAX_INCIDENTS = 1000;
+  private static final int MAX_DAYS = 366;
+  /** The samples kept: 31 days. */
+  private static final int MAX_SAMPLE_HOURS = (int) SampleBuckets.KEEP.toHours();
 
   private final HistoryReads store;
   private final StateBoard board;
@@ -86,6 +92,107 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
     router.get("/api/v1/incidents").handler(this::incidents);
     router.get("/api/v1/availability").handler(this::availability);
     router.get("/api/v1/report.csv").handler(this::report);
+    router.get("/api/v1/sites/:id/history").handler(this::siteHistory);
+    router.get("/api/v1/sites/:id/samples").handler(this::siteSamples);
+  }
+
+  /** One site's 5-minute points of the last {@code hours} hours, oldest first. */
+  private void siteSamples(RoutingContext ctx) {
+    String id = knownSite(ctx);
+    int hours = bounded(ctx, "hours", 24, MAX_SAMPLE_HOURS);
+    Instant now = clock.instant();
+    store
+        .samples(id, SampleBuckets.bucketStart(now.minus(Duration.ofHours(hours))), now)
+        .map(
+            points -> {
+              JsonArray out = new JsonArray();
+              for (SamplePoint p : points) {
+                out.add(
+                    new JsonObject()
+                        .put("at", p.at().toString())
+                        .put("rtt_ms_avg", p.rttAvgMs())
+                        .put("rtt_ms_max", p.rttMax())
+                        .put("loss_ratio", p.lossRatio())
+                        .put("checks", p.checks()));
+              }
+              return out;
+            })
+        .onSuccess(body -> jsonArray(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  private String knownSite(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (board.snapshot().site(id).isEmpty()) {
+      throw new ApiError(404, "no site with id \"" + id + "\"");
+    }
+    return id;
+  }
+
+  private static void jsonArray(RoutingContext ctx, JsonArray body) {
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+
+  /**
+   * One site's last {@code days} local days (today included, counted up to now), oldest first:
+   * the 90-day bar of its page.
+   */
+  private void siteHistory(RoutingContext ctx) {
+    String id = knownSite(ctx);
+    int days = bounded(ctx, "days", 90, MAX_DAYS);
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    LocalDate first = today.minusDays(days - 1L);
+    Interval range = new Interval(first.atStartOfDay(zone).toInstant(), today.plusDays(1).atStartOfDay(zone).toInstant());
+    Future<Map<String, SiteState>> atStart = store.statesAt(range.from());
+    Future<List<StateChange>> changes = store.changes(range.from(), range.to());
+    Future<List<Gap>> gaps = store.gaps(range.from(), range.to());
+    Future.all(atStart, changes, gaps)
+        .map(
+            done -> {
+              List<Interval> gapIntervals = new ArrayList<>();
+              for (Gap g : gaps.result()) {
+                gapIntervals.add(new Interval(g.from(), g.to() == null ? now : g.to()));
+              }
+              List<StateChange> own = changes.result().stream().filter(c -> c.siteId().equals(id)).toList();
+              List<DailyAvailability.Day> split =
+                  DailyAvailability.split(
+                      first, today, zone, atStart.result().get(id), own, calendar.get().windows(id, range),
+                      gapIntervals, now);
+              JsonArray out = new JsonArray();
+              for (DailyAvailability.Day d : split) {
+                out.add(
+                    new JsonObject()
+                        .put("day", d.day().toString())
+                        .put("availability_ratio", d.ratio())
+                        .put("down_seconds", d.down().toSeconds())
+                        .put("maintenance_seconds", d.maintenance().toSeconds())
+                        .put("gap_seconds", d.gap().toSeconds()));
+              }
+              return out;
+            })
+        .onSuccess(body -> jsonArray(ctx, body))
+        .onFailure(ctx::fail);
+  }
+
+  /** The whole number {@code name} from 1 to {@code max}, {@code absent} when not given. */
+  private static int bounded(RoutingContext ctx, String name, int absent, int max) {
+    String text = ctx.queryParams().get(name);
+    if (text == null) {
+      return absent;
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ApiError(400, name + " must be a number from 1 to " + max + "; got \"" + text + "\"");
   }
 
   private void rollout(RoutingContext ctx) {
@@ -160,7 +267,7 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
       }
       open = Boolean.valueOf(openText);
     }
-    int limit = limit(ctx);
+    int limit = bounded(ctx, "limit", 200, MAX_INCIDENTS);
     Instant now = clock.instant();
     store
         .incidents(site, from, to, open, limit)
@@ -371,22 +478,6 @@ public final class HistoryRoutes implements WebVerticle.RouteGroup {
       throw new ApiError(
           400, name + " must be a date YYYY-MM-DD or a time like 2020-08-01T07:00:00Z; got \"" + text + "\"");
     }
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String text = ctx.queryParams().get("limit");
-    if (text == null) {
-      return 200;
-    }
-    try {
-      int n = Integer.parseInt(text);
-      if (n >= 1 && n <= MAX_INCIDENTS) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ApiError(400, "limit must be a number from 1 to " + MAX_INCIDENTS + "; got \"" + text + "\"");
   }
 
   static RolloutStage stage(String text) {

@@ -168,6 +168,10 @@ public final class WebVerticle extends VerticleBase {
     groups.forEach(g -> g.mount(router));
     // The chart library comes from its WebJar (META-INF/resources/webjars/NAME/VERSION/...).
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
+    // Browsers ask for /favicon.ico on pages without an icon link (an API answer opened in a tab).
+    router.get("/favicon.ico").handler(ctx -> ctx.reroute("/favicon.svg"));
+    // One commune's page: the same file for every site, which reads its id from the address.
+    router.get("/site/:id").handler(this::sitePage);
     router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().last().handler(this::unrouted);
     router.errorHandler(404, ctx -> error(ctx, 404, "not found"));
@@ -249,6 +253,15 @@ public final class WebVerticle extends VerticleBase {
       ctx.response().putHeader("Allow", "GET, HEAD");
       error(ctx, 405, "method not allowed: " + method.name() + " (this path is read-only)");
     }
+  }
+
+  private void sitePage(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (board.snapshot().site(id).isEmpty()) {
+      error(ctx, 404, "no site with id \"" + id + "\"");
+      return;
+    }
+    ctx.reroute("/site.html");
   }
 
   private void securityHeaders(RoutingContext ctx) {

@@ -133,7 +133,7 @@ class SiteEventsTest {
   @Test
   void thePageAndItsAssetsComeWithTheSecurityHeaders() throws Exception {
     WebClient client = WebClient.create(vertx);
-    for (String path : List.of("/", "/app.js", "/app.css", "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js")) {
+    for (String path : List.of("/", "/app.js", "/text.js", "/site.js", "/favicon.svg", "/app.css", "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js")) {
       HttpResponse<Buffer> r = await(client.get(web.actualPort(), "127.0.0.1", path).send());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       assertThat(r.getHeader("Content-Security-Policy")).as(path).startsWith("default-src 'self';");
