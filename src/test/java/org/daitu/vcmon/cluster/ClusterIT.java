@@ -223,6 +223,13 @@ class ClusterIT {
           "both members again in " + a.vantage() + "'s view; its log:\n" + clusterLines(a));
     }
     System.out.printf("Partition healed: both views whole again %.1f s after the link was back%n", (System.nanoTime() - t1) / 1e9);
+    // each side's notice that the other returned goes out through its digest window: wait for it
+    // before the next step kills dai-tu, which would otherwise take an undelivered one with it
+    for (Agent a : List.of(tinh, daiTu)) {
+      String other = a == tinh ? daiTu.vantage() : tinh.vantage();
+      Poll.until(() -> keys(a.vantage()).stream().anyMatch(k -> k.startsWith("member:" + other + ":returned:")),
+          Duration.ofSeconds(30), a.vantage() + "'s webhook gets " + other + "'s return; got " + keys(a.vantage()));
+    }
   }
 
   @Test
